@@ -1,0 +1,52 @@
+#pragma once
+// The `sim` source: a simulated Person served as a belt (RespSample at belt_hz) plus a BLE-style
+// strap (HeartRate + RrInterval bundled once per second), paced by the session clock (so --speed K
+// runs K times faster). Output is deterministic for a seed: samples are generated on a fixed time
+// grid however the timer jitters.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "pneuma/drivers/clock.hpp"
+#include "pneuma/drivers/device.hpp"
+#include "pneuma/drivers/sim/person.hpp"
+#include "pneuma/drivers/sim/strap_reporter.hpp"
+
+namespace pneuma::drivers::sim {
+
+/// Generates everything the simulated person's sensors would send, up to a session time.
+/// Pure (no I/O, no clock): the SimDevice and the tests drive it.
+class SimSensors {
+public:
+  SimSensors(PersonParams params, BreathGuide guide);
+  /// Emits all samples with t <= t_s into `sink`; at most `max_steps` steps per call.
+  /// Returns the number of steps taken.
+  int advance_to(double t_s, SampleSink& sink, int max_steps = 1 << 20);
+  [[nodiscard]] Person const& person() const noexcept { return person_; }
+
+private:
+  Person person_;
+  StrapReporter strap_;
+};
+
+class SimDevice final : public Device {
+public:
+  SimDevice(boost::asio::any_io_executor executor, Clock const& clock, PersonParams params,
+            BreathGuide guide);
+  ~SimDevice() override;
+  void start(SampleSink& sink) override;
+  void stop() noexcept override;
+  [[nodiscard]] std::string_view name() const noexcept override { return "sim"; }
+
+private:
+  void schedule() noexcept;
+
+  boost::asio::steady_timer timer_;
+  Clock const& clock_;
+  SimSensors sensors_;
+  SampleSink* sink_ = nullptr;
+  bool running_ = false;
+};
+
+} // namespace pneuma::drivers::sim

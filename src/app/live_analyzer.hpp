@@ -1,0 +1,38 @@
+#pragma once
+// The DSP thread's work: device samples in, Metrics out. Owns the DSP blocks; everything is
+// allocated at construction, so process() never allocates, locks, logs or throws.
+
+#include "app/metrics.hpp"
+#include "pneuma/dsp/beat_rate.hpp"
+#include "pneuma/dsp/spectral_rate.hpp"
+#include "pneuma/drivers/sample.hpp"
+
+namespace pneuma::app {
+
+struct LiveAnalyzerConfig {
+  double resp_hz = 50.0; ///< nominal belt sampling rate
+};
+
+class LiveAnalyzer {
+public:
+  explicit LiveAnalyzer(LiveAnalyzerConfig const& config);
+  void process(drivers::DeviceSample const& sample) noexcept;
+  [[nodiscard]] Metrics const& metrics() const noexcept { return metrics_; }
+  /// Newest data time seen (the watermark for per-second snapshots).
+  [[nodiscard]] double data_time_s() const noexcept { return data_time_s_; }
+
+private:
+  void on(drivers::RespSample const& s) noexcept;
+  void on(drivers::RrInterval const& s) noexcept;
+  void on(drivers::DeviceStatus const& s) noexcept;
+  void on(drivers::SignalGap const& s) noexcept;
+  template <class T> void on(T const&) noexcept {}
+
+  dsp::SpectralRateEstimator breathing_;
+  dsp::BeatRateTracker heart_;
+  Metrics metrics_{};
+  double data_time_s_ = 0;
+  double last_rr_s_ = -1e9;
+};
+
+} // namespace pneuma::app

@@ -1,0 +1,30 @@
+#include "app/source_factory.hpp"
+
+#include <stdexcept>
+
+#include "pneuma/drivers/sim/sim_device.hpp"
+
+namespace pneuma::app {
+
+std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec,
+                                             SourceContext const& ctx) {
+  if (spec.kind == "sim") {
+    auto const* pacer = &ctx.pacer;
+    drivers::sim::BreathGuide guide = [pacer](double t_s) -> std::optional<drivers::sim::BreathCue> {
+      const PacerTimeline timeline = pacer->load();
+      if (timeline.paused()) return std::nullopt;
+      const PacerFrame f = timeline.at(t_s);
+      return drivers::sim::BreathCue{f.cycles, f.rate_bpm, timeline.settings().inhale_fraction()};
+    };
+    return std::make_unique<drivers::sim::SimDevice>(
+        ctx.executor, ctx.clock, drivers::sim::PersonParams::from_spec(spec), std::move(guide));
+  }
+  throw std::invalid_argument("source kind '" + spec.kind + "' is not supported by this build yet");
+}
+
+double nominal_resp_hz(drivers::SourceSpec const& spec) {
+  if (spec.kind == "sim") return drivers::sim::PersonParams::from_spec(spec).belt_hz;
+  return 50.0;
+}
+
+} // namespace pneuma::app

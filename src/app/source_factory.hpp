@@ -1,0 +1,27 @@
+#pragma once
+// Source string -> device, on the io thread's executor. The one place that knows every kind.
+
+#include <memory>
+
+#include "app/pacer_timeline.hpp"
+#include "app/seqlock.hpp"
+#include "pneuma/drivers/clock.hpp"
+#include "pneuma/drivers/device.hpp"
+#include "pneuma/drivers/source_spec.hpp"
+#include <boost/asio/any_io_executor.hpp>
+
+namespace pneuma::app {
+
+struct SourceContext {
+  boost::asio::any_io_executor executor;
+  drivers::Clock const& clock;
+  SeqLock<PacerTimeline> const& pacer; ///< what a simulated person follows
+};
+
+/// Throws std::invalid_argument with a one-line message for a bad or unsupported source.
+std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec, SourceContext const& ctx);
+
+/// Nominal respiration sampling rate the source delivers (Hz), for sizing the DSP.
+double nominal_resp_hz(drivers::SourceSpec const& spec);
+
+} // namespace pneuma::app

@@ -1,0 +1,68 @@
+#include "ui/text.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace pneuma::ui {
+
+std::string find_font_path() {
+  for (const char* p : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                        "/usr/local/share/fonts/DejaVuSans.ttf"})
+    if (std::filesystem::exists(p)) return p;
+  throw std::runtime_error("font DejaVuSans.ttf not found (install the Debian package fonts-dejavu-core)");
+}
+
+TextRenderer::TextRenderer(SDL_Renderer* renderer) : renderer_(renderer), path_(find_font_path()) {}
+
+TextRenderer::~TextRenderer() {
+  for (auto& [key, e] : cache_) SDL_DestroyTexture(e.texture);
+  for (auto& [px, f] : fonts_) TTF_CloseFont(f);
+}
+
+TTF_Font* TextRenderer::font(int px) {
+  if (auto it = fonts_.find(px); it != fonts_.end()) return it->second;
+  TTF_Font* f = TTF_OpenFont(path_.c_str(), px);
+  if (f == nullptr) throw std::runtime_error(std::string("cannot open font: ") + TTF_GetError());
+  fonts_[px] = f;
+  return f;
+}
+
+SDL_Point TextRenderer::draw(std::string const& text, int px, SDL_Color colour, int x, int y,
+                             Align align) {
+  if (text.empty()) return {0, 0};
+  const Uint32 rgba = (Uint32{colour.r} << 24) | (Uint32{colour.g} << 16) |
+                      (Uint32{colour.b} << 8) | Uint32{colour.a};
+  auto key = std::make_tuple(text, px, rgba);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    SDL_Surface* surface = TTF_RenderUTF8_Blended(font(px), text.c_str(), colour);
+    if (surface == nullptr) return {0, 0};
+    SDL_Texture* texture = SDL_CreateTextureFromSurface(renderer_, surface);
+    const SDL_Point size{surface->w, surface->h};
+    SDL_FreeSurface(surface);
+    if (texture == nullptr) return {0, 0};
+    it = cache_.emplace(key, Entry{texture, size, true}).first;
+  }
+  it->second.used = true;
+  const SDL_Point size = it->second.size;
+  int left = x;
+  if (align == Align::centre) left = x - size.x / 2;
+  if (align == Align::right) left = x - size.x;
+  const SDL_Rect dst{left, y, size.x, size.y};
+  SDL_RenderCopy(renderer_, it->second.texture, nullptr, &dst);
+  return size;
+}
+
+void TextRenderer::end_frame() {
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (!it->second.used) {
+      SDL_DestroyTexture(it->second.texture);
+      it = cache_.erase(it);
+    } else {
+      it->second.used = false;
+      ++it;
+    }
+  }
+}
+
+} // namespace pneuma::ui

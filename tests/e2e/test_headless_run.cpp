@@ -1,0 +1,97 @@
+// End to end: simulated person -> drivers -> DSP -> headless JSON lines, through the real binary.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/process.hpp"
+
+using pneuma::test::pneuma_binary;
+using pneuma::test::run_process;
+
+namespace {
+std::vector<nlohmann::json> json_lines(std::string const& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+} // namespace
+
+TEST_CASE("run --headless: 3 simulated minutes settle on the pacer rate", "[e2e][slow]") {
+  const auto r = run_process(pneuma_binary() + " run --headless --minutes 3 --speed 100 --rate 6");
+  REQUIRE(r.exit_code == 0);
+  const auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 180);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto const& j = lines[i];
+    REQUIRE(j.at("t_s").get<double>() == Approx(i + 1.0));
+    const auto phase = j.at("phase").get<std::string>();
+    REQUIRE((phase == "in" || phase == "out" || phase == "hold"));
+    REQUIRE(j.at("pacer_bpm").get<double>() == 6.0);
+    REQUIRE(j.contains("breathing_bpm"));
+    REQUIRE(j.contains("hr_bpm"));
+    REQUIRE(j.contains("quality"));
+  }
+  // The last minute: every breathing rate within +-0.3/min of the pacer, HR plausible.
+  for (std::size_t i = 120; i < 180; ++i) {
+    INFO("t = " << lines[i]["t_s"]);
+    REQUIRE(lines[i]["breathing_bpm"].is_number());
+    CHECK(std::abs(lines[i]["breathing_bpm"].get<double>() - 6.0) <= 0.3);
+    REQUIRE(lines[i]["hr_bpm"].is_number());
+    CHECK(lines[i]["hr_bpm"].get<double>() > 40);
+    CHECK(lines[i]["hr_bpm"].get<double>() < 110);
+  }
+  // Phases follow the pacer: 4 s in, 6 s out at 6/min with the default 1:1.5.
+  CHECK(lines[0]["phase"] == "in");   // t = 1
+  CHECK(lines[4]["phase"] == "out");  // t = 5
+  CHECK(lines[10]["phase"] == "in");  // t = 11
+}
+
+TEST_CASE("run --headless: another pacer rate is followed too", "[e2e][slow]") {
+  const auto r = run_process(pneuma_binary() +
+                             " run --headless --minutes 2 --speed 100 --rate 4.5 --ie 1:1 --source sim:seed=3");
+  REQUIRE(r.exit_code == 0);
+  const auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 120);
+  CHECK(std::abs(lines.back()["breathing_bpm"].get<double>() - 4.5) <= 0.3);
+}
+
+TEST_CASE("cli: bad options give one clear line and exit code 2", "[e2e][cli]") {
+  struct Case {
+    const char* args;
+    const char* names;
+  };
+  for (auto const& c : {Case{"run --rate 20 --headless", "3 to 12"},
+                        Case{"run --rate fast", "--rate"},
+                        Case{"run --ie 2", "inhale:exhale"},
+                        Case{"run --source bogus:1", "unknown kind"},
+                        Case{"run --source sim:rf=x", "rf"},
+                        Case{"run --minutes -1", "--minutes"},
+                        Case{"run --nonsense", "nonsense"},
+                        Case{"frobnicate", "unknown command"}}) {
+    INFO(c.args);
+    const auto r = run_process(pneuma_binary() + " " + c.args, true);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(c.names) != std::string::npos);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("cli: help lists the commands and the run options", "[e2e][cli]") {
+  const auto top = run_process(pneuma_binary() + " --help");
+  CHECK(top.exit_code == 0);
+  CHECK(top.out.find("run") != std::string::npos);
+  const auto run = run_process(pneuma_binary() + " run --help");
+  CHECK(run.exit_code == 0);
+  for (const char* option : {"--source", "--rate", "--ie", "--minutes", "--headless", "--speed"})
+    CHECK(run.out.find(option) != std::string::npos);
+}
+
+TEST_CASE("run: with no display it says so and runs headless", "[e2e]") {
+  const auto r = run_process("env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER " +
+                             pneuma_binary() + " run --minutes 0.05 --speed 50", true);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("running headless") != std::string::npos);
+  CHECK(r.out.find("\"t_s\":3.0") != std::string::npos);
+}
