@@ -14,7 +14,7 @@ AsciiPlotterParser::AsciiPlotterParser(std::size_t column, std::string_view labe
     : column_(column) {
   if (label.size() >= kMaxLabel)
     throw std::invalid_argument("ascii: label longer than 31 characters");
-  std::memcpy(label_.data(), label.data(), label.size());
+  if (!label.empty()) std::memcpy(label_.data(), label.data(), label.size());
   label_len_ = label.size();
 }
 
@@ -64,7 +64,7 @@ void AsciiPlotterParser::line(std::string_view text, double t_s, SampleSink& sin
     if (!selected) continue;
     double v = 0;
     const auto [p, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
-    if (ec != std::errc{} || p != field.data() + field.size() || !std::isfinite(v)) break;
+    if (ec != std::errc{} || p != field.data() + field.size() || !(std::abs(v) <= 1e9)) break;
     ++stats_.frames;
     sink.on_sample(RespSample{t_s, kNoDeviceTime, static_cast<float>(v)});
     return;

@@ -72,7 +72,7 @@ std::size_t format_bridge_line(std::string_view tag, std::uint32_t seq, std::uin
   n += tag.size();
   std::memcpy(out.data() + n, head.data(), static_cast<std::size_t>(h));
   n += static_cast<std::size_t>(h);
-  std::memcpy(out.data() + n, payload.data(), payload.size());
+  if (!payload.empty()) std::memcpy(out.data() + n, payload.data(), payload.size());
   n += payload.size();
   const std::uint8_t cs = nmea_checksum({out.data() + 1, body});
   static constexpr char kUpper[] = "0123456789ABCDEF";

@@ -8,7 +8,8 @@ namespace {
 constexpr double kWindowS = 10.0;
 constexpr double kMinFitSpanS = 30.0;
 constexpr double kMaxDrift = 1e-3;
-constexpr double kRiseFraction = 0.002; // late arrivals lift the offset this much per sample
+constexpr double kRiseFraction = 0.002; // late arrivals lift the offset this much per sample...
+constexpr double kMaxSlew = 5e-4;       // ...but by at most 500 µs per device second
 } // namespace
 
 void DeviceClockMap::anchor(double device_s, double host_s) noexcept {
@@ -40,9 +41,10 @@ double DeviceClockMap::map(double device_s, double host_s) noexcept {
     anchor(device_s, host_s);
     return host_s;
   }
+  const double step = std::max(0.0, device_s - last_dev_);
   last_dev_ = device_s;
   const double residual = host_s - predicted; // >= 0 when the map is right: delay only adds
-  offset_ += residual < 0 ? residual : kRiseFraction * residual;
+  offset_ += residual < 0 ? residual : std::min(kRiseFraction * residual, kMaxSlew * step);
 
   // Drift from windowed minima of the raw offset.
   const double raw = host_s - device_s;

@@ -3,7 +3,8 @@
 //
 // host = device + offset + drift * (device - anchor). Transport delay only ever adds, so the
 // mapping tracks the lower envelope of (host - device): an early arrival pulls the offset down at
-// once, late ones lift it by a small fraction (so a slow device clock is followed, not a burst).
+// once, late ones lift it by a small fraction, slewed at most 500 µs per device second (so a slow
+// device clock is followed, while a burst after a delay keeps the device's spacing).
 // Drift: slope between the minima of the first and the latest 10-s window (needs >= 30 s, capped
 // at ±1000 ppm). A backwards step or a jump of more than `reset_after_s` between the two clocks
 // re-anchors the map (an H10 whose clock reset to 2019, a bridge reboot).
