@@ -167,11 +167,11 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
     batch_arrival_s_ = now;
     send(protocol_->on_bytes({rx_.data(), n}, now, *this));
     if (config_.kind == LinkConfig::Kind::udp) protocol_->on_datagram_end(now, *this);
-    flush_batch(now);
     if (protocol_->streaming() && state_ != State::streaming && state_ != State::error) {
       backoff_s_ = config_.backoff_min_s;
       status(State::streaming, "streaming");
     }
+    flush_batch(now);
   }
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
