@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "pneuma/drivers/ble/ble.hpp"
 #include "pneuma/drivers/link/link_factory.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 
@@ -21,6 +22,8 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec,
         ctx.executor, ctx.clock, drivers::sim::PersonParams::from_spec(spec), std::move(guide));
   }
   if (drivers::is_link_source(spec)) return drivers::make_link_device(spec, ctx.executor, ctx.clock);
+  if (spec.kind == "ble")
+    return drivers::make_ble_strap(ctx.executor, ctx.clock, drivers::ble_config_from_spec(spec));
   throw std::invalid_argument("source kind '" + spec.kind + "' is not supported by this build yet");
 }
 
