@@ -32,6 +32,13 @@ std::map<std::string, std::string> serial_ports() {
   return ports;
 }
 
+/// Names come over the air: print only printable ASCII (no terminal escape sequences).
+std::string printable(std::string const& text) {
+  std::string out;
+  for (char c : text.substr(0, 64)) out += (c >= 0x20 && c < 0x7F) ? c : '?';
+  return out;
+}
+
 int devices_main(std::vector<std::string> const& args) {
   po::options_description o("pneuma devices [options]");
   o.add_options()("help,h", "show this help")(
@@ -74,11 +81,11 @@ int devices_main(std::vector<std::string> const& args) {
   });
   if (tty) std::cerr << "\r                 \r" << std::flush;
   for (auto const& d : result.devices) {
-    std::cout << "  " << d.address << "  " << (d.name.empty() ? "(no name)" : d.name);
+    std::cout << "  " << printable(d.address) << "  " << (d.name.empty() ? "(no name)" : printable(d.name));
     if (d.rssi != 0) std::cout << "  RSSI " << d.rssi << " dBm";
     if (d.pmd) std::cout << "  Polar PMD (ECG/ACC)";
     if (d.connected) std::cout << "  connected";
-    std::cout << "\n    use: --source ble:" << d.address << "\n";
+    std::cout << "\n    use: --source ble:" << printable(d.address) << "\n";
   }
   if (!result.error.empty()) {
     std::cout << "  (BLE unavailable)\n";

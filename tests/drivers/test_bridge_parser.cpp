@@ -175,3 +175,12 @@ TEST_CASE("bridge: random bytes mixed with lines never crash and valid lines sur
   }
   CHECK(sink.of<RespSample>().size() == static_cast<std::size_t>(sent));
 }
+
+TEST_CASE("bridge: device text cannot smuggle terminal escapes into status", "[drivers]") {
+  BridgeLineParser p;
+  CollectingSink sink;
+  p.feed(bytes(line("ERR", 1, 0, "\x1b]0;pwned\x07 strap")), 0, sink);
+  const auto st = sink.of<DeviceStatus>();
+  REQUIRE(st.size() == 1);
+  CHECK(st[0].message() == "bridge error: ?]0;pwned? strap");
+}

@@ -15,6 +15,8 @@
 #include "pneuma/drivers/sim/link_simulator.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 #include "support/process.hpp"
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 
 extern char** environ;
 
@@ -117,6 +119,40 @@ TEST_CASE("simulate: BITalino on a pty is started, read, and stopped on shutdown
   CHECK(text.find("version asked") != std::string::npos);
   CHECK(text.find("acquisition started, 1 channel(s)") != std::string::npos);
   CHECK(text.find("acquisition stopped") != std::string::npos); // the driver sent 0x00 on exit
+}
+
+namespace {
+/// A loopback port that was free a moment ago.
+unsigned short free_port(bool udp) {
+  namespace asio = boost::asio;
+  asio::io_context ctx;
+  const auto lo = asio::ip::make_address("127.0.0.1");
+  if (udp) return asio::ip::udp::socket(ctx, asio::ip::udp::endpoint(lo, 0)).local_endpoint().port();
+  return asio::ip::tcp::acceptor(ctx, asio::ip::tcp::endpoint(lo, 0)).local_endpoint().port();
+}
+} // namespace
+
+TEST_CASE("simulate: bridge over UDP datagrams, read by run --headless", "[e2e][drivers]") {
+  TempDir dir;
+  const auto port = std::to_string(free_port(true));
+  Simulator sim({"--as", "bridge", "--udp", port, "--speed", "40", "--seconds", "200"}, (dir.path() / "sim.log").string());
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 40 --minutes 1.5 --source udp::" + port);
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, true);
+}
+
+TEST_CASE("simulate: bridge over TCP, read by run --headless", "[e2e][drivers]") {
+  TempDir dir;
+  const auto port = std::to_string(free_port(false));
+  const auto log = dir.path() / "sim.log";
+  Simulator sim({"--as", "bridge", "--tcp", port, "--speed", "40", "--seconds", "400"},
+                log.string());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 40 --minutes 1.5 --source tcp:127.0.0.1:" + port);
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, true);
+  sim.stop();
+  CHECK(slurp(log).find("client connected from 127.0.0.1") != std::string::npos);
 }
 
 TEST_CASE("simulate: usage errors are one line with exit code 2", "[e2e][drivers]") {

@@ -33,6 +33,17 @@ template <class T> bool parse_uint(std::string_view s, T& v) noexcept {
   return ec == std::errc{} && p == s.data() + s.size();
 }
 
+/// prefix + text with anything but printable ASCII replaced by '?': device text never carries
+/// terminal escape sequences into a log or a console.
+std::size_t printable_copy(std::string_view prefix, std::string_view text, std::span<char> out) noexcept {
+  std::size_t n = 0;
+  for (char c : prefix)
+    if (n + 1 < out.size()) out[n++] = c;
+  for (char c : text)
+    if (n + 1 < out.size()) out[n++] = (c >= 0x20 && c < 0x7F) ? c : '?';
+  return n;
+}
+
 std::string_view next_field(std::string_view& rest) noexcept {
   const auto comma = rest.find(',');
   const std::string_view f = rest.substr(0, comma);
@@ -216,17 +227,14 @@ void BridgeLineParser::payload(std::string_view tag, std::string_view body, doub
                     : what == "DISCONNECTED" ? S::lost
                                              : S::connecting;
     std::array<char, 100> text{};
-    const int n = std::snprintf(text.data(), text.size(), "bridge: %.*s",
-                                static_cast<int>(std::min<std::size_t>(body.size(), 80)), body.data());
-    sink.on_sample(DeviceStatus::make(t_s, state, {text.data(), static_cast<std::size_t>(std::max(n, 0))}));
+    const std::size_t n = printable_copy("bridge: ", body, text);
+    sink.on_sample(DeviceStatus::make(t_s, state, {text.data(), n}));
     return;
   }
   if (tag == "ERR") {
     std::array<char, 100> text{};
-    const int n = std::snprintf(text.data(), text.size(), "bridge error: %.*s",
-                                static_cast<int>(std::min<std::size_t>(body.size(), 80)), body.data());
-    sink.on_sample(DeviceStatus::make(t_s, DeviceStatus::State::error,
-                                      {text.data(), static_cast<std::size_t>(std::max(n, 0))}));
+    const std::size_t n = printable_copy("bridge error: ", body, text);
+    sink.on_sample(DeviceStatus::make(t_s, DeviceStatus::State::error, {text.data(), n}));
     return;
   }
   if (tag == "ACK") return;
