@@ -1,6 +1,7 @@
 #include "pneuma/dsp/hrv_time.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -65,16 +66,15 @@ HrvTime hrv_time(std::span<const double> nn) noexcept {
   const int last = static_cast<int>(std::floor(hi / width));
   const double range_s = (hi - lo) / 1000.0;
   if (range_s > 0 && last - first < 400) {
+    std::array<int, 400> counts{}; // 50 ms bins over at most 20 s of range: no allocation
+    for (double x : nn)
+      if (std::isfinite(x)) ++counts[static_cast<std::size_t>(static_cast<int>(std::floor(x / width)) - first)];
     int best = 0, best_bin = first;
-    for (int b = first; b <= last; ++b) {
-      int count = 0;
-      for (double x : nn)
-        if (std::isfinite(x) && static_cast<int>(std::floor(x / width)) == b) ++count;
-      if (count > best) {
-        best = count;
+    for (int b = first; b <= last; ++b)
+      if (counts[static_cast<std::size_t>(b - first)] > best) {
+        best = counts[static_cast<std::size_t>(b - first)];
         best_bin = b;
       }
-    }
     const double mo_s = (best_bin + 0.5) * width / 1000.0;
     const double amo_pct = 100.0 * best / r.n;
     r.stress_index = amo_pct / (2.0 * mo_s * range_s);

@@ -85,6 +85,63 @@ private:
   std::vector<std::int32_t> bit_;
 };
 
+/// Dense 2-D Fenwick tree over distinct (y, z) values: for quantised data (RR from a device clock
+/// has a few hundred distinct values), O(log Uy log Uz) per operation, cache-friendly.
+class Dense2d {
+public:
+  Dense2d(std::vector<double> ys, std::vector<double> zs) : ys_(std::move(ys)), zs_(std::move(zs)) {
+    ny_ = ys_.size();
+    nz_ = zs_.size();
+    t_.assign((ny_ + 1) * (nz_ + 1), 0);
+  }
+  void add(double y, double z, std::int32_t v) noexcept {
+    for (std::size_t i = slot_of(ys_, y) + 1; i <= ny_; i += i & (~i + 1))
+      for (std::size_t j = slot_of(zs_, z) + 1; j <= nz_; j += j & (~j + 1)) t_[i * (nz_ + 1) + j] += v;
+  }
+  [[nodiscard]] std::int64_t count(double ylo, double yhi, double zlo, double zhi) const noexcept {
+    const auto y1 = static_cast<std::size_t>(std::lower_bound(ys_.begin(), ys_.end(), ylo) - ys_.begin());
+    const auto y2 = static_cast<std::size_t>(std::upper_bound(ys_.begin(), ys_.end(), yhi) - ys_.begin());
+    const auto z1 = static_cast<std::size_t>(std::lower_bound(zs_.begin(), zs_.end(), zlo) - zs_.begin());
+    const auto z2 = static_cast<std::size_t>(std::upper_bound(zs_.begin(), zs_.end(), zhi) - zs_.begin());
+    return prefix(y2, z2) - prefix(y1, z2) - prefix(y2, z1) + prefix(y1, z1);
+  }
+
+private:
+  [[nodiscard]] std::int64_t prefix(std::size_t i, std::size_t j0) const noexcept {
+    std::int64_t s = 0;
+    for (; i > 0; i -= i & (~i + 1))
+      for (std::size_t j = j0; j > 0; j -= j & (~j + 1)) s += t_[i * (nz_ + 1) + j];
+    return s;
+  }
+  std::vector<double> ys_, zs_;
+  std::size_t ny_ = 0, nz_ = 0;
+  std::vector<std::int32_t> t_;
+};
+
+std::vector<double> distinct(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+/// The 3-D sweep with either 2-D counter.
+template <class Counter>
+std::int64_t sweep3(std::vector<double> const& x, std::vector<std::size_t> const& order, std::vector<double> const& ys,
+                    std::vector<double> const& zs, double r, Counter& f) {
+  std::int64_t pairs = 0;
+  std::size_t left = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t p = order[k];
+    while (x[order[left]] < x[p] - r) {
+      const std::size_t q = order[left++];
+      f.add(ys[q], zs[q], -1);
+    }
+    pairs += f.count(ys[p] - r, ys[p] + r, zs[p] - r, zs[p] + r);
+    f.add(ys[p], zs[p], 1);
+  }
+  return pairs;
+}
+
 /// Pairs (i < j) of templates within Chebyshev distance r, templates of length `dim` (1..3)
 /// starting at 0..count-1 of x.
 std::int64_t count_pairs(std::vector<double> const& x, std::size_t count, int dim, double r) {
@@ -120,17 +177,13 @@ std::int64_t count_pairs(std::vector<double> const& x, std::size_t count, int di
     ys[i] = x[i + 1];
     zs[i] = x[i + 2];
   }
-  Fenwick2d f(ys, zs);
-  for (std::size_t k = 0; k < count; ++k) {
-    const std::size_t p = order[k];
-    while (x[order[left]] < x[p] - r) {
-      const std::size_t q = order[left++];
-      f.add(ys[q], zs[q], -1);
-    }
-    pairs += f.count(ys[p] - r, ys[p] + r, zs[p] - r, zs[p] + r);
-    f.add(ys[p], zs[p], 1);
+  auto uy = distinct(ys), uz = distinct(zs);
+  if (uy.size() * uz.size() <= 4'000'000) { // quantised data: dense counter
+    Dense2d f(std::move(uy), std::move(uz));
+    return sweep3(x, order, ys, zs, r, f);
   }
-  return pairs;
+  Fenwick2d f(ys, zs);
+  return sweep3(x, order, ys, zs, r, f);
 }
 
 /// Any m: sweep in order of the first coordinate, check the rest directly.
