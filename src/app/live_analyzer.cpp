@@ -6,7 +6,7 @@
 namespace pneuma::app {
 
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
-    : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)) {}
+    : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)), heart_live_(config.ecg_hz) {}
 
 void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   std::visit([this](auto const& s) { on(s); }, sample);
@@ -32,6 +32,7 @@ void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
 }
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
+  heart_live_.on_rr(s, metrics_);
   if (auto hr = heart_.push(s.ms())) {
     metrics_.hr_bpm = *hr;
     last_rr_s_ = s.t_s;

@@ -22,6 +22,14 @@ struct Metrics {
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
   drivers::DeviceStatus status{};   ///< latest device status
+  // Heart (HeartLive): from artifact-corrected beats; NaN until the window is covered.
+  double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
+  double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms
+  double coherence = kUnknown;         ///< Pneuma coherence ratio (64 s window, every 5 s)
+  double coherence_peak_hz = kUnknown; ///< where the coherence peak sits
+  double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
+  double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
+  bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
 };
 
 /// One line of the session log, one per second of session time.
