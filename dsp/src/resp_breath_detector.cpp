@@ -7,6 +7,8 @@
 namespace pneuma::dsp {
 namespace {
 
+constexpr double kShoulderFall = 0.45;
+
 template <std::size_t N> double median_of(std::array<double, N> const& values, int n) noexcept {
   if (n <= 0) return kRespUnknown;
   std::array<double, N> v = values;
@@ -98,7 +100,7 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
   // A climb past the last peak after only a small dip (or a moderate one, too soon for a new
   // breath) means that peak was a shoulder of this inspiration.
   auto is_shoulder = [&](double fall, double since_peak) {
-    return fall < min_fall || (fall < min_depth && since_peak < 0.6 * expected);
+    return fall < min_fall || (fall < kShoulderFall * a && since_peak < 0.6 * expected);
   };
 
   if (state_ == State::seek_peak) {
