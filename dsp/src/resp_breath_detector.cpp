@@ -88,7 +88,7 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     return kRespNone;
   }
   const double a = reference_amplitude(t_s, range);
-  const double floor = 1e-6 * std::abs(s) + 1e-30; // float input resolution: never a breath
+  const double floor = 1e-6 * std::abs(s) + 1e-300; // float input resolution: never a breath
   const double delta = std::max({config_.confirm_frac * a, 3.0 * noise_sd, floor});
   const double min_depth = std::max(config_.min_depth_frac * a, floor);
   const double period = median_period_s();

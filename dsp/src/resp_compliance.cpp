@@ -5,10 +5,10 @@
 
 namespace pneuma::dsp {
 
-ComplianceReading PacerCompliance::on_onset(double cycles, double pacer_rate_bpm,
-                                            double breath_rate_bpm) noexcept {
+ComplianceReading PacerCompliance::on_breath(double cycles, double pacer_rate_bpm,
+                                             double breath_rate_bpm) noexcept {
   if (!std::isfinite(cycles) || !(pacer_rate_bpm > 0)) return reading_;
-  const double frac = cycles - std::floor(cycles + 0.5); // [-0.5, 0.5): + = after the pacer onset
+  const double frac = cycles - std::floor(cycles + 0.5); // [-0.5, 0.5): + = after the pacer
   const double angle = 2.0 * std::numbers::pi * frac;
   constexpr double w = 0.3;
   if (!have_phase_) {

@@ -5,7 +5,7 @@
 //   input (10..1000 Hz, any units, NaN = missing)
 //    -> hold of the last valid value for <= 1 s (longer runs: a gap), clip detection
 //    -> block average to ~25 Hz (D = round(fs / 25); first null of the boxcar at 25 Hz)
-//    -> s = Butterworth low-pass order 2 at 1.2 Hz (detection and timing; group delay 0.19 s,
+//    -> s = Butterworth low-pass order 2 at 1.5 Hz (detection and timing; group delay 0.15 s,
 //           subtracted from the reported times)
 //       d = Butterworth band-pass order 2, 0.05-1.0 Hz (3-60/min; spectral rate, polarity, noise)
 //    -> polarity: given, or automatic: the end-expiratory level is where a breath dwells (flat
@@ -25,7 +25,7 @@
 //             the same span again (apnoea, or a lost signal: either way no valid rate now)
 //
 // Units: input arbitrary; times in stream seconds = samples / fs + marked gap lengths; rates in
-// breaths/min. Delay: boxcar (D - 1) / 2 samples + low-pass 0.19 s + the confirmation fall (12 % of
+// breaths/min. Delay: boxcar (D - 1) / 2 samples + low-pass 0.15 s + the confirmation fall (12 % of
 // a typical depth); about 0.3-0.45 s from a true end of inspiration to its report.
 // Thread contract: constructor may throw std::invalid_argument (bad rate or configuration);
 // process(), mark_gap() and reset() are noexcept, allocation-free, one thread.
@@ -47,7 +47,7 @@ namespace pneuma::dsp {
 struct RespAnalyzerConfig {
   RespPolarity polarity = RespPolarity::automatic;
   double internal_hz = 25.0;   ///< target rate after block averaging
-  double smooth_hz = 1.2;      ///< detection low-pass cut-off
+  double smooth_hz = 1.5;      ///< detection low-pass cut-off
   double band_lo_hz = 0.05;    ///< band-pass edges (3..60/min)
   double band_hi_hz = 1.0;
   double max_hold_s = 1.0;     ///< NaN runs up to this are bridged by holding the last value

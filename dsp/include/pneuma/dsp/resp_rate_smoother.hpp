@@ -2,10 +2,11 @@
 // Smoothed breathing rate from per-breath rates, and breath-to-breath regularity.
 //
 // Smoothing: an exponential average over breaths (weight 0.3) for rates within 8 % of the current
-// value; a lone breath further off counts only 0.1 (a missed or a sigh-lengthened breath must not
-// swing the number), but two consecutive breaths that agree with each other (within 8 %) and lie
-// on the same side of the current value replace it by their mean: a change of pace is followed
-// within 2 breaths (design.md §7).
+// value. A breath further off counts only 0.1 (a missed or a sigh-lengthened breath must not swing
+// the number) unless the breath before it already lay at least 20 % of the way towards it: two
+// breaths in a row moving the same way are a change of pace, and the new rate is taken at once
+// (the mean of both when they agree within 8 %). So a step of pace, whose first peak-to-peak
+// period is a mixture of old and new, is followed at its second breath (design.md §7).
 // Regularity: coefficient of variation (SD / mean) of the last 8 breath periods.
 // Units: breaths/min; CV dimensionless. Delay: none beyond the breaths themselves.
 // Thread contract: all members noexcept and allocation-free, one thread.
@@ -31,21 +32,19 @@ public:
     next_ = (next_ + 1) % kRegularityBreaths;
     if (n_ < kRegularityBreaths) ++n_;
     if (!std::isfinite(smoothed_)) {
-      smoothed_ = rate_bpm;
+      smoothed_ = previous_ = rate_bpm;
       return smoothed_;
     }
     const double dev = (rate_bpm - smoothed_) / smoothed_;
     if (std::abs(dev) <= kAgree) {
       smoothed_ += kFollow * (rate_bpm - smoothed_);
-      pending_ = kRespUnknown;
-    } else if (std::isfinite(pending_) && std::abs(rate_bpm - pending_) <= kAgree * pending_ &&
-               (pending_ - smoothed_) * dev > 0) {
-      smoothed_ = 0.5 * (rate_bpm + pending_);
-      pending_ = kRespUnknown;
+    } else if (std::isfinite(previous_) && (previous_ - smoothed_) / (rate_bpm - smoothed_) >= 0.2) {
+      smoothed_ = std::abs(rate_bpm - previous_) <= kAgree * rate_bpm ? 0.5 * (rate_bpm + previous_)
+                                                                      : rate_bpm;
     } else {
       smoothed_ += kOutlierWeight * (rate_bpm - smoothed_);
-      pending_ = rate_bpm;
     }
+    previous_ = rate_bpm;
     return smoothed_;
   }
   [[nodiscard]] double smoothed_bpm() const noexcept { return smoothed_; }
@@ -64,13 +63,13 @@ public:
   /// Share of the last periods within [0.5, 2] x their median (a rhythm-plausibility score).
   [[nodiscard]] double plausible_share() const noexcept;
   void reset() noexcept {
-    smoothed_ = pending_ = kRespUnknown;
+    smoothed_ = previous_ = kRespUnknown;
     n_ = next_ = 0;
   }
 
 private:
   double smoothed_ = kRespUnknown;
-  double pending_ = kRespUnknown;
+  double previous_ = kRespUnknown;
   std::array<double, kRegularityBreaths> periods_{};
   int n_ = 0, next_ = 0;
 };
