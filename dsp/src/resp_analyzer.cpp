@@ -32,25 +32,27 @@ void RespAnalyzer::RangeTracker::add(double v) noexcept {
   if (in_block == 0) cur_hi = cur_lo = v;
   cur_hi = std::max(cur_hi, v);
   cur_lo = std::min(cur_lo, v);
-  if (++in_block >= block_len) {
+  if (++in_block >= block_len) { // once a second: the extremes of the completed blocks
     hi[static_cast<std::size_t>(next)] = cur_hi;
     lo[static_cast<std::size_t>(next)] = cur_lo;
     next = (next + 1) % kBlocks;
     n = std::min(n + 1, kBlocks);
     in_block = 0;
+    blocks_hi = -HUGE_VAL;
+    blocks_lo = HUGE_VAL;
+    for (int i = 0; i < n; ++i) {
+      blocks_hi = std::max(blocks_hi, hi[static_cast<std::size_t>(i)]);
+      blocks_lo = std::min(blocks_lo, lo[static_cast<std::size_t>(i)]);
+    }
   }
 }
 
 double RespAnalyzer::RangeTracker::max() const noexcept {
-  double m = in_block > 0 ? cur_hi : -HUGE_VAL;
-  for (int i = 0; i < n; ++i) m = std::max(m, hi[static_cast<std::size_t>(i)]);
-  return m;
+  return in_block > 0 ? std::max(blocks_hi, cur_hi) : blocks_hi;
 }
 
 double RespAnalyzer::RangeTracker::min() const noexcept {
-  double m = in_block > 0 ? cur_lo : HUGE_VAL;
-  for (int i = 0; i < n; ++i) m = std::min(m, lo[static_cast<std::size_t>(i)]);
-  return m;
+  return in_block > 0 ? std::min(blocks_lo, cur_lo) : blocks_lo;
 }
 
 double RespAnalyzer::RangeTracker::range() const noexcept {
@@ -112,6 +114,7 @@ void RespAnalyzer::reset() noexcept {
   metrics_.polarity_decided = config_.polarity != RespPolarity::automatic;
   polarity_since_s_ = 0;
   invalid_ema_ = clipped_ema_ = 0;
+  rhythm_ = 1.0;
 }
 
 void RespAnalyzer::mark_gap(double seconds) noexcept {
@@ -188,9 +191,11 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
   // Clipping: flat for >= 0.3 s at the top or bottom of the recent range.
   flat_run_ = (u == last_u_) ? flat_run_ + 1 : 0;
   last_u_ = u;
-  const double urange = u_range_.range();
-  const bool clipping = flat_run_ >= 0.3 * internal_hz_ && urange > 0 &&
-                        (u >= u_range_.max() - 0.05 * urange || u <= u_range_.min() + 0.05 * urange);
+  bool clipping = false;
+  if (flat_run_ >= 0.3 * internal_hz_) {
+    const double hi = u_range_.max(), lo = u_range_.min(), urange = hi - lo;
+    clipping = urange > 0 && (u >= hi - 0.05 * urange || u <= lo + 0.05 * urange);
+  }
   clipped_ema_ += ema_short_ * ((clipping ? 1.0 : 0.0) - clipped_ema_);
   metrics_.clipping = clipping;
   metrics_.clipped_fraction = clipped_ema_;
@@ -211,6 +216,7 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
       if (ev & kRespNewBreath) metrics_.rate_bpm = smoother_.add(b.rate_bpm);
     }
     metrics_.regularity_cv = smoother_.regularity_cv();
+    rhythm_ = smoother_.plausible_share();
   }
   if ((ev & kRespBreathCompleted) && detector_.count() >= 2) {
     Breath const& prev = detector_.recent(1);
@@ -293,7 +299,7 @@ void RespAnalyzer::update_quality() noexcept {
   const double a = detector_.amplitude();
   const double x = a / (6.0 * noise_sd + 1e-300);
   const double snr = std::isfinite(x) ? x * x / (1.0 + x * x) : 1.0;
-  const double rhythm = smoother_.plausible_share();
+  const double rhythm = rhythm_;
   const double period = detector_.median_period_s();
   const double span = std::max(12.0, 2.5 * (std::isfinite(period) ? period : 4.0));
   const double age = t - detector_.last().reported_s;

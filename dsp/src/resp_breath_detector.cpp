@@ -49,6 +49,7 @@ void BreathDetector::reset() noexcept {
   n_depths_ = depth_next_ = 0;
   n_periods_ = period_next_ = 0;
   last_peak_t_ = -1e300;
+  refresh_medians();
 }
 
 Breath const& BreathDetector::recent(int k) const noexcept {
@@ -61,17 +62,14 @@ Breath& BreathDetector::slot(int k) noexcept {
   return ring_[static_cast<std::size_t>(i)];
 }
 
-double BreathDetector::amplitude() const noexcept {
-  return n_depths_ > 0 ? median_of(depths_, n_depths_) : 0.0;
-}
-
-double BreathDetector::median_period_s() const noexcept {
-  return n_periods_ >= 2 ? median_of(periods_, n_periods_) : kRespUnknown;
+void BreathDetector::refresh_medians() noexcept {
+  amplitude_ = n_depths_ > 0 ? median_of(depths_, n_depths_) : 0.0;
+  median_period_ = n_periods_ >= 2 ? median_of(periods_, n_periods_) : kRespUnknown;
 }
 
 double BreathDetector::reference_amplitude(double t_s, double range) const noexcept {
   if (n_depths_ < 3) return 0.5 * range;
-  double a = std::min(median_of(depths_, n_depths_), range);
+  double a = std::min(amplitude_, range);
   // After a long silence the old depth is no longer a guide (shallow breathing after deep).
   const double period = median_period_s();
   const double silence = std::max(10.0, 2.5 * (std::isfinite(period) ? period : 4.0));
@@ -185,6 +183,7 @@ unsigned BreathDetector::confirm_peak(double t_now) noexcept {
     depths_[static_cast<std::size_t>((depth_next_ + 4) % 5)] = depth;
     last_peak_v_ = max_.v;
     last_peak_t_ = peak_t;
+    refresh_medians();
     return kRespBreathRevised;
   }
   revising_ = false;
@@ -224,6 +223,7 @@ unsigned BreathDetector::confirm_peak(double t_now) noexcept {
   have_last_peak_ = true;
   prev_trough_ = trough_;
   prev_have_trough_ = have_trough_;
+  refresh_medians();
   return ev;
 }
 

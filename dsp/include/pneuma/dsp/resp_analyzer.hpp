@@ -15,7 +15,7 @@
 //       breathing gives no evidence: then the set (default: up) polarity stays.
 //    -> BreathDetector (adaptive hysteresis, resp_breath_detector.hpp) on polarity * s
 //    -> per breath: onset, peak, inhale, exhale, I:E, depth, rate; RespRateSmoother; sighs
-//    -> SpectralRateEstimator on d (60 s window, 2 s hop, KissFFT, log-parabolic interpolation)
+//    -> SpectralRateEstimator on d (60 s window, 5 s hop, KissFFT, log-parabolic interpolation)
 //
 // Signal-quality index (0..1) = valid x snr x rhythm x recency:
 //   valid   = 1 - share of the last ~10 s that was missing or clipped
@@ -31,6 +31,7 @@
 // process(), mark_gap() and reset() are noexcept, allocation-free, one thread.
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -53,7 +54,7 @@ struct RespAnalyzerConfig {
   double max_hold_s = 1.0;     ///< NaN runs up to this are bridged by holding the last value
   double restart_gap_s = 2.0;  ///< marked gaps from this length restart the detector
   BreathDetectorConfig detector{};
-  SpectralRateConfig spectral{60.0, 20.0, 2.0, 0.05, 0.7, 4.0, 512};
+  SpectralRateConfig spectral{60.0, 20.0, 5.0, 0.05, 0.7, 4.0, 512};
 };
 
 class RespAnalyzer {
@@ -95,11 +96,16 @@ private:
     std::array<double, kBlocks> hi{}, lo{};
     int n = 0, next = 0, in_block = 0, block_len = 1;
     double cur_hi = 0, cur_lo = 0;
+    double blocks_hi = -HUGE_VAL, blocks_lo = HUGE_VAL; ///< over the completed blocks
     void add(double v) noexcept;
     [[nodiscard]] double range() const noexcept;
     [[nodiscard]] double max() const noexcept;
     [[nodiscard]] double min() const noexcept;
-    void clear() noexcept { n = next = in_block = 0; }
+    void clear() noexcept {
+      n = next = in_block = 0;
+      blocks_hi = -HUGE_VAL;
+      blocks_lo = HUGE_VAL;
+    }
   };
 
   RespAnalyzerConfig config_;
@@ -143,6 +149,7 @@ private:
   double polarity_since_s_ = 0;
   double ema_short_ = 0;           ///< weight of ~10 s exponential averages
   double invalid_ema_ = 0, clipped_ema_ = 0;
+  double rhythm_ = 1.0;           ///< plausible share of recent periods (updated per breath)
 };
 
 } // namespace pneuma::dsp

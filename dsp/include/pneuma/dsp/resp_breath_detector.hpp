@@ -64,9 +64,9 @@ public:
   [[nodiscard]] Breath const& recent(int k) const noexcept;
   [[nodiscard]] Breath const& last() const noexcept { return recent(0); }
   /// Median depth of the recent breaths (0 when none).
-  [[nodiscard]] double amplitude() const noexcept;
+  [[nodiscard]] double amplitude() const noexcept { return amplitude_; }
   /// Median peak-to-peak period of the recent breaths (NaN when fewer than 2).
-  [[nodiscard]] double median_period_s() const noexcept;
+  [[nodiscard]] double median_period_s() const noexcept { return median_period_; }
   [[nodiscard]] std::uint64_t sighs() const noexcept { return sighs_; }
 
 private:
@@ -78,6 +78,7 @@ private:
   double reference_amplitude(double t_s, double range) const noexcept;
   unsigned confirm_peak(double t_now) noexcept;
   Breath& slot(int k) noexcept;
+  void refresh_medians() noexcept;
 
   BreathDetectorConfig config_;
   State state_ = State::seek_peak;
@@ -97,6 +98,8 @@ private:
   int n_depths_ = 0, depth_next_ = 0;
   std::array<double, 5> periods_{};
   int n_periods_ = 0, period_next_ = 0;
+  double amplitude_ = 0;                  ///< cached median of depths_
+  double median_period_ = kRespUnknown;   ///< cached median of periods_
 };
 
 } // namespace pneuma::dsp
