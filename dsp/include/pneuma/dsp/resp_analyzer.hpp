@@ -74,6 +74,10 @@ public:
   /// The newest breath (valid once metrics().breaths > 0).
   [[nodiscard]] Breath const& last_breath() const noexcept { return detector_.last(); }
   [[nodiscard]] double internal_hz() const noexcept { return internal_hz_; }
+  /// Stream time of the next input sample (samples so far / fs + marked gaps), s.
+  [[nodiscard]] double next_sample_time_s() const noexcept {
+    return static_cast<double>(n_in_) / fs_hz_ + gap_time_s_;
+  }
   [[nodiscard]] int decimation() const noexcept { return decimation_; }
   /// Delay subtracted from detected times (boxcar + low-pass group delay), s.
   [[nodiscard]] double timing_delay_s() const noexcept { return delay_s_; }
