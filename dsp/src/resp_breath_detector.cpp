@@ -8,6 +8,7 @@ namespace pneuma::dsp {
 namespace {
 
 constexpr double kShoulderFall = 0.45;
+constexpr double kSteadyFallS = 0.3;
 
 template <std::size_t N> double median_of(std::array<double, N> const& values, int n) noexcept {
   if (n <= 0) return kRespUnknown;
@@ -81,6 +82,9 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
                               double t_now) noexcept {
   if (!started_) {
     started_ = true;
+    prev_s_ = s;
+    prev_t_ = t_s;
+    falling_s_ = 0;
     trough_ = max_ = min_ = Extremum{s, t_s, t_s};
     state_ = State::seek_peak;
     return kRespNone;
@@ -101,6 +105,10 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     return fall < min_fall || (fall < kShoulderFall * a && since_peak < 0.6 * expected);
   };
 
+  falling_s_ = s < prev_s_ ? falling_s_ + (t_s - prev_t_) : 0.0;
+  prev_s_ = s;
+  prev_t_ = t_s;
+
   if (state_ == State::seek_peak) {
     if (s < trough_.v && !revising_) {
       trough_ = max_ = Extremum{s, t_s, t_s}; // the inspiration has not started yet
@@ -114,7 +122,10 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
       trough_ = prev_trough_;
       have_trough_ = prev_have_trough_;
     }
-    const bool fell = max_.v - s >= delta;
+    // Confirmed by a fall of delta, or by a steady fall (>= 0.3 s) of a third of it: a slow,
+    // rounded end of inspiration is then reported without waiting for the full delta.
+    const bool fell = max_.v - s >= delta ||
+                      (falling_s_ >= kSteadyFallS && max_.v - s >= std::max(delta / 3.0, 3.0 * noise_sd));
     double need = min_depth;
     if (have_last_peak_ && !revising_) {
       const double early = std::clamp(1.0 - (max_.t() - last_peak_t_) / (0.75 * expected), 0.0, 1.0);

@@ -5,7 +5,8 @@
 // Method: a turning-point state machine with hysteresis (peak-valley detection with an adaptive
 // delta, cf. Billauer's peakdet; the relative-amplitude rule of NeuroKit2 khodadad2018):
 //   * looking for a peak: track the maximum since the last trough; confirm it when the signal has
-//     fallen `confirm_frac * A` below it (A = median depth of the last 5 breaths) and the rise from
+//     fallen `confirm_frac * A` below it (A = median depth of the last 5 breaths), or a third of
+//     that after falling steadily for 0.3 s (rounded, slow ends of inspiration), and the rise from
 //     the trough is at least R * A, where R = min_depth_frac for a peak at >= 0.75 of the median
 //     period after the previous one and grows linearly to min_depth_frac + early_penalty for a
 //     peak right after it (a bump on the exhale is not a breath; a real early breath is deep).
@@ -98,6 +99,8 @@ private:
   int n_depths_ = 0, depth_next_ = 0;
   std::array<double, 5> periods_{};
   int n_periods_ = 0, period_next_ = 0;
+  double prev_s_ = 0, prev_t_ = 0;
+  double falling_s_ = 0;                  ///< how long s has been falling without a break
   double amplitude_ = 0;                  ///< cached median of depths_
   double median_period_ = kRespUnknown;   ///< cached median of periods_
 };
