@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "app/live_traces.hpp"
 #include "pneuma/drivers/sample.hpp"
 
 namespace pneuma::app {
@@ -22,6 +23,15 @@ struct Metrics {
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
   drivers::DeviceStatus status{};   ///< latest device status
+  // For the trainer window (NaN/-1 = unknown; filled as the DSP blocks that compute them land).
+  double rmssd_ms = kUnknown;       ///< RMSSD of the last 60 s of clean beats, ms
+  double coherence = kUnknown;      ///< HRV coherence ratio (see the Heart block's header)
+  double rsa_bpm = kUnknown;        ///< RSA: HR peak-to-trough per breath, beats/min
+  double compliance = kUnknown;     ///< 0..1: how closely breathing follows the pacer
+  double phase_lag_s = kUnknown;    ///< breath behind (+) or ahead (-) of the pacer, s
+  double artifact_pct = kUnknown;   ///< beats corrected or rejected, % of the last minute
+  int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
+  LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace
 };
 
 /// One line of the session log, one per second of session time.
