@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace pneuma::app {
@@ -150,6 +151,17 @@ void SessionFlow::finish_stage(double t_s) {
   }
 }
 
+void SessionFlow::end(double t_s) {
+  switch (stage_) {
+  case FlowStage::training: finish_stage(t_s); break;
+  case FlowStage::rating_before:
+  case FlowStage::baseline:
+  case FlowStage::rating_after: enter(FlowStage::summary, t_s); break;
+  case FlowStage::summary: close(); break;
+  default: break;
+  }
+}
+
 void SessionFlow::close() noexcept {
   if (stage_ == FlowStage::summary) stage_ = FlowStage::done;
 }
@@ -203,6 +215,43 @@ SessionSummary SessionFlow::summary() const {
     if (s.close) out.close_to_pace_s += 1;
   }
   return out;
+}
+
+std::string summary_json(SessionSummary const& s, std::vector<EventMarker> const& markers) {
+  auto num = [](double v, int decimals) -> nlohmann::ordered_json {
+    if (!std::isfinite(v)) return nullptr;
+    const double scale = std::pow(10.0, decimals);
+    return std::round(v * scale) / scale;
+  };
+  auto rating = [](int v) -> nlohmann::ordered_json {
+    if (v < 0) return nullptr;
+    return v;
+  };
+  auto period = [&](PeriodStats const& p) {
+    nlohmann::ordered_json j;
+    j["hr_bpm"] = num(p.hr_bpm, 1);
+    j["rmssd_ms"] = num(p.rmssd_ms, 1);
+    j["breathing_bpm"] = num(p.breathing_bpm, 2);
+    j["score"] = num(p.score, 2);
+    j["good_s"] = p.good_seconds;
+    j["seconds"] = p.seconds;
+    return j;
+  };
+  nlohmann::ordered_json j;
+  auto& sum = j["summary"];
+  sum["training_s"] = s.training_s;
+  sum["ended_early"] = s.ended_early;
+  sum["score"] = std::string(score_name(s.score));
+  sum["before_is_baseline"] = s.start_is_baseline;
+  sum["before"] = period(s.start);
+  sum["after"] = period(s.end);
+  sum["close_to_pace_s"] = s.close_to_pace_s;
+  sum["pace_measured_s"] = s.measured_pace_s;
+  sum["tension"] = {{"before", rating(s.before.tension)}, {"after", rating(s.after.tension)}};
+  sum["pain"] = {{"before", rating(s.before.pain)}, {"after", rating(s.after.pain)}};
+  auto& mk = j["markers"] = nlohmann::ordered_json::array();
+  for (auto const& m : markers) mk.push_back({{"t_s", num(m.t_s, 2)}, {"note", m.note}});
+  return j.dump();
 }
 
 void SessionFlow::add_marker(double t_s, std::string note) {

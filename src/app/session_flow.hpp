@@ -71,6 +71,9 @@ struct EventMarker {
   std::string note;
 };
 
+/// One JSON object: {"summary": {...}, "markers": [{"t_s":..,"note":..}, ...]}; unknown = null.
+std::string summary_json(SessionSummary const& s, std::vector<EventMarker> const& markers);
+
 class SessionFlow {
 public:
   explicit SessionFlow(FlowOptions options);
@@ -92,6 +95,9 @@ public:
   void tick(double t_s, Metrics const& m, double pacer_bpm, FollowResult const& follow);
   /// Ends the current stage early (baseline: start training; training: on to the summary).
   void finish_stage(double t_s);
+  /// Ends the session from any stage: training goes on to the after-ratings (when asked for)
+  /// or the summary; before training, straight to the summary; in the summary, done.
+  void end(double t_s);
   /// From the summary: done.
   void close() noexcept;
 
