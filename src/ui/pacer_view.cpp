@@ -80,26 +80,73 @@ float PacerView::wave_y(PacerGeometry const& g, double position) noexcept {
   return g.wave.y + g.wave.h - pad - (g.wave.h - 2 * pad) * static_cast<float>(position);
 }
 
-std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
-  paint_.clear(kBackground);
-  const PacerGeometry g = geometry(w, h, m.patient, m.pacer.rate_bpm);
+PacerView::~PacerView() {
+  if (layer_ != nullptr) SDL_DestroyTexture(layer_);
+}
+
+PacerView::LayerKey PacerView::layer_key(ViewModel const& m, int w, int h) {
+  LayerKey k;
+  k.quarter = static_cast<long>(std::floor(m.session_s * 4));
+  k.w = w;
+  k.h = h;
+  k.stage = static_cast<int>(m.stage);
+  k.shape = static_cast<int>(m.shape);
+  k.score = static_cast<int>(m.score);
+  k.flags = (m.paused ? 1 : 0) | (m.muted ? 2 : 0) | (m.audio ? 4 : 0) | (m.fullscreen ? 8 : 0) |
+            (m.gliding ? 16 : 0) | (m.patient ? 32 : 0);
+  k.rate_tenths = static_cast<int>(std::lround(m.timeline.settings().rate_bpm * 10));
+  return k;
+}
+
+void PacerView::draw_layer(ViewModel const& m, PacerGeometry const& g, int w, int h) {
   const float u = g.unit;
+  paint_.clear(kBackground);
   draw_top_bar(m, w, u, m.patient);
-  draw_pacer(m, g);
-  std::vector<Button> buttons;
-  if (!m.patient) {
-    const bool wide = static_cast<float>(w) >= 1.25F * static_cast<float>(h);
-    if (wide) {
-      const float x = g.area.x + g.area.w + 8 * u;
-      draw_panel(m, {x, 56 * u + 12 * u, static_cast<float>(w) - x - 32 * u,
-                     static_cast<float>(h) - 56 * u - 76 * u - 12 * u}, u);
-    } else {
-      draw_compact_numbers(m, static_cast<float>(h) - 76 * u - 44 * u, w, u);
-    }
-    buttons = draw_buttons(m, w, h, u);
+  layer_buttons_.clear();
+  if (m.patient) return;
+  const bool wide = static_cast<float>(w) >= 1.25F * static_cast<float>(h);
+  if (wide) {
+    const float x = g.area.x + g.area.w + 8 * u;
+    draw_panel(m, {x, 56 * u + 12 * u, static_cast<float>(w) - x - 32 * u,
+                   static_cast<float>(h) - 56 * u - 76 * u - 12 * u}, u);
+  } else {
+    draw_compact_numbers(m, static_cast<float>(h) - 76 * u - 44 * u, w, u);
   }
-  text_.end_frame();
-  return buttons;
+  layer_buttons_ = draw_buttons(m, w, h, u);
+}
+
+std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
+  const PacerGeometry g = geometry(w, h, m.patient, m.pacer.rate_bpm);
+  // Everything but the pacer changes at most a few times a second: it is drawn into a layer
+  // (a target texture) four times a second or when the state changes, and copied each frame.
+  SDL_Renderer* r = paint_.renderer();
+  const LayerKey key = layer_key(m, w, h);
+  bool rebuilt = false;
+  if (layer_ == nullptr || !(key == key_)) {
+    if (layer_ != nullptr && (key.w != key_.w || key.h != key_.h)) {
+      SDL_DestroyTexture(layer_);
+      layer_ = nullptr;
+    }
+    if (layer_ == nullptr) {
+      layer_ = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+      if (layer_ != nullptr) SDL_SetTextureBlendMode(layer_, SDL_BLENDMODE_NONE);
+    }
+    if (layer_ == nullptr || SDL_SetRenderTarget(r, layer_) != 0) {
+      // No render targets here: draw everything directly.
+      draw_layer(m, g, w, h);
+      draw_pacer(m, g);
+      text_.end_frame();
+      return layer_buttons_;
+    }
+    draw_layer(m, g, w, h);
+    SDL_SetRenderTarget(r, nullptr);
+    key_ = key;
+    rebuilt = true;
+  }
+  SDL_RenderCopy(r, layer_, nullptr, nullptr);
+  draw_pacer(m, g);
+  if (rebuilt) text_.end_frame(); // keep the layer's text cached between rebuilds
+  return layer_buttons_;
 }
 
 void PacerView::draw_top_bar(ViewModel const& m, int w, float u, bool patient) {
@@ -186,7 +233,7 @@ void PacerView::draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Colo
   paint_.ring(g.cx, g.cy, g.r_max + 3 * u, std::max(1.5F, 2 * u), with_alpha(kGuide, 170));
   paint_.ring(g.cx, g.cy, g.r_min, std::max(1.0F, 1 * u), with_alpha(kGuide, 90));
   const float r = circle_radius(g, m.pacer.position);
-  paint_.halo(g.cx, g.cy, r, std::max(6.0F, 0.16F * r), with_alpha(fill, 70));
+  paint_.halo(g.cx, g.cy, r, std::max(6.0F, 0.10F * r), with_alpha(fill, 80));
   paint_.fill_circle(g.cx, g.cy, r, fill);
 }
 

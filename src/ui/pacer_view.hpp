@@ -59,6 +59,9 @@ struct PacerGeometry {
 class PacerView {
 public:
   PacerView(SDL_Renderer* renderer, TextRenderer& text) : paint_(renderer), text_(text) {}
+  ~PacerView();
+  PacerView(PacerView const&) = delete;
+  PacerView& operator=(PacerView const&) = delete;
   /// Draws the training screen; returns the buttons drawn (empty in patient mode).
   std::vector<Button> draw(ViewModel const& model, int width, int height);
 
@@ -71,6 +74,13 @@ public:
   static float wave_y(PacerGeometry const& g, double position) noexcept;
 
 private:
+  struct LayerKey {
+    long quarter = -1; ///< quarter seconds of session time
+    int w = 0, h = 0, stage = 0, shape = 0, score = 0, flags = 0, rate_tenths = 0;
+    bool operator==(LayerKey const&) const = default;
+  };
+  static LayerKey layer_key(ViewModel const& m, int w, int h);
+  void draw_layer(ViewModel const& m, PacerGeometry const& g, int w, int h);
   void draw_top_bar(ViewModel const& m, int w, float u, bool patient);
   void draw_pacer(ViewModel const& m, PacerGeometry const& g);
   void draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
@@ -82,6 +92,9 @@ private:
   Painter paint_;
   TextRenderer& text_;
   std::vector<SDL_FPoint> points_; // scratch for curves
+  SDL_Texture* layer_ = nullptr;   // everything but the pacer
+  LayerKey key_{};
+  std::vector<Button> layer_buttons_;
 };
 
 /// A heart-rate trace (last 60 s of the 4 Hz trace) in a box, auto-scaled, gaps left open;

@@ -49,12 +49,14 @@ public:
   void polyline(std::span<const SDL_FPoint> points, float width, SDL_Color c);
 
 private:
+  void opaque(bool on);
   void flush();
   void tri(int a, int b, int c);
   int vertex(float x, float y, SDL_Color c);
   SDL_Renderer* renderer_;
   std::vector<SDL_Vertex> v_;
   std::vector<int> idx_;
+  std::vector<SDL_Rect> spans_;
 };
 
 } // namespace pneuma::ui
