@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 #include "ui/audio_output.hpp"
 #include "ui/clinician_view.hpp"
@@ -28,7 +29,12 @@ using RendererPtr = std::unique_ptr<SDL_Renderer, decltype(&SDL_DestroyRenderer)
 
 RendererPtr make_renderer(SDL_Window* window) {
   RendererPtr r(SDL_CreateRenderer(window, -1, SDL_RENDERER_PRESENTVSYNC), &SDL_DestroyRenderer);
-  if (!r) r.reset(SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE));
+  if (!r) {
+    // The software renderer draws into the window surface: keep that a plain surface rather than
+    // an OpenGL texture (which would load a GL driver, ~60 MB, for nothing).
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    r.reset(SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE));
+  }
   if (r) SDL_SetRenderDrawBlendMode(r.get(), SDL_BLENDMODE_BLEND);
   return r;
 }
@@ -129,6 +135,8 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   }
   sdl.ttf = true;
   SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
+  if (const char* driver = std::getenv("SDL_RENDER_DRIVER"); driver != nullptr && std::string_view(driver) == "software")
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0"); // see make_renderer
   SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0"); // two windows, two screens
 
   // The main window: the trainer, or in clinician mode the patient's screen.
@@ -153,8 +161,13 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     if (!clinic.open("Pneuma - clinician", pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
   }
 
+  // The dummy video driver shows nothing to anyone: run unattended (no ratings to wait for, and
+  // close once the summary is reached; it is printed anyway).
+  const char* video_driver = SDL_GetCurrentVideoDriver();
+  const bool unattended = video_driver != nullptr && std::string_view(video_driver) == "dummy";
   TrainerSetup setup = options.setup;
   setup.fullscreen = fullscreen;
+  if (unattended) setup.flow.ratings = false;
   TrainerController control(setup);
   pipeline.pacer().store(control.timeline());
   control.take_pacer_changed();
@@ -167,12 +180,12 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   auto& clock = pipeline.clock();
   AudioOutput audio(pipeline.pacer(), clock);
   std::string audio_note;
-  if (options.audio) {
+  if (options.audio && !unattended) {
     app::AudioCueConfig cue_config;
     cue_config.volume = setup.volume;
     if (audio.open(cue_config, audio_note)) audio.cue()->set_style(options.cue);
   } else {
-    audio_note = "sound off (--no-sound)";
+    audio_note = unattended ? "" : "sound off (--no-sound)";
   }
   if (clinic.window) SDL_StartTextInput();
 
@@ -267,6 +280,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
         SDL_Log("%s", shot_why.c_str());
       control.quit = true;
     }
+    if (unattended && flow.stage() == app::FlowStage::summary) control.quit = true;
     if (draw_main) SDL_RenderPresent(main.renderer.get());
     if (draw_clinic) SDL_RenderPresent(clinic.renderer.get());
 
