@@ -27,8 +27,6 @@ struct Metrics {
   double rmssd_ms = kUnknown;       ///< RMSSD of the last 60 s of clean beats, ms
   double coherence = kUnknown;      ///< HRV coherence ratio (see the Heart block's header)
   double rsa_bpm = kUnknown;        ///< RSA: HR peak-to-trough per breath, beats/min
-  double compliance = kUnknown;     ///< 0..1: how closely breathing follows the pacer
-  double phase_lag_s = kUnknown;    ///< breath behind (+) or ahead (-) of the pacer, s
   double artifact_pct = kUnknown;   ///< beats corrected or rejected, % of the last minute
   int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
   LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace

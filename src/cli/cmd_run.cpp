@@ -2,6 +2,7 @@
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "app/headless.hpp"
@@ -45,9 +46,10 @@ po::options_description run_options() {
       "volume", po::value<double>()->default_value(0.5, "0.5"), "sound volume 0-1")(
       "mute", "start with the sound muted")("no-sound", "do not open an audio device")(
       "fullscreen", "fullscreen window")(
+      "window", po::value<std::string>(), "initial window size, WIDTHxHEIGHT (default 1280x720)")(
       "clinician", "two windows: a large minimal one for the patient and one for the clinician")(
       "display", po::value<int>(), "clinician mode: the patient's display (0, 1, ...)")(
-      "fps", po::value<int>()->default_value(60), "frame cap when the display has no vsync (30-144)")(
+      "fps", po::value<int>(), "frame cap, 30-144 (default 60; 30 with the software renderer)")(
       "screenshot", po::value<std::string>(), "save the window as BMP and close (at --screenshot-at, "
                                               "or when the summary shows)")(
       "screenshot-at", po::value<double>(), "session second to take the screenshot at")(
@@ -131,8 +133,19 @@ int run_main(std::vector<std::string> const& args) {
       if (window.display < 0 || window.display > 15)
         return usage_error("run", "--display: expected a display number 0 to 15");
     }
-    window.fps = vm["fps"].as<int>();
-    if (window.fps < 30 || window.fps > 144) return usage_error("run", "--fps: expected 30 to 144");
+    if (vm.count("fps")) {
+      window.fps = vm["fps"].as<int>();
+      if (window.fps < 30 || window.fps > 144) return usage_error("run", "--fps: expected 30 to 144");
+    }
+    if (vm.count("window")) {
+      const std::string size = vm["window"].as<std::string>();
+      int w = 0, h = 0;
+      char tail = 0;
+      if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 480 || h < 320 || w > 8192 || h > 8192)
+        return usage_error("run", "--window '" + size + "': expected WIDTHxHEIGHT, at least 480x320");
+      window.width = w;
+      window.height = h;
+    }
     if (vm.count("screenshot")) window.screenshot = vm["screenshot"].as<std::string>();
     if (vm.count("screenshot-at")) window.screenshot_at_s = in_range(vm, "screenshot-at", 0, 24 * 3600);
 

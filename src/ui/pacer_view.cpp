@@ -95,6 +95,7 @@ PacerView::LayerKey PacerView::layer_key(ViewModel const& m, int w, int h) {
   k.flags = (m.paused ? 1 : 0) | (m.muted ? 2 : 0) | (m.audio ? 4 : 0) | (m.fullscreen ? 8 : 0) |
             (m.gliding ? 16 : 0) | (m.patient ? 32 : 0);
   k.rate_tenths = static_cast<int>(std::lround(m.timeline.settings().rate_bpm * 10));
+  k.volume = static_cast<int>(std::lround(m.volume * 100));
   return k;
 }
 
@@ -233,7 +234,7 @@ void PacerView::draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Colo
   paint_.ring(g.cx, g.cy, g.r_max + 3 * u, std::max(1.5F, 2 * u), with_alpha(kGuide, 170));
   paint_.ring(g.cx, g.cy, g.r_min, std::max(1.0F, 1 * u), with_alpha(kGuide, 90));
   const float r = circle_radius(g, m.pacer.position);
-  paint_.halo(g.cx, g.cy, r, std::max(6.0F, 0.10F * r), with_alpha(fill, 80));
+  paint_.halo(g.cx, g.cy, r - 1, std::max(6.0F, 0.10F * r), with_alpha(fill, 80));
   paint_.fill_circle(g.cx, g.cy, r, fill);
 }
 
@@ -440,8 +441,9 @@ std::vector<Button> PacerView::draw_buttons(ViewModel const& m, int w, int h, fl
   add({K::shape, 1}, "bar", m.shape == PacerShape::bar, 64 * u);
   add({K::shape, 2}, "wave", m.shape == PacerShape::wave, 76 * u);
   x += group;
-  std::string sound = !m.audio ? "no sound" : m.muted ? "muted" : "sound";
-  add({K::toggle_mute}, sound, m.muted, 96 * u);
+  std::string sound = !m.audio ? "no sound" : m.muted ? "muted"
+                                             : "sound " + std::to_string(static_cast<int>(std::lround(m.volume * 100))) + "%";
+  add({K::toggle_mute}, sound, m.muted, 120 * u);
   const float right = static_cast<float>(w) - 24 * u;
   const float end_w = 72 * u, fs_w = 120 * u;
   if (x + fs_w + end_w + gap < right) {

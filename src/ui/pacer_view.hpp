@@ -76,7 +76,7 @@ public:
 private:
   struct LayerKey {
     long quarter = -1; ///< quarter seconds of session time
-    int w = 0, h = 0, stage = 0, shape = 0, score = 0, flags = 0, rate_tenths = 0;
+    int w = 0, h = 0, stage = 0, shape = 0, score = 0, flags = 0, rate_tenths = 0, volume = 0;
     bool operator==(LayerKey const&) const = default;
   };
   static LayerKey layer_key(ViewModel const& m, int w, int h);

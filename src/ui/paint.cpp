@@ -110,17 +110,19 @@ void Painter::fill_circle(float cx, float cy, float radius, SDL_Color c) {
   for (int y = y0; y <= y1; ++y) {
     const float dy = static_cast<float>(y) + 0.5F - cy;
     const float half = std::sqrt(std::max(0.0F, r_in * r_in - dy * dy));
-    const int x0 = static_cast<int>(std::lround(cx - half)), x1 = static_cast<int>(std::lround(cx + half));
+    // Rounded outward: the rim below starts a pixel inside, so no background shows between.
+    const int x0 = static_cast<int>(std::floor(cx - half)), x1 = static_cast<int>(std::ceil(cx + half));
     if (x1 > x0) spans_.push_back({x0, y, x1 - x0, 1});
   }
   opaque(c.a == 255);
   SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, c.a);
   SDL_RenderFillRects(renderer_, spans_.data(), static_cast<int>(spans_.size()));
   SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
+  const float r_solid = std::max(0.0F, r_in - 1.0F);
   for (int i = 0; i < n; ++i) {
     const double a = 2 * std::numbers::pi * i / n;
     const auto ca = static_cast<float>(std::cos(a)), sa = static_cast<float>(std::sin(a));
-    vertex(cx + r_in * ca, cy + r_in * sa, c);
+    vertex(cx + r_solid * ca, cy + r_solid * sa, c);
     vertex(cx + r_out * ca, cy + r_out * sa, clear);
   }
   for (int i = 0; i < n; ++i) {

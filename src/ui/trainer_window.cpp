@@ -149,8 +149,8 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   {
     const int pos = options.clinician ? static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display))
                                       : static_cast<int>(SDL_WINDOWPOS_CENTERED);
-    const int w = options.clinician && !fullscreen ? 960 : 1280;
-    const int h = options.clinician && !fullscreen ? 540 : 720;
+    const int w = options.clinician && !fullscreen ? options.width * 3 / 4 : options.width;
+    const int h = options.clinician && !fullscreen ? options.height * 3 / 4 : options.height;
     if (!main.open(options.clinician ? "Pneuma" : "Pneuma - breathing trainer", pos, pos, w, h,
                    base | (fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U), why))
       return WindowOutcome::no_display;
@@ -192,7 +192,12 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   ViewModel model;
   app::Metrics metrics;
   WindowOutcome outcome = WindowOutcome::finished;
-  const int fps = std::clamp(options.fps, 30, 144);
+  // Slow breathing moves slowly: 30 frames/s look as smooth as 60 when every frame is drawn by
+  // the CPU (software renderer), at half the cost. With a GPU, 60 (or the display's vsync).
+  SDL_RendererInfo info{};
+  SDL_GetRendererInfo(main.renderer.get(), &info);
+  const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+  const int fps = options.fps > 0 ? std::clamp(options.fps, 30, 144) : (software ? 30 : 60);
   const Uint64 frame_ms = static_cast<Uint64>(1000 / fps);
 
   while (!control.quit) {
