@@ -36,6 +36,22 @@ void PacerFollow::record(double t_s, double position, bool active) noexcept {
   }
 }
 
+void PacerFollow::record(double t_s, PacerTimeline const& timeline) noexcept {
+  if (next_t_ < 0 || t_s - next_t_ > kCap * kGridS) {
+    count_ = head_ = 0;
+    next_t_ = std::ceil(t_s / kGridS) * kGridS;
+  }
+  const bool active = !timeline.paused();
+  while (next_t_ <= t_s + 1e-9) {
+    pos_[head_] = static_cast<float>(timeline.at(next_t_).position);
+    active_[head_] = active;
+    head_ = (head_ + 1) % kCap;
+    if (count_ < kCap) ++count_;
+    last_t_ = next_t_;
+    next_t_ += kGridS;
+  }
+}
+
 bool PacerFollow::pacer_at(double t_s, double& position) const noexcept {
   if (count_ == 0) return false;
   const double back = (last_t_ - t_s) / kGridS; // grid steps before the newest point

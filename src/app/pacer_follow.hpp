@@ -17,6 +17,7 @@
 
 #include "app/live_traces.hpp"
 #include "app/metrics.hpp"
+#include "app/pacer_timeline.hpp"
 
 namespace pneuma::app {
 
@@ -38,6 +39,9 @@ public:
   /// Records the pacer target at session time t_s (call every frame; keeps a 10 Hz grid).
   /// `active` false while the pacer is paused or hidden (those points do not count).
   void record(double t_s, double position, bool active) noexcept;
+  /// Records the timeline's exact target on every grid instant up to t_s (frames may be far
+  /// apart when the session clock runs fast); paused = inactive.
+  void record(double t_s, PacerTimeline const& timeline) noexcept;
   /// Scores the recent belt trace against the recorded pacer.
   [[nodiscard]] FollowResult assess(TraceRing<256> const& breath) const noexcept;
   void reset() noexcept { count_ = 0; head_ = 0; next_t_ = -1; }

@@ -207,7 +207,7 @@ void TrainerController::update(double now_s, app::Metrics const& m) {
   }
   sync_pause(now_s);
   const bool running = !timeline_.paused();
-  follow_.record(now_s, timeline_.at(now_s).position, running);
+  follow_.record(now_s, timeline_);
   if (last_assess_s_ < 0 || now_s - last_assess_s_ >= 0.25 || now_s < last_assess_s_) {
     follow_result_ = running ? follow_.assess(m.traces.breath) : app::FollowResult{};
     last_assess_s_ = now_s;

@@ -152,3 +152,23 @@ TEST_CASE("pacer follow: a belt that follows 1 s late scores high with the lag f
   for (int i = 0; i <= 300; ++i) flat.push(0.1 * i, 5.0F);
   CHECK(follow_level(follow.assess(flat)) == FollowLevel::unknown);
 }
+
+TEST_CASE("pacer follow: sparse frames (a fast session clock) still record the exact pacer", "[app][pacer]") {
+  PacerTimeline timeline({5.0, 1.0, 1.5, 1.0, 0});
+  PacerFollow follow;
+  for (double t = 0; t <= 30.0; t += 0.35) follow.record(t, timeline); // ~3 grid points per frame
+  TraceRing<256> breath{{}, 0, 0, 0, 0.1};
+  for (int i = 0; i <= 300; ++i) {
+    const double t = 0.1 * i;
+    breath.push(t, static_cast<float>(timeline.at(t - 0.5 - PacerFollow::kFilterDelayS).position));
+  }
+  const auto r = follow.assess(breath);
+  CHECK(r.score > 0.98);
+  CHECK_THAT(r.lag_s, WithinAbs(0.5, 0.11));
+  // While the pacer is paused nothing is scored.
+  PacerTimeline paused = timeline;
+  paused.pause(0.0);
+  PacerFollow idle;
+  for (double t = 0; t <= 30.0; t += 0.35) idle.record(t, paused);
+  CHECK(follow_level(idle.assess(breath)) == FollowLevel::unknown);
+}
