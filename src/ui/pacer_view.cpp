@@ -285,9 +285,17 @@ void PacerView::draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color 
     hi = std::max(hi, tr.at(i));
   }
   const float legend_px = static_cast<float>(px_of(15 * u));
-  if (tr.count > 10 && hi - lo > 1e-6F) {
+  // The scale remembers recent breaths (its span decays with a 20 s time constant), so a pause in
+  // breathing shows as a flat line rather than magnified noise.
+  if (tr.count > 10 && hi >= lo) {
+    const double dt = std::clamp(m.session_s - span_t_, 0.0, 60.0);
+    breath_span_ = std::max(hi - lo, breath_span_ * static_cast<float>(std::exp(-dt / 20.0)));
+  }
+  span_t_ = m.session_s;
+  if (tr.count > 10 && breath_span_ > 1e-6F) {
     points_.clear();
-    const float span = hi - lo;
+    const float span = breath_span_;
+    lo = (lo + hi) / 2 - span / 2;
     for (std::size_t i = 0; i < tr.count; ++i) {
       const double t = tr.time_of(i);
       if (t < m.session_s - g.wave_past_s) continue;

@@ -92,6 +92,8 @@ private:
   Painter paint_;
   TextRenderer& text_;
   std::vector<SDL_FPoint> points_; // scratch for curves
+  float breath_span_ = 0;          // remembered range of the belt trace (wave shape)
+  double span_t_ = 0;
   SDL_Texture* layer_ = nullptr;   // everything but the pacer
   LayerKey key_{};
   std::vector<Button> layer_buttons_;

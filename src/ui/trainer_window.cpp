@@ -200,10 +200,16 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   const int fps = options.fps > 0 ? std::clamp(options.fps, 30, 144) : (software ? 30 : 60);
   const Uint64 frame_ms = static_cast<Uint64>(1000 / fps);
 
+  // Rating and summary screens stand still: drawn again only after input, a change of stage,
+  // or once a second, and the loop then waits for events instead of spinning.
+  app::FlowStage drawn_stage = app::FlowStage::done;
+  Uint64 static_drawn_ms = 0;
   while (!control.quit) {
     const Uint64 frame_start = SDL_GetTicks64();
     SDL_Event e;
+    int events = 0;
     while (SDL_PollEvent(&e) != 0) {
+      ++events;
       const double now = clock.now_s();
       const bool from_clinic = clinic.window && window_of(e) == clinic.id();
       if (from_clinic && e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) {
@@ -258,8 +264,13 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     const bool shoot = !options.screenshot.empty() &&
                        (options.screenshot_at_s >= 0 ? now >= options.screenshot_at_s
                                                      : flow.stage() == app::FlowStage::summary);
-    const bool draw_main = !main.minimised() || shoot;
+    const bool still = flow.stage() == app::FlowStage::rating_before ||
+                       flow.stage() == app::FlowStage::rating_after || flow.stage() == app::FlowStage::summary;
+    const bool stale = !still || events > 0 || flow.stage() != drawn_stage || frame_start - static_drawn_ms >= 1000;
+    const bool draw_main = (!main.minimised() && stale) || shoot;
     if (draw_main) {
+      drawn_stage = flow.stage();
+      static_drawn_ms = frame_start;
       main.measure();
       std::vector<Button> buttons;
       if (flow.stage() == app::FlowStage::rating_before || flow.stage() == app::FlowStage::rating_after)
@@ -290,7 +301,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     if (draw_clinic) SDL_RenderPresent(clinic.renderer.get());
 
     if (!draw_main && !draw_clinic) {
-      SDL_WaitEventTimeout(nullptr, 100); // minimised: idle politely
+      SDL_WaitEventTimeout(nullptr, still ? 250 : 100); // minimised or a still screen: idle politely
     } else {
       // Cap the frame rate when the renderer does not wait for vsync (software, offscreen).
       const Uint64 spent = SDL_GetTicks64() - frame_start;

@@ -186,3 +186,36 @@ TEST_CASE("pacer view: the buttons are laid out for the mouse in a normal window
     CHECK(b.rect.y + b.rect.h <= 720);
   }
 }
+
+TEST_CASE("pacer view: when breathing stops the wave shows a flat line, not magnified noise", "[ui]") {
+  test::TtfSession ttf;
+  Canvas first(kW, kH);
+  auto m = model_at(60.0, ui::PacerShape::wave);
+  fill_breath(m.metrics, m.timeline, 60.0);
+  {
+    ui::TextRenderer text(first.renderer.get());
+    ui::PacerView view(first.renderer.get(), text);
+    view.draw(m, kW, kH);
+    // 15 s later: the last 25 s are a tiny wobble (0.5 % of the breaths' range).
+    auto later = model_at(75.0, ui::PacerShape::wave);
+    for (int i = 255; i >= 0; --i) {
+      const double t = 75.0 - 0.1 * i;
+      const float v = t < 50 ? static_cast<float>(100 * m.timeline.at(t).position)
+                             : 50.0F + 0.5F * static_cast<float>(std::sin(t * 7));
+      later.metrics.traces.breath.push(t, v);
+    }
+    view.draw(later, kW, kH); // the same view: it remembers the breaths' range
+  }
+  const auto g = ui::PacerView::geometry(kW, kH, false, 6.0);
+  // Orange pixels of the flat stretch occupy a narrow band of rows.
+  int top = kH, bottom = 0;
+  for (int y = static_cast<int>(g.wave.y); y < static_cast<int>(g.wave.y + g.wave.h); ++y)
+    for (int x = static_cast<int>(g.wave.x); x < static_cast<int>(g.wave_now_x) - 4; ++x)
+      if (Canvas::distance(first.pixel(x, y), pal::kBreath) <= 10) {
+        top = std::min(top, y);
+        bottom = std::max(bottom, y);
+      }
+  INFO("breath rows " << top << ".." << bottom);
+  REQUIRE(bottom >= top);
+  CHECK(bottom - top < 12);
+}
