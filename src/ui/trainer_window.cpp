@@ -197,7 +197,10 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   SDL_RendererInfo info{};
   SDL_GetRendererInfo(main.renderer.get(), &info);
   const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
-  const int fps = options.fps > 0 ? std::clamp(options.fps, 30, 144) : (software ? 30 : 60);
+  // With vsync the display sets the pace (30-144 Hz); the cap then only guards against a driver
+  // that reports vsync but does not wait (144 /s), unless --fps asks for less.
+  const bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0 && !software;
+  const int fps = options.fps > 0 ? std::clamp(options.fps, 30, 144) : (software ? 30 : vsync ? 144 : 60);
   const Uint64 frame_ms = static_cast<Uint64>(1000 / fps);
 
   // Rating and summary screens stand still: drawn again only after input, a change of stage,

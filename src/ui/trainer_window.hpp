@@ -23,7 +23,7 @@ struct WindowOptions {
   int display = -1;             ///< patient display (clinician mode); -1: the last one
   bool audio = true;
   app::CueStyle cue = app::CueStyle::tone;
-  int fps = 0;                  ///< frame cap (30..144); 0: 60, or 30 with the software renderer
+  int fps = 0;                  ///< frame cap (30..144); 0: the display's vsync (<= 144), else 60, 30 with the software renderer
   int width = 1280, height = 720; ///< initial window size
   std::string screenshot;       ///< BMP path: capture and close (clinician: also <stem>-clinician.bmp)
   double screenshot_at_s = -1;  ///< session time to capture at; -1: when the summary shows
