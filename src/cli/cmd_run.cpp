@@ -59,11 +59,16 @@ po::options_description run_options() {
   return o;
 }
 
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 double in_range(po::variables_map const& vm, const char* name, double lo, double hi) {
   const double v = vm[name].as<double>();
   if (!(v >= lo && v <= hi))
-    throw std::invalid_argument("--" + std::string(name) + " " + std::to_string(v) + ": expected " +
-                                std::to_string(lo) + " to " + std::to_string(hi));
+    throw std::invalid_argument("--" + std::string(name) + " " + fmt(v) + ": expected " + fmt(lo) + " to " + fmt(hi));
   return v;
 }
 
@@ -109,7 +114,7 @@ int run_main(std::vector<std::string> const& args) {
     pacer.validate();
     if (std::abs(pacer.rate_bpm * 10 - std::round(pacer.rate_bpm * 10)) > 1e-6 && !vm.count("inhale") &&
         !vm.count("preset"))
-      return usage_error("run", "--rate " + std::to_string(pacer.rate_bpm) + ": use steps of 0.1 breaths/min");
+      return usage_error("run", "--rate " + fmt(pacer.rate_bpm) + ": use steps of 0.1 breaths/min");
     config.pacer = pacer;
 
     window.setup.pacer = pacer;
