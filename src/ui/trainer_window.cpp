@@ -207,6 +207,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   // or once a second, and the loop then waits for events instead of spinning.
   app::FlowStage drawn_stage = app::FlowStage::done;
   Uint64 static_drawn_ms = 0;
+  Uint64 clinic_drawn_ms = 0;
   while (!control.quit) {
     const Uint64 frame_start = SDL_GetTicks64();
     SDL_Event e;
@@ -285,8 +286,10 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
         buttons = view.draw(model, main.w, main.h);
       control.set_buttons(std::move(buttons), main.scale_x, main.scale_y);
     }
-    const bool draw_clinic = clinic.window && (!clinic.minimised() || shoot);
+    // The clinician's signals arrive at 10 Hz (belt) and 4 Hz (heart): 10 redraws a second do.
+    const bool draw_clinic = clinic.window && ((!clinic.minimised() && (events > 0 || frame_start - clinic_drawn_ms >= 100)) || shoot);
     if (draw_clinic) {
+      clinic_drawn_ms = frame_start;
       clinic.measure();
       ClinicianModel cm{model, &flow.markers(), control.editing_note, control.note};
       cm.view.patient = false;
