@@ -225,8 +225,8 @@ RepairReport repair_recording(std::filesystem::path const& path) {
   if (l.records_field != whole || size != l.header_bytes + whole * l.record_bytes) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0) throw bad(path, std::string("cannot repair: ") + std::strerror(errno));
-    char count[9];
-    std::snprintf(count, sizeof count, "%-8lld", static_cast<long long>(whole));
+    char count[32];
+    std::snprintf(count, sizeof count, "%-8lld", static_cast<long long>(std::min<std::int64_t>(whole, 99999999)));
     const bool ok = ::pwrite(fd, count, 8, 236) == 8 &&
                     ::ftruncate(fd, l.header_bytes + whole * l.record_bytes) == 0 &&
                     ::fsync(fd) == 0;

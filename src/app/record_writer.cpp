@@ -128,7 +128,7 @@ RecordWriter::RecordWriter(RecorderConfig config) : config_(std::move(config)) {
 
 RecordWriter::~RecordWriter() {
   try {
-    finish(std::max(watermark_s_, static_cast<double>(records_)));
+    finish(-1);
   } catch (...) { // finish() reports through result_; nothing may escape a destructor
   }
 }
@@ -150,7 +150,10 @@ void RecordWriter::add(drivers::DeviceSample const& sample) {
   watermark_s_ = std::max(watermark_s_, drivers::time_of(sample));
   if (handle_ < 0) {
     early_.push_back(sample);
-    if (watermark_s_ >= config_.layout_after_s) open_file();
+    // Sources start streaming at any session time (set-up takes a while at high --speed).
+    first_t_ = std::min(first_t_.value_or(drivers::time_of(sample)), drivers::time_of(sample));
+    if (watermark_s_ - *first_t_ >= config_.layout_after_s)
+      open_file();
     return;
   }
   std::visit(
@@ -464,8 +467,8 @@ RecordResult RecordWriter::finish(double end_s) {
   if (closed_) return result_;
   if (handle_ < 0 && !failed()) open_file();
   if (handle_ >= 0 && !failed()) {
-    advance(end_s);
-    const auto last = static_cast<std::int64_t>(std::ceil(std::max(end_s, watermark_s_) - 1e-6));
+    const double end = end_s > 0 ? end_s : watermark_s_;
+    const auto last = static_cast<std::int64_t>(std::ceil(end - 1e-6));
     while (!failed() && records_ < last) write_record();
   }
   closed_ = true;

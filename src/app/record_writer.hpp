@@ -131,6 +131,7 @@ private:
   std::chrono::steady_clock::time_point last_sync_{};
   // layout discovery
   std::vector<drivers::DeviceSample> early_;
+  std::optional<double> first_t_;
   struct Event {
     double onset_s, duration_s;
     std::string text;

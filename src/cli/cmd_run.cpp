@@ -6,6 +6,7 @@
 
 #include "app/headless.hpp"
 #include "app/pipeline.hpp"
+#include "cli/session_options.hpp"
 #include "cli/command.hpp"
 #include "pneuma/drivers/clock.hpp"
 #include "ui/trainer_window.hpp"
@@ -31,6 +32,7 @@ po::options_description run_options() {
       "headless", "no window: print one JSON object per second of session time")(
       "speed", po::value<double>()->default_value(1.0, "1"),
       "run the simulated/replayed clock this many times faster than real time");
+  add_session_options(o);
   return o;
 }
 
@@ -49,7 +51,7 @@ int run_main(std::vector<std::string> const& args) {
   }
 
   app::PipelineConfig config;
-  const double minutes = vm["minutes"].as<double>();
+  double minutes = vm["minutes"].as<double>();
   const double speed = vm["speed"].as<double>();
   try {
     if (!(minutes > 0 && minutes <= 24 * 60))
@@ -69,6 +71,14 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
 
+  SessionPlan session_plan;
+  try {
+    session_plan = plan_session(vm, "run", config, minutes);
+  } catch (std::invalid_argument const& e) {
+    return usage_error("run", e.what());
+  }
+  for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
+
   drivers::SessionClock clock(speed);
   std::unique_ptr<app::Pipeline> pipeline;
   try {
@@ -76,6 +86,8 @@ int run_main(std::vector<std::string> const& args) {
   } catch (std::invalid_argument const& e) {
     return usage_error("run", e.what());
   }
+  auto session = open_session(session_plan, *pipeline, config); // throws: runtime failure
+  session->start();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -83,11 +95,14 @@ int run_main(std::vector<std::string> const& args) {
     std::string why;
     const auto outcome = ui::run_trainer_window(
         *pipeline, ui::WindowOptions{vm.count("fullscreen") > 0, minutes}, g_interrupted, why);
-    if (outcome != ui::WindowOutcome::no_display) return kExitOk;
+    if (outcome != ui::WindowOutcome::no_display)
+      return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
+                                outcome == ui::WindowOutcome::finished, std::cerr, "run");
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
   }
   app::run_headless(*pipeline, minutes, std::cout, g_interrupted);
-  return kExitOk;
+  const bool completed = !g_interrupted.load();
+  return close_session(session, completed ? minutes * 60 : -1, completed, std::cerr, "run");
 }
 
 const Registration kRun({"run", "run a breathing session (window, or --headless JSON lines)", &run_main, 10});
