@@ -29,9 +29,11 @@ constexpr int kDigMin = -32768, kDigMax = 32767;
 int snap_rate(double measured) {
   static constexpr std::array<int, 14> kCommon = {10, 20, 25, 50, 64, 100, 125, 128,
                                                   130, 200, 250, 256, 500, 1000};
+  int best = 0;
   for (int r : kCommon)
-    if (std::abs(measured - r) <= 0.03 * r) return r;
-  return std::max(1, static_cast<int>(std::lround(measured)));
+    if (std::abs(measured - r) <= 0.03 * r && (best == 0 || std::abs(measured - r) < std::abs(measured - best)))
+      best = r;
+  return best > 0 ? best : std::max(1, static_cast<int>(std::lround(measured)));
 }
 
 /// Smallest "nice" number (1, 2, 5 x 10^k) at or above x.
@@ -394,7 +396,7 @@ void RecordWriter::sample_pacer(std::int64_t record, Channel& ch) {
     if (!last_phase_ || f.phase != *last_phase_) {
       double onset = t;
       const double exact = prev_pacer_t_ + prev_phase_left_s_;
-      if (last_phase_ && exact > prev_pacer_t_ && exact <= t) onset = exact;
+      if (last_phase_ && exact >= prev_pacer_t_ && exact <= t) onset = exact;
       if (!pacer_->paused() || !last_phase_) write_event(onset, -1, phase_text(f.phase));
       last_phase_ = f.phase;
     }
