@@ -12,9 +12,9 @@ namespace {
 /// A prepared statement with positional binding; finalised on scope exit.
 class Statement {
 public:
-  Statement(sqlite3* db, std::string const& sql, std::filesystem::path const& file) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-      throw StoreError("store " + file.string() + ": " + sqlite3_errmsg(db));
+  Statement(sqlite3* db, std::string const& sql, std::filesystem::path const& /*file*/) : db_(db) {
+    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
+    if (rc != SQLITE_OK) throw StoreError(message(sqlite3_extended_errcode(db) & 0xFF));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(Statement const&) = delete;
@@ -193,7 +193,8 @@ CREATE TABLE plans(
   return kMigrations;
 }
 
-Store::Store(std::filesystem::path dir) : dir_(std::move(dir)), file_(dir_ / "pneuma.db") {
+Store::Store(std::filesystem::path dir, int busy_ms)
+    : dir_(std::move(dir)), file_(dir_ / "pneuma.db") {
   std::error_code ec;
   std::filesystem::create_directories(dir_ / "recordings", ec);
   if (ec) throw StoreError("cannot create the data folder " + dir_.string() + ": " + ec.message());
@@ -204,7 +205,7 @@ Store::Store(std::filesystem::path dir) : dir_(std::move(dir)), file_(dir_ / "pn
     db_ = nullptr;
     throw StoreError("cannot open the session store " + file_.string() + ": " + why);
   }
-  sqlite3_busy_timeout(db_, 3000);
+  sqlite3_busy_timeout(db_, busy_ms);
   try {
     // A damaged file is reported and left exactly as it is.
     {

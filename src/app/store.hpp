@@ -93,7 +93,8 @@ public:
   /// $XDG_DATA_HOME/pneuma or ~/.local/share/pneuma.
   static std::filesystem::path default_dir();
   /// Opens (creating the folder and database when absent) and migrates. Throws StoreError.
-  explicit Store(std::filesystem::path dir = default_dir());
+  /// `busy_ms`: how long to wait for another process's write to finish before giving up.
+  explicit Store(std::filesystem::path dir = default_dir(), int busy_ms = 3000);
   ~Store();
   Store(Store const&) = delete;
   Store& operator=(Store const&) = delete;
