@@ -1,11 +1,13 @@
 // pneuma run: a training session (window, or headless JSON lines).
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 
 #include "app/headless.hpp"
 #include "app/pipeline.hpp"
+#include "app/source_factory.hpp"
 #include "cli/session_options.hpp"
 #include "cli/command.hpp"
 #include "pneuma/drivers/clock.hpp"
@@ -52,7 +54,7 @@ int run_main(std::vector<std::string> const& args) {
 
   app::PipelineConfig config;
   double minutes = vm["minutes"].as<double>();
-  const double speed = vm["speed"].as<double>();
+  double speed = vm["speed"].as<double>();
   try {
     if (!(minutes > 0 && minutes <= 24 * 60))
       return usage_error("run", "--minutes " + std::to_string(minutes) + ": expected 0 to 1440");
@@ -67,6 +69,9 @@ int run_main(std::vector<std::string> const& args) {
     std::vector<std::string> sources{"sim"};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
+    speed *= app::replay_speed(config.sources); // replay:FILE?speed=N runs the session clock N x
+    if (vm["minutes"].defaulted())               // a replay lasts as long as its file
+      if (auto d = app::replay_duration_s(config.sources)) minutes = std::max(1.0, std::ceil(*d)) / 60.0;
   } catch (std::invalid_argument const& e) {
     return usage_error("run", e.what());
   }
