@@ -90,7 +90,8 @@ int analyze_main(std::vector<std::string> const& args) {
     auto it = std::find_if(kinds.begin(), kinds.end(),
                            [&](AnalysisKind const& k) { return k.kind == request.kind; });
     if (it == kinds.end())
-      return usage_error("analyze", "--kind " + request.kind + ": expected resp, ecg, rr or auto");
+      return usage_error("analyze", "--kind " + request.kind +
+                                        ": not an analysis this build knows (see pneuma analyze --help)");
     out["input"] = {{"file", request.path.string()}, {"kind", request.kind}};
     if (request.column) out["input"]["column"] = *request.column;
     if (request.fs_hz) out["input"]["fs_hz"] = *request.fs_hz;
