@@ -450,4 +450,15 @@ std::optional<PlanRow> Store::plan_for(std::int64_t profile_id, std::string cons
   return PlanRow{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4)};
 }
 
+std::vector<PlanRow> Store::plans(std::int64_t profile_id) {
+  Statement q(db_,
+              "SELECT id, profile_id, started_on, plan_json, source_path FROM plans WHERE profile_id = ? "
+              "ORDER BY started_on, id",
+              file_);
+  q.bind(1, profile_id);
+  std::vector<PlanRow> out;
+  while (q.step()) out.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4)});
+  return out;
+}
+
 } // namespace pneuma::app

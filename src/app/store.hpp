@@ -123,6 +123,8 @@ public:
 
   std::int64_t add_plan(PlanRow const& row);
   std::optional<PlanRow> plan_for(std::int64_t profile_id, std::string const& plan_json);
+  /// Oldest first.
+  std::vector<PlanRow> plans(std::int64_t profile_id);
 
   /// The migration scripts, index i brings user_version i to i + 1 (exposed for tests).
   static std::vector<std::string> const& migrations();

@@ -1,9 +1,12 @@
 #include "cli/session_options.hpp"
 
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <cmath>
 #include <ostream>
 
+#include "app/plan.hpp"
 #include "app/source_factory.hpp"
 #include "cli/command.hpp"
 
@@ -18,7 +21,9 @@ void add_session_options(po::options_description& o) {
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
       "whose session this is (one profile per patient; created when new)")(
       "before", po::value<std::string>(),
-      "self-rating before the session, e.g. tension=6,pain=3 (0-10 each)");
+      "self-rating before the session, e.g. tension=6,pain=3 (0-10 each)")(
+      "plan", po::value<std::string>(),
+      "follow a clinician's home plan (JSON, docs/plan-schema.md): today's duration and rate");
 }
 
 app::Rating parse_rating(std::string const& text) {
@@ -67,12 +72,32 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
     if (!s.source_text.empty()) s.source_text += " ";
     s.source_text += src.kind + (src.target.empty() ? "" : ":" + src.target);
   }
+  std::optional<app::HomePlan> home_plan;
+  std::string plan_text;
+  if (vm.count("plan")) {
+    if (vm.count("no-store")) throw std::invalid_argument("--plan needs the session store (drop --no-store)");
+    const std::string path = vm["plan"].as<std::string>();
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("--plan " + path + ": cannot read the file");
+    plan_text.assign(std::istreambuf_iterator<char>(in), {});
+    try {
+      home_plan = app::HomePlan::parse(plan_text);
+    } catch (std::invalid_argument const& e) {
+      throw std::invalid_argument(path + ": " + e.what());
+    }
+    if (home_plan->profile) {
+      if (!vm["profile"].defaulted() && s.profile != *home_plan->profile)
+        throw std::invalid_argument("--profile " + s.profile + " differs from the plan's profile '" +
+                                    *home_plan->profile + "'");
+      s.profile = *home_plan->profile;
+    }
+  }
   if (vm.count("no-store") == 0) {
     plan.store = std::make_shared<app::Store>();
     for (auto const& m : app::recover_interrupted_sessions(*plan.store)) plan.messages.push_back(m);
     const auto profile = plan.store->find_profile(s.profile);
     const bool rate_given = vm.count("rate") && !vm["rate"].defaulted();
-    if (kind == "run" && !rate_given && profile && profile->rf_bpm) {
+    if (kind == "run" && !rate_given && !home_plan && profile && profile->rf_bpm) {
       config.pacer.rate_bpm = *profile->rf_bpm;
       char line[160];
       std::snprintf(line, sizeof line,
@@ -80,6 +105,20 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
                     *profile->rf_bpm, s.profile.c_str(), profile->rf_assessed_at.c_str(),
                     profile->rf_confidence.value_or(0));
       plan.messages.push_back(line);
+    }
+    if (home_plan) {
+      const auto who = plan.store->ensure_profile(s.profile);
+      const auto due = app::next_planned_session(*plan.store, who, *home_plan, plan_text,
+                                                 vm["plan"].as<std::string>(), app::local_date_today());
+      s.kind = due.kind;
+      s.plan_id = due.plan_id;
+      if (!vm.count("minutes") || vm["minutes"].defaulted()) minutes = due.minutes;
+      if (!vm.count("rate") || vm["rate"].defaulted()) config.pacer.rate_bpm = due.pacer.rate_bpm;
+      if (!vm.count("ie") || vm["ie"].defaulted()) {
+        config.pacer.inhale_parts = due.pacer.inhale_parts;
+        config.pacer.exhale_parts = due.pacer.exhale_parts;
+      }
+      plan.messages.push_back(due.message);
     }
   } else if (!s.record_path) {
     s.record = false; // nowhere to put it
