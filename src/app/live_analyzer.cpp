@@ -1,13 +1,16 @@
 #include "app/live_analyzer.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <variant>
 
 namespace pneuma::app {
 
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
     : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
-      resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)) {}
+      resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
+      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)) {}
 
 void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   std::visit([this](auto const& s) { on(s); }, sample);
@@ -70,6 +73,16 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
 }
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
+  // Beats on the RR clock (sum of intervals), re-anchored to arrival time after a loss of > 2 s.
+  const double rr_s = s.seconds();
+  beat_t_s_ = std::abs(beat_t_s_ + rr_s - s.t_s) > 2.0 ? s.t_s : beat_t_s_ + rr_s;
+  if (rr_s > 0.25 && rr_s < 2.5 && rsa_gate_.accept(s.ms())) {
+    std::array<float, 64> grid{};
+    const std::size_t n = rsa_grid_.push(beat_t_s_, 60.0 / rr_s, grid);
+    for (std::size_t i = 0; i < n; ++i) (void)rsa_.process(grid[i]);
+    metrics_.rsa_breath_rate_bpm = rsa_.metrics().rate_bpm;
+    metrics_.rsa_breath_quality = rsa_.metrics().quality;
+  }
   if (auto hr = heart_.push(s.ms())) {
     metrics_.hr_bpm = *hr;
     last_rr_s_ = s.t_s;

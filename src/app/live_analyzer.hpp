@@ -9,6 +9,7 @@
 #include "pneuma/dsp/beat_rate.hpp"
 #include "pneuma/dsp/resp_analyzer.hpp"
 #include "pneuma/dsp/resp_compliance.hpp"
+#include "pneuma/dsp/resp_derived.hpp"
 #include "pneuma/dsp/spectral_rate.hpp"
 #include "pneuma/drivers/sample.hpp"
 
@@ -43,6 +44,11 @@ private:
   dsp::RespAnalyzer resp_;
   dsp::PacerCompliance compliance_;
   std::optional<PacerTimeline> pacer_;
+  // RSA: beats (cumulative RR time) -> 4 Hz heart rate -> its own RespAnalyzer.
+  dsp::BeatOutlierGate rsa_gate_;
+  dsp::BeatSeriesResampler rsa_grid_{4.0, 3.0};
+  dsp::RespAnalyzer rsa_;
+  double beat_t_s_ = -1e9;         ///< time of the last beat on the RR clock
   double resp_offset_s_ = 0;       ///< session time - RespAnalyzer stream time
   bool resp_anchor_ = true;        ///< re-anchor the offset at the next belt sample
   dsp::BeatRateTracker heart_;

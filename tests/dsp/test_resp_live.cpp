@@ -46,6 +46,8 @@ TEST_CASE("live analyzer: breaths, rate and pacer compliance of a simulated pers
   CHECK(m.pacer_lag_s < 3.0);
   CHECK(m.pacer_in_phase >= 0.5);
   CHECK(m.last_breath_peak_s > 230.0);
+  // Without the belt: the heart's RSA at resonance tells the same rate.
+  CHECK(m.rsa_breath_rate_bpm == Approx(6.0).margin(0.6));
 }
 
 TEST_CASE("live analyzer: a person who does not follow shows as out of phase", "[app][resp]") {
@@ -56,4 +58,5 @@ TEST_CASE("live analyzer: a person who does not follow shows as out of phase", "
   CHECK(m.breath_rate_bpm == Approx(13).margin(2.0));
   CHECK(m.pacer_rate_error_bpm > 4.0);
   CHECK(m.pacer_in_phase < 0.6);
+  CHECK(m.rsa_breath_rate_bpm == Approx(13).margin(2.5));
 }
