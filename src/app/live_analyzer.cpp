@@ -10,7 +10,8 @@ namespace pneuma::app {
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
     : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
       resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
-      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)) {}
+      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)),
+      heart_live_(config.ecg_hz) {}
 
 void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   std::visit([this](auto const& s) { on(s); }, sample);
@@ -60,6 +61,9 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
   metrics_.breath_exhale_s = r.exhale_s;
   metrics_.breath_depth_rel = r.depth_rel;
   if (!(events & dsp::kRespNewBreath)) return;
+  // The heart side measures RSA per breath cycle, from onset to onset.
+  if (!external_onsets_ && std::isfinite(resp_.last_breath().onset_s))
+    heart_live_.on_breath_onset(resp_.last_breath().onset_s + resp_offset_s_, metrics_);
   const double peak_session_s = resp_.last_breath().peak_s + resp_offset_s_;
   metrics_.last_breath_peak_s = peak_session_s;
   if (pacer_ && !pacer_->paused()) {
@@ -73,6 +77,7 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
 }
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
+  heart_live_.on_rr(s, metrics_);
   // Beats on the RR clock (sum of intervals), re-anchored to arrival time after a loss of > 2 s.
   const double rr_s = s.seconds();
   beat_t_s_ = std::abs(beat_t_s_ + rr_s - s.t_s) > 2.0 ? s.t_s : beat_t_s_ + rr_s;

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "app/heart_live.hpp"
 #include "app/metrics.hpp"
 #include "app/pacer_timeline.hpp"
 #include "pneuma/dsp/beat_rate.hpp"
@@ -17,6 +18,7 @@ namespace pneuma::app {
 
 struct LiveAnalyzerConfig {
   double resp_hz = 50.0; ///< nominal belt sampling rate
+  double ecg_hz = 130.0; ///< nominal ECG sampling rate (Polar H10)
 };
 
 class LiveAnalyzer {
@@ -31,11 +33,20 @@ public:
   /// The belt's breath detector (for tests and displays).
   [[nodiscard]] dsp::RespAnalyzer const& breath_analyzer() const noexcept { return resp_; }
 
+  /// An inspiration onset from the breathing DSP (session time): RSA per breath. The belt's own
+  /// detected onsets are used unless a caller supplies onsets here (then only those are used).
+  void on_breath_onset(double t_s) noexcept {
+    external_onsets_ = true;
+    heart_live_.on_breath_onset(t_s, metrics_);
+  }
+
 private:
   void on(drivers::RespSample const& s) noexcept;
   void on(drivers::RrInterval const& s) noexcept;
   void on(drivers::DeviceStatus const& s) noexcept;
   void on(drivers::SignalGap const& s) noexcept;
+  void on(drivers::EcgSample const& s) noexcept { heart_live_.on_ecg(s, metrics_); }
+
   template <class T> void on(T const&) noexcept {}
 
   void on_breath(unsigned events) noexcept;
@@ -51,7 +62,9 @@ private:
   double beat_t_s_ = -1e9;         ///< time of the last beat on the RR clock
   double resp_offset_s_ = 0;       ///< session time - RespAnalyzer stream time
   bool resp_anchor_ = true;        ///< re-anchor the offset at the next belt sample
+  bool external_onsets_ = false;   ///< breath onsets come from the caller, not the belt
   dsp::BeatRateTracker heart_;
+  HeartLive heart_live_;
   Metrics metrics_{};
   double data_time_s_ = 0;
   double last_rr_s_ = -1e9;
