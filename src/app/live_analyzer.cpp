@@ -11,7 +11,23 @@ LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
     : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
       resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
       rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)),
-      heart_live_(config.ecg_hz) {}
+      edr_rpeaks_(dsp::SampleRate(config.ecg_hz)),
+      edr_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(4.0)), heart_live_(config.ecg_hz) {}
+
+void LiveAnalyzer::on(drivers::EcgSample const& s) noexcept {
+  heart_live_.on_ecg(s, metrics_);
+  if (ecg_t0_s_ < 0) ecg_t0_s_ = s.t_s;
+  // R-amplitude modulation: each beat's R amplitude, resampled to 4 Hz, through the detector.
+  if (auto r = edr_rpeaks_.process(s.microvolts)) {
+    if (!edr_gate_.accept(std::abs(static_cast<double>(r->amplitude)))) return;
+    const double t = ecg_t0_s_ + static_cast<double>(r->sample) / edr_rpeaks_.sample_rate().hz();
+    std::array<float, 64> grid{};
+    const std::size_t n = edr_grid_.push(t, std::abs(static_cast<double>(r->amplitude)), grid);
+    for (std::size_t i = 0; i < n; ++i) (void)edr_.process(grid[i]);
+    metrics_.edr_breath_rate_bpm = edr_.metrics().rate_bpm;
+    metrics_.edr_breath_quality = edr_.metrics().quality;
+  }
+}
 
 void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   std::visit([this](auto const& s) { on(s); }, sample);

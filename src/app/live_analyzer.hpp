@@ -11,6 +11,7 @@
 #include "pneuma/dsp/resp_analyzer.hpp"
 #include "pneuma/dsp/resp_compliance.hpp"
 #include "pneuma/dsp/resp_derived.hpp"
+#include "pneuma/dsp/rpeak_detector.hpp"
 #include "pneuma/dsp/spectral_rate.hpp"
 #include "pneuma/drivers/sample.hpp"
 
@@ -45,7 +46,7 @@ private:
   void on(drivers::RrInterval const& s) noexcept;
   void on(drivers::DeviceStatus const& s) noexcept;
   void on(drivers::SignalGap const& s) noexcept;
-  void on(drivers::EcgSample const& s) noexcept { heart_live_.on_ecg(s, metrics_); }
+  void on(drivers::EcgSample const& s) noexcept;
 
   template <class T> void on(T const&) noexcept {}
 
@@ -60,6 +61,12 @@ private:
   dsp::BeatSeriesResampler rsa_grid_{4.0, 3.0};
   dsp::RespAnalyzer rsa_;
   double beat_t_s_ = -1e9;         ///< time of the last beat on the RR clock
+  // EDR: ECG -> R peaks -> R amplitude -> 4 Hz -> its own RespAnalyzer.
+  dsp::RPeakDetector edr_rpeaks_;
+  dsp::BeatOutlierGate edr_gate_;
+  dsp::BeatSeriesResampler edr_grid_{4.0, 3.0};
+  dsp::RespAnalyzer edr_;
+  double ecg_t0_s_ = -1;           ///< session time of the first ECG sample
   double resp_offset_s_ = 0;       ///< session time - RespAnalyzer stream time
   bool resp_anchor_ = true;        ///< re-anchor the offset at the next belt sample
   bool external_onsets_ = false;   ///< breath onsets come from the caller, not the belt
