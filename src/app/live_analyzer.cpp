@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <variant>
 
 namespace pneuma::app {
@@ -12,7 +13,9 @@ LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
       resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
       rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)),
       edr_rpeaks_(dsp::SampleRate(config.ecg_hz)),
-      edr_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(4.0)), heart_live_(config.ecg_hz) {}
+      edr_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(4.0)), heart_live_(config.ecg_hz),
+      breath_hp_(dsp::BiquadCoeffs::highpass(0.03, dsp::SampleRate(config.resp_hz))),
+      breath_lp_(dsp::BiquadCoeffs::lowpass(1.0, dsp::SampleRate(config.resp_hz))) {}
 
 void LiveAnalyzer::on(drivers::EcgSample const& s) noexcept {
   heart_live_.on_ecg(s, metrics_);
@@ -45,6 +48,7 @@ void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
 
 void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
   metrics_.belt = s.value;
+  trace_breath(s.t_s, s.value);
   if (auto rate = breathing_.process(s.value)) {
     metrics_.breathing_bpm = rate->rate_bpm;
     metrics_.breathing_quality = rate->quality;
@@ -94,6 +98,7 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
   heart_live_.on_rr(s, metrics_);
+  trace_beat(s);
   // Beats on the RR clock (sum of intervals), re-anchored to arrival time after a loss of > 2 s.
   const double rr_s = s.seconds();
   beat_t_s_ = std::abs(beat_t_s_ + rr_s - s.t_s) > 2.0 ? s.t_s : beat_t_s_ + rr_s;
@@ -119,6 +124,54 @@ void LiveAnalyzer::on(drivers::SignalGap const& s) noexcept {
   metrics_.breathing_quality = 0;
   resp_anchor_ = true; // the belt's own timestamps tell whether its samples were lost
   (void)s;
+  metrics_.traces.breath.clear();
+  next_breath_t_ = -1;
+}
+
+void LiveAnalyzer::on(drivers::BatteryLevel const& s) noexcept { metrics_.battery_pct = s.percent; }
+
+void LiveAnalyzer::trace_breath(double t_s, double belt) noexcept {
+  auto& trace = metrics_.traces.breath;
+  if (next_breath_t_ < 0) {
+    breath_hp_.settle_to(belt);
+    breath_lp_.settle_to(0.0);
+    next_breath_t_ = t_s;
+  }
+  const double smooth = breath_lp_(breath_hp_(belt));
+  // Uniform 10 Hz grid (the UI derives each point's time from its index); a long silence is
+  // skipped whole rather than filled point by point.
+  const double span = static_cast<double>(trace.kCapacity) * trace.dt_s;
+  if (t_s - next_breath_t_ > span) {
+    trace.clear();
+    next_breath_t_ = t_s;
+  }
+  while (next_breath_t_ <= t_s + 1e-9) {
+    trace.push(next_breath_t_, static_cast<float>(smooth));
+    next_breath_t_ += trace.dt_s;
+  }
+}
+
+void LiveAnalyzer::trace_beat(drivers::RrInterval const& s) noexcept {
+  // Beats arrive bundled (a strap notifies once a second): chain the intervals to recover each
+  // beat's time, re-anchoring on arrival time after a gap or when the chain drifts.
+  const double rr_s = s.seconds();
+  const double chained = beat_t_ + rr_s;
+  const bool anchored = beat_t_ >= 0 && chained <= s.t_s + 0.05 && chained >= s.t_s - 3.0;
+  beat_t_ = anchored ? chained : s.t_s;
+  auto& trace = metrics_.traces.hr;
+  const double span = static_cast<double>(trace.kCapacity) * trace.dt_s;
+  if (next_hr_t_ < 0 || beat_t_ - next_hr_t_ > span) {
+    trace.clear();
+    next_hr_t_ = beat_t_ - rr_s;
+  }
+  const bool plausible = s.ms() >= 250 && s.ms() <= 2500;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float hr = plausible ? static_cast<float>(60.0 / rr_s) : nan;
+  // Grid points inside this interval get its rate; points before it (a gap) are unknown.
+  while (next_hr_t_ <= beat_t_ + 1e-9) {
+    trace.push(next_hr_t_, beat_t_ - next_hr_t_ <= rr_s + 1e-6 ? hr : nan);
+    next_hr_t_ += trace.dt_s;
+  }
 }
 
 } // namespace pneuma::app

@@ -12,6 +12,7 @@
 #include "pneuma/dsp/resp_compliance.hpp"
 #include "pneuma/dsp/resp_derived.hpp"
 #include "pneuma/dsp/rpeak_detector.hpp"
+#include "pneuma/dsp/biquad.hpp"
 #include "pneuma/dsp/spectral_rate.hpp"
 #include "pneuma/drivers/sample.hpp"
 
@@ -48,6 +49,9 @@ private:
   void on(drivers::SignalGap const& s) noexcept;
   void on(drivers::EcgSample const& s) noexcept;
 
+  void on(drivers::BatteryLevel const& s) noexcept;
+  void trace_breath(double t_s, double belt) noexcept;
+  void trace_beat(drivers::RrInterval const& s) noexcept;
   template <class T> void on(T const&) noexcept {}
 
   void on_breath(unsigned events) noexcept;
@@ -75,6 +79,11 @@ private:
   Metrics metrics_{};
   double data_time_s_ = 0;
   double last_rr_s_ = -1e9;
+  // Traces for the UI (live_traces.hpp).
+  dsp::Biquad breath_hp_, breath_lp_;
+  double next_breath_t_ = -1; ///< next 10 Hz grid instant (-1: first sample not seen)
+  double beat_t_ = -1;        ///< reconstructed time of the last beat (-1: none yet)
+  double next_hr_t_ = -1;     ///< next 4 Hz grid instant
 };
 
 } // namespace pneuma::app

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "app/live_traces.hpp"
 #include "pneuma/drivers/sample.hpp"
 
 namespace pneuma::app {
@@ -22,6 +23,14 @@ struct Metrics {
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
   drivers::DeviceStatus status{};   ///< latest device status
+  // Heart (HeartLive): from artifact-corrected beats; NaN until the window is covered.
+  double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
+  double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms
+  double coherence = kUnknown;         ///< Pneuma coherence ratio (64 s window, every 5 s)
+  double coherence_peak_hz = kUnknown; ///< where the coherence peak sits
+  double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
+  double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
+  bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
   // Breath by breath (dsp::RespAnalyzer on the belt; resp_analyzer.hpp).
   double breath_rate_bpm = kUnknown;     ///< smoothed per-breath rate, breaths/min
   double breath_last_rate_bpm = kUnknown; ///< rate of the latest breath alone
@@ -43,14 +52,8 @@ struct Metrics {
   double pacer_rate_error_bpm = kUnknown; ///< breath rate - pacer rate
   double pacer_lag_s = kUnknown;          ///< end of inspiration after the pacer's (+ = late)
   double pacer_in_phase = kUnknown;       ///< 0..1 share of recent breaths within 15 % of a cycle
-  // Heart (HeartLive): from artifact-corrected beats; NaN until the window is covered.
-  double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
-  double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms
-  double coherence = kUnknown;         ///< Pneuma coherence ratio (64 s window, every 5 s)
-  double coherence_peak_hz = kUnknown; ///< where the coherence peak sits
-  double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
-  double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
-  bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
+  int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
+  LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace
 };
 
 /// One line of the session log, one per second of session time.
