@@ -89,6 +89,13 @@ void RPeakDetector::locate(Candidate& c) const noexcept {
   }
   if (c.fiducial < 0) c.fiducial = c.mwi_at;
   c.slope = slope;
+  c.fraction = 0;
+  if (c.fiducial > first && c.fiducial < n_) { // both neighbours still in the ring
+    auto score = [&](std::int64_t i) { return pol == 0 ? std::abs(hp_at(i)) : pol * hp_at(i); };
+    const double ym = score(c.fiducial - 1), y0 = score(c.fiducial), yp = score(c.fiducial + 1);
+    const double den = ym - 2 * y0 + yp;
+    if (den < 0) c.fraction = static_cast<float>(std::clamp(0.5 * (ym - yp) / den, -0.5, 0.5));
+  }
 }
 
 void RPeakDetector::emit(RPeak const& p) noexcept {
@@ -104,15 +111,17 @@ void RPeakDetector::emit(RPeak const& p) noexcept {
 void RPeakDetector::accept(Candidate const& c, bool search_back) noexcept {
   spki_ = search_back ? 0.25 * c.height + 0.75 * spki_ : 0.125 * c.height + 0.875 * spki_;
   if (last_beat_ >= 0) {
-    double rr = static_cast<double>(c.fiducial - last_beat_);
-    // Limit what one odd interval does to the expected RR (it still adapts to real changes).
-    if (rr_count_ >= 2) rr = std::clamp(rr, 0.5 * rr_mean_, 2.0 * rr_mean_);
+    const double rr = static_cast<double>(c.fiducial - last_beat_);
     rr_hist_[static_cast<std::size_t>(rr_next_)] = rr;
     rr_next_ = (rr_next_ + 1) % static_cast<int>(rr_hist_.size());
     rr_count_ = std::min(rr_count_ + 1, static_cast<int>(rr_hist_.size()));
-    double sum = 0;
-    for (int i = 0; i < rr_count_; ++i) sum += rr_hist_[static_cast<std::size_t>(i)];
-    rr_mean_ = sum / rr_count_;
+    // Median of the last 8: a few noise beats do not shorten the expected interval.
+    std::array<double, 8> sorted = rr_hist_;
+    for (int i = 1; i < rr_count_; ++i) // insertion sort of <= 8 values
+      for (int j = i; j > 0 && sorted[static_cast<std::size_t>(j - 1)] > sorted[static_cast<std::size_t>(j)]; --j)
+        std::swap(sorted[static_cast<std::size_t>(j - 1)], sorted[static_cast<std::size_t>(j)]);
+    rr_mean_ = rr_count_ % 2 ? sorted[static_cast<std::size_t>(rr_count_ / 2)]
+                             : 0.5 * (sorted[static_cast<std::size_t>(rr_count_ / 2 - 1)] + sorted[static_cast<std::size_t>(rr_count_ / 2)]);
   }
   last_beat_ = c.fiducial;
   last_beat_mwi_ = c.mwi_at;
@@ -121,7 +130,7 @@ void RPeakDetector::accept(Candidate const& c, bool search_back) noexcept {
   // Exponential memory of ~10 beats: a lead that flips mid-record is followed.
   polarity_sum_ = 0.9 * polarity_sum_ + c.amplitude;
   polarity_abs_ = 0.9 * polarity_abs_ + std::abs(c.amplitude);
-  emit({c.fiducial, n_, c.amplitude, search_back});
+  emit({c.fiducial, n_, c.amplitude, c.fraction, search_back});
 }
 
 void RPeakDetector::classify(Candidate const& c) noexcept {
@@ -133,7 +142,9 @@ void RPeakDetector::classify(Candidate const& c) noexcept {
     return;
   }
   npki_ = 0.125 * c.height + 0.875 * npki_;
-  if (!t_wave_like && (!have_noise_ || c.height > best_noise_.height)) {
+  // Search-back candidates: not T-wave-like and clear of the last beat's T wave.
+  const bool clear = last_beat_ < 0 || c.fiducial - last_beat_ >= t_window_;
+  if (!t_wave_like && clear && (!have_noise_ || c.height > best_noise_.height)) {
     best_noise_ = c;
     have_noise_ = true;
   }
@@ -206,7 +217,8 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
   } else {
     // Search-back for a missed beat.
     if (have_noise_ && last_beat_ >= 0 && rr_count_ > 0 &&
-        static_cast<double>(n_ - last_beat_) > cfg_.search_back_factor * rr_mean_ &&
+        // ... once a regular beat would have been decided by now (MWI width + fall time).
+        static_cast<double>(n_ - last_beat_) > cfg_.search_back_factor * rr_mean_ + mwi_len_ + fall_len_ &&
         best_noise_.height > 0.5 * thr1() && best_noise_.height > 0) {
       accept(best_noise_, true);
     }

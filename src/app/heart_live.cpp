@@ -18,7 +18,7 @@ void HeartLive::on_ecg(drivers::EcgSample const& s, Metrics& m) noexcept {
   const auto p = rpeaks_.process(s.microvolts);
   if (!p) return;
   // The R peak's time: this sample's time minus the decision delay.
-  const double t = s.t_s - static_cast<double>(rpeaks_.samples_seen() - 1 - p->sample) * rpeaks_.sample_rate().period_s();
+  const double t = s.t_s - (static_cast<double>(rpeaks_.samples_seen() - 1 - p->sample) - p->fraction) * rpeaks_.sample_rate().period_s();
   if (s.t_s - last_rr_arrival_s_ > 5.0 && ecg_last_r_s_ >= 0) beat(t, 1000.0 * (t - ecg_last_r_s_), m);
   ecg_last_r_s_ = t;
 }

@@ -137,7 +137,7 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   const auto peaks = dsp::detect_r_peaks(x, fs);
   nlohmann::ordered_json ecg;
   std::vector<double> t;
-  for (auto const& p : peaks) t.push_back(static_cast<double>(p.sample) / fs.hz());
+  for (auto const& p : peaks) t.push_back(p.time_s(fs.hz()));
   ecg["r_peaks_s"] = t;
   ecg["n_beats"] = t.size();
   ecg["search_back_beats"] = std::count_if(peaks.begin(), peaks.end(), [](dsp::RPeak const& p) { return p.search_back; });
