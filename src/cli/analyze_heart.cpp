@@ -3,6 +3,7 @@
 // they are identical because the correction leaves normal beats alone.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <stdexcept>
 
@@ -51,6 +52,20 @@ nlohmann::ordered_json hrv_json(dsp::HrvReport const& h, double coherence) {
   j["rsa_p2t_ms"] = nullptr; // needs breath onsets: not in an ECG/RR file on its own
   j["artifact_pct"] = num(h.artifact_pct);
   j["poor_quality"] = h.poor_quality;
+  // LF during slow breathing: explain it rather than let it read as "stress" (algorithms.md).
+  nlohmann::ordered_json notes = nlohmann::ordered_json::array();
+  if (std::isfinite(h.freq.lf_peak_hz) && h.freq.lf_peak_hz >= 0.075 && std::isfinite(coherence) && coherence >= 1.5 &&
+      h.freq.lf_hf > 2)
+  {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "LF holds one strong rhythm at %.1f cycles/min: slow breathing (resonance) raises LF and LF/HF; "
+                  "it is not a sign of stress",
+                  h.freq.lf_peak_hz * 60.0);
+    notes.push_back(text);
+  }
+  if (h.poor_quality) notes.push_back("more than 5 % of beats were corrected, or under 60 s of data: read with care");
+  j["notes"] = notes;
   return j;
 }
 
