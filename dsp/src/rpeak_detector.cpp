@@ -27,6 +27,9 @@ RPeakDetector::RPeakDetector(SampleRate fs, RPeakConfig const& config) : fs_(fs)
   refractory_ = fs.samples_in(cfg_.refractory_s);
   t_window_ = fs.samples_in(cfg_.t_wave_window_s);
   learn_len_ = fs.samples_in(cfg_.learning_s);
+  drop_len_ = fs.samples_in(3.0);
+  inv_mwi_len_ = 1.0 / mwi_len_;
+  deriv_gain_ = fs.hz() / 8.0;
   mwi_ring_.assign(static_cast<std::size_t>(mwi_len_), 0.0);
   const auto ring = static_cast<std::size_t>(look_len_ + fall_len_ + 8);
   hp_ring_.assign(ring, 0.0F);
@@ -41,6 +44,7 @@ void RPeakDetector::reset() noexcept {
   std::fill(hp_ring_.begin(), hp_ring_.end(), 0.0F);
   std::fill(slope_ring_.begin(), slope_ring_.end(), 0.0F);
   mwi_sum_ = 0;
+  mwi_pos_ = ring_pos_ = 0;
   n_ = 0;
   invalid_ = 0;
   rising_ = {};
@@ -77,15 +81,17 @@ void RPeakDetector::locate(Candidate& c) const noexcept {
   const int pol = polarity();
   double best = -1;
   double slope = 0;
+  auto pos = static_cast<std::size_t>(first % ring);
   for (std::int64_t i = first; i <= c.mwi_at; ++i) {
-    const double v = hp_at(i);
+    const double v = hp_ring_[pos];
     const double score = pol == 0 ? std::abs(v) : pol * v;
     if (score > best) {
       best = score;
       c.fiducial = i;
       c.amplitude = static_cast<float>(v);
     }
-    slope = std::max(slope, static_cast<double>(slope_ring_[static_cast<std::size_t>(i % ring)]));
+    slope = std::max(slope, static_cast<double>(slope_ring_[pos]));
+    if (++pos == hp_ring_.size()) pos = 0;
   }
   if (c.fiducial < 0) c.fiducial = c.mwi_at;
   c.slope = slope;
@@ -165,19 +171,20 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
   for (auto& b : band_) bp = b(bp);
   for (std::size_t i = deriv_hist_.size() - 1; i > 0; --i) deriv_hist_[i] = deriv_hist_[i - 1];
   deriv_hist_[0] = bp;
-  const double d = (2 * deriv_hist_[0] + deriv_hist_[1] - deriv_hist_[3] - 2 * deriv_hist_[4]) * fs_.hz() / 8.0;
+  const double d = (2 * deriv_hist_[0] + deriv_hist_[1] - deriv_hist_[3] - 2 * deriv_hist_[4]) * deriv_gain_;
   const double sq = d * d;
-  const auto mi = static_cast<std::size_t>(n_ % mwi_len_);
-  mwi_sum_ += sq - mwi_ring_[mi];
-  mwi_ring_[mi] = sq;
-  if (mi == 0) { // refresh the running sum once per window: no drift over hours
+  // Ring positions advance by one and wrap (no division per sample).
+  mwi_sum_ += sq - mwi_ring_[mwi_pos_];
+  mwi_ring_[mwi_pos_] = sq;
+  if (++mwi_pos_ == mwi_ring_.size()) { // refresh the running sum once per window: no drift
+    mwi_pos_ = 0;
     mwi_sum_ = 0;
     for (double v : mwi_ring_) mwi_sum_ += v;
   }
-  const double mwi = std::max(0.0, mwi_sum_ / mwi_len_);
-  const auto ri = static_cast<std::size_t>(n_ % static_cast<std::int64_t>(hp_ring_.size()));
-  hp_ring_[ri] = static_cast<float>(hp);
-  slope_ring_[ri] = static_cast<float>(std::abs(d));
+  const double mwi = std::max(0.0, mwi_sum_ * inv_mwi_len_);
+  hp_ring_[ring_pos_] = static_cast<float>(hp);
+  slope_ring_[ring_pos_] = static_cast<float>(std::abs(d));
+  if (++ring_pos_ == hp_ring_.size()) ring_pos_ = 0;
 
   // Local maxima of the MWI become candidates once it has fallen to half (or after 120 ms).
   if (!tracking_) {
@@ -194,12 +201,16 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
     rising_.mwi_at = n_;
   } else if (mwi < 0.5 * rising_.height || n_ - rising_.mwi_at >= fall_len_) {
     Candidate c = rising_;
-    locate(c);
     tracking_ = false;
     rising_.height = mwi;
-    if (learned_) {
+    if (learned_ && c.height < 0.5 * thr1()) {
+      // Below THR2: neither a beat nor a search-back candidate, only noise level (no fiducial needed).
+      if (c.mwi_at - last_beat_mwi_ >= refractory_) npki_ = 0.125 * c.height + 0.875 * npki_;
+    } else if (learned_) {
+      locate(c);
       classify(c);
     } else if (learn_count_ < static_cast<int>(learn_cands_.size())) {
+      locate(c);
       learn_cands_[static_cast<std::size_t>(learn_count_++)] = c;
     }
   }
@@ -223,7 +234,7 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
       accept(best_noise_, true);
     }
     // Amplitude drop: no beat for 3 s -> lower the signal level estimate.
-    if (n_ - last_beat_mwi_ > 3 * fs_.samples_in(1.0)) {
+    if (n_ - last_beat_mwi_ > drop_len_) {
       spki_ *= 0.5;
       npki_ *= 0.5;
       last_beat_mwi_ = n_;

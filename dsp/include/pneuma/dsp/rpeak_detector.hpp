@@ -102,8 +102,9 @@ private:
   std::vector<double> mwi_ring_;   // squared derivative, integration window
   std::vector<float> hp_ring_;     // 0.5 Hz high-passed ECG, fiducial search
   std::vector<float> slope_ring_;  // |derivative|, slope of the candidate
-  double mwi_sum_ = 0;
-  int mwi_len_ = 1, look_len_ = 1, fall_len_ = 1, refractory_ = 1, t_window_ = 1, learn_len_ = 1;
+  double mwi_sum_ = 0, inv_mwi_len_ = 1, deriv_gain_ = 1;
+  int mwi_len_ = 1, look_len_ = 1, fall_len_ = 1, refractory_ = 1, t_window_ = 1, learn_len_ = 1, drop_len_ = 1;
+  std::size_t mwi_pos_ = 0, ring_pos_ = 0; // next write positions (== n_ modulo the ring sizes)
   std::int64_t n_ = 0;
   std::uint64_t invalid_ = 0;
 
