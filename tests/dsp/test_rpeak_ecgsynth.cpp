@@ -62,6 +62,11 @@ TEST_CASE("rpeak: the simulator's 130 Hz ECG puts every R on the strap's beat", 
   CHECK(matched >= covered - 2); // the last beat may lie past the ECG drawn so far
   CHECK(static_cast<int>(peaks.size()) <= covered + 1);
   CHECK(err / matched < 0.004); // mean |error| < 4 ms at 130 Hz (sub-sample fiducial)
+  double worst = 0;
+  for (auto const& p : peaks)
+    if (!p.search_back && p.sample > 2 * 130) worst = std::max(worst, static_cast<double>(p.decided_at - p.sample) / 130);
+  INFO("worst decision delay at 130 Hz: " << worst * 1000 << " ms");
+  CHECK(worst <= 0.300);
 }
 
 TEST_CASE("heart live: ECG-only input yields beats and RMSSD", "[app][heart]") {
