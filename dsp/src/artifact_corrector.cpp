@@ -148,6 +148,11 @@ void ArtifactCorrector::evaluate() noexcept {
   }
   const double med = median_around(e);
   const double floor = cfg_.min_threshold_rel * med;
+  // Th1 >= floor, so a change within the floor is |D| <= 1: normal, without the quartiles.
+  if (e >= 1 && std::abs(c.rr - s_[static_cast<std::size_t>(e - 1)].rr) <= floor) {
+    ++eval_;
+    return;
+  }
   const double th1 = std::max(cfg_.alpha * quartile_dev(false, size_ - 1), floor);
   const double th2 = std::max(cfg_.alpha * quartile_dev(true, size_ - 1 - kLookAhead), floor);
   if (!(th1 > 0) || !(th2 > 0)) {

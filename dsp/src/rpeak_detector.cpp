@@ -27,6 +27,9 @@ RPeakDetector::RPeakDetector(SampleRate fs, RPeakConfig const& config) : fs_(fs)
   refractory_ = fs.samples_in(cfg_.refractory_s);
   t_window_ = fs.samples_in(cfg_.t_wave_window_s);
   learn_len_ = fs.samples_in(cfg_.learning_s);
+  drop_len_ = fs.samples_in(3.0);
+  inv_mwi_len_ = 1.0 / mwi_len_;
+  deriv_gain_ = fs.hz() / 8.0;
   mwi_ring_.assign(static_cast<std::size_t>(mwi_len_), 0.0);
   const auto ring = static_cast<std::size_t>(look_len_ + fall_len_ + 8);
   hp_ring_.assign(ring, 0.0F);
@@ -41,6 +44,7 @@ void RPeakDetector::reset() noexcept {
   std::fill(hp_ring_.begin(), hp_ring_.end(), 0.0F);
   std::fill(slope_ring_.begin(), slope_ring_.end(), 0.0F);
   mwi_sum_ = 0;
+  mwi_pos_ = ring_pos_ = 0;
   n_ = 0;
   invalid_ = 0;
   rising_ = {};
@@ -77,18 +81,27 @@ void RPeakDetector::locate(Candidate& c) const noexcept {
   const int pol = polarity();
   double best = -1;
   double slope = 0;
+  auto pos = static_cast<std::size_t>(first % ring);
   for (std::int64_t i = first; i <= c.mwi_at; ++i) {
-    const double v = hp_at(i);
+    const double v = hp_ring_[pos];
     const double score = pol == 0 ? std::abs(v) : pol * v;
     if (score > best) {
       best = score;
       c.fiducial = i;
       c.amplitude = static_cast<float>(v);
     }
-    slope = std::max(slope, static_cast<double>(slope_ring_[static_cast<std::size_t>(i % ring)]));
+    slope = std::max(slope, static_cast<double>(slope_ring_[pos]));
+    if (++pos == hp_ring_.size()) pos = 0;
   }
   if (c.fiducial < 0) c.fiducial = c.mwi_at;
   c.slope = slope;
+  c.fraction = 0;
+  if (c.fiducial > first && c.fiducial < n_) { // both neighbours still in the ring
+    auto score = [&](std::int64_t i) { return pol == 0 ? std::abs(hp_at(i)) : pol * hp_at(i); };
+    const double ym = score(c.fiducial - 1), y0 = score(c.fiducial), yp = score(c.fiducial + 1);
+    const double den = ym - 2 * y0 + yp;
+    if (den < 0) c.fraction = static_cast<float>(std::clamp(0.5 * (ym - yp) / den, -0.5, 0.5));
+  }
 }
 
 void RPeakDetector::emit(RPeak const& p) noexcept {
@@ -104,15 +117,17 @@ void RPeakDetector::emit(RPeak const& p) noexcept {
 void RPeakDetector::accept(Candidate const& c, bool search_back) noexcept {
   spki_ = search_back ? 0.25 * c.height + 0.75 * spki_ : 0.125 * c.height + 0.875 * spki_;
   if (last_beat_ >= 0) {
-    double rr = static_cast<double>(c.fiducial - last_beat_);
-    // Limit what one odd interval does to the expected RR (it still adapts to real changes).
-    if (rr_count_ >= 2) rr = std::clamp(rr, 0.5 * rr_mean_, 2.0 * rr_mean_);
+    const double rr = static_cast<double>(c.fiducial - last_beat_);
     rr_hist_[static_cast<std::size_t>(rr_next_)] = rr;
     rr_next_ = (rr_next_ + 1) % static_cast<int>(rr_hist_.size());
     rr_count_ = std::min(rr_count_ + 1, static_cast<int>(rr_hist_.size()));
-    double sum = 0;
-    for (int i = 0; i < rr_count_; ++i) sum += rr_hist_[static_cast<std::size_t>(i)];
-    rr_mean_ = sum / rr_count_;
+    // Median of the last 8: a few noise beats do not shorten the expected interval.
+    std::array<double, 8> sorted = rr_hist_;
+    for (int i = 1; i < rr_count_; ++i) // insertion sort of <= 8 values
+      for (int j = i; j > 0 && sorted[static_cast<std::size_t>(j - 1)] > sorted[static_cast<std::size_t>(j)]; --j)
+        std::swap(sorted[static_cast<std::size_t>(j - 1)], sorted[static_cast<std::size_t>(j)]);
+    rr_mean_ = rr_count_ % 2 ? sorted[static_cast<std::size_t>(rr_count_ / 2)]
+                             : 0.5 * (sorted[static_cast<std::size_t>(rr_count_ / 2 - 1)] + sorted[static_cast<std::size_t>(rr_count_ / 2)]);
   }
   last_beat_ = c.fiducial;
   last_beat_mwi_ = c.mwi_at;
@@ -121,7 +136,7 @@ void RPeakDetector::accept(Candidate const& c, bool search_back) noexcept {
   // Exponential memory of ~10 beats: a lead that flips mid-record is followed.
   polarity_sum_ = 0.9 * polarity_sum_ + c.amplitude;
   polarity_abs_ = 0.9 * polarity_abs_ + std::abs(c.amplitude);
-  emit({c.fiducial, n_, c.amplitude, search_back});
+  emit({c.fiducial, n_, c.amplitude, c.fraction, search_back});
 }
 
 void RPeakDetector::classify(Candidate const& c) noexcept {
@@ -133,7 +148,9 @@ void RPeakDetector::classify(Candidate const& c) noexcept {
     return;
   }
   npki_ = 0.125 * c.height + 0.875 * npki_;
-  if (!t_wave_like && (!have_noise_ || c.height > best_noise_.height)) {
+  // Search-back candidates: not T-wave-like and clear of the last beat's T wave.
+  const bool clear = last_beat_ < 0 || c.fiducial - last_beat_ >= t_window_;
+  if (!t_wave_like && clear && (!have_noise_ || c.height > best_noise_.height)) {
     best_noise_ = c;
     have_noise_ = true;
   }
@@ -154,19 +171,20 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
   for (auto& b : band_) bp = b(bp);
   for (std::size_t i = deriv_hist_.size() - 1; i > 0; --i) deriv_hist_[i] = deriv_hist_[i - 1];
   deriv_hist_[0] = bp;
-  const double d = (2 * deriv_hist_[0] + deriv_hist_[1] - deriv_hist_[3] - 2 * deriv_hist_[4]) * fs_.hz() / 8.0;
+  const double d = (2 * deriv_hist_[0] + deriv_hist_[1] - deriv_hist_[3] - 2 * deriv_hist_[4]) * deriv_gain_;
   const double sq = d * d;
-  const auto mi = static_cast<std::size_t>(n_ % mwi_len_);
-  mwi_sum_ += sq - mwi_ring_[mi];
-  mwi_ring_[mi] = sq;
-  if (mi == 0) { // refresh the running sum once per window: no drift over hours
+  // Ring positions advance by one and wrap (no division per sample).
+  mwi_sum_ += sq - mwi_ring_[mwi_pos_];
+  mwi_ring_[mwi_pos_] = sq;
+  if (++mwi_pos_ == mwi_ring_.size()) { // refresh the running sum once per window: no drift
+    mwi_pos_ = 0;
     mwi_sum_ = 0;
     for (double v : mwi_ring_) mwi_sum_ += v;
   }
-  const double mwi = std::max(0.0, mwi_sum_ / mwi_len_);
-  const auto ri = static_cast<std::size_t>(n_ % static_cast<std::int64_t>(hp_ring_.size()));
-  hp_ring_[ri] = static_cast<float>(hp);
-  slope_ring_[ri] = static_cast<float>(std::abs(d));
+  const double mwi = std::max(0.0, mwi_sum_ * inv_mwi_len_);
+  hp_ring_[ring_pos_] = static_cast<float>(hp);
+  slope_ring_[ring_pos_] = static_cast<float>(std::abs(d));
+  if (++ring_pos_ == hp_ring_.size()) ring_pos_ = 0;
 
   // Local maxima of the MWI become candidates once it has fallen to half (or after 120 ms).
   if (!tracking_) {
@@ -183,12 +201,16 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
     rising_.mwi_at = n_;
   } else if (mwi < 0.5 * rising_.height || n_ - rising_.mwi_at >= fall_len_) {
     Candidate c = rising_;
-    locate(c);
     tracking_ = false;
     rising_.height = mwi;
-    if (learned_) {
+    if (learned_ && c.height < 0.5 * thr1()) {
+      // Below THR2: neither a beat nor a search-back candidate, only noise level (no fiducial needed).
+      if (c.mwi_at - last_beat_mwi_ >= refractory_) npki_ = 0.125 * c.height + 0.875 * npki_;
+    } else if (learned_) {
+      locate(c);
       classify(c);
     } else if (learn_count_ < static_cast<int>(learn_cands_.size())) {
+      locate(c);
       learn_cands_[static_cast<std::size_t>(learn_count_++)] = c;
     }
   }
@@ -206,12 +228,13 @@ std::optional<RPeak> RPeakDetector::process(float x_in) noexcept {
   } else {
     // Search-back for a missed beat.
     if (have_noise_ && last_beat_ >= 0 && rr_count_ > 0 &&
-        static_cast<double>(n_ - last_beat_) > cfg_.search_back_factor * rr_mean_ &&
+        // ... once a regular beat would have been decided by now (MWI width + fall time).
+        static_cast<double>(n_ - last_beat_) > cfg_.search_back_factor * rr_mean_ + mwi_len_ + fall_len_ &&
         best_noise_.height > 0.5 * thr1() && best_noise_.height > 0) {
       accept(best_noise_, true);
     }
     // Amplitude drop: no beat for 3 s -> lower the signal level estimate.
-    if (n_ - last_beat_mwi_ > 3 * fs_.samples_in(1.0)) {
+    if (n_ - last_beat_mwi_ > drop_len_) {
       spki_ *= 0.5;
       npki_ *= 0.5;
       last_beat_mwi_ = n_;

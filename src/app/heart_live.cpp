@@ -18,7 +18,7 @@ void HeartLive::on_ecg(drivers::EcgSample const& s, Metrics& m) noexcept {
   const auto p = rpeaks_.process(s.microvolts);
   if (!p) return;
   // The R peak's time: this sample's time minus the decision delay.
-  const double t = s.t_s - static_cast<double>(rpeaks_.samples_seen() - 1 - p->sample) * rpeaks_.sample_rate().period_s();
+  const double t = s.t_s - (static_cast<double>(rpeaks_.samples_seen() - 1 - p->sample) - p->fraction) * rpeaks_.sample_rate().period_s();
   if (s.t_s - last_rr_arrival_s_ > 5.0 && ecg_last_r_s_ >= 0) beat(t, 1000.0 * (t - ecg_last_r_s_), m);
   ecg_last_r_s_ = t;
 }
@@ -46,6 +46,11 @@ void HeartLive::release(int n, Metrics& m) noexcept {
       m.coherence = c->ratio;
       m.coherence_peak_hz = c->peak_hz;
     }
+    while (onset_count_ > 0 && onsets_[static_cast<std::size_t>(onset_head_)] <= t) {
+      if (auto r = rsa_.onset(onsets_[static_cast<std::size_t>(onset_head_)])) m.rsa_bpm = r->hr_range_bpm;
+      onset_head_ = (onset_head_ + 1) % static_cast<int>(onsets_.size());
+      --onset_count_;
+    }
     rsa_.beat(t, cb.rr_ms);
     hr_t_[static_cast<std::size_t>(hr_head_)] = t;
     hr_[static_cast<std::size_t>(hr_head_)] = 60000.0 / cb.rr_ms;
@@ -62,9 +67,16 @@ void HeartLive::release(int n, Metrics& m) noexcept {
   m.sdnn_ms = s300.complete ? s300.sdnn_ms : kUnknown;
 }
 
-void HeartLive::on_breath_onset(double t_s, Metrics& m) noexcept {
+void HeartLive::on_breath_onset(double t_s, Metrics&) noexcept {
+  if (!std::isfinite(t_s) || t_s <= last_onset_s_) return; // onsets come in time order, once each
   last_onset_s_ = t_s;
-  if (auto r = rsa_.onset(t_s)) m.rsa_bpm = r->hr_range_bpm;
+  const int cap = static_cast<int>(onsets_.size());
+  if (onset_count_ == cap) { // beats stalled for 16 breaths: forget the oldest onset
+    onset_head_ = (onset_head_ + 1) % cap;
+    --onset_count_;
+  }
+  onsets_[static_cast<std::size_t>((onset_head_ + onset_count_) % cap)] = t_s;
+  ++onset_count_;
 }
 
 void HeartLive::rsa_fallback(double now_s, Metrics& m) noexcept {

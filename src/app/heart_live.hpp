@@ -43,6 +43,10 @@ private:
   double last_t_ = 0;
   double last_rr_arrival_s_ = -1e9;
   double last_onset_s_ = -1e9;
+  // Onsets wait here until the corrected beats (released ~7 beats late) have passed them, so a
+  // breath is closed only when all of its beats are in.
+  std::array<double, 16> onsets_{};
+  int onset_head_ = 0, onset_count_ = 0;
   double ecg_last_r_s_ = -1;
   bool pending_gap_ = false;
 };

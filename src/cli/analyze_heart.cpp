@@ -3,7 +3,9 @@
 // they are identical because the correction leaves normal beats alone.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "cli/analysis.hpp"
@@ -12,7 +14,10 @@
 #include "pneuma/dsp/artifact_corrector.hpp"
 #include "pneuma/dsp/coherence.hpp"
 #include "pneuma/dsp/hrv.hpp"
+#include "pneuma/dsp/resp_offline.hpp"
 #include "pneuma/dsp/rpeak_detector.hpp"
+#include "pneuma/dsp/rsa.hpp"
+#include "pneuma/dsp/rsa_phase.hpp"
 
 namespace pneuma::cli {
 namespace {
@@ -51,6 +56,20 @@ nlohmann::ordered_json hrv_json(dsp::HrvReport const& h, double coherence) {
   j["rsa_p2t_ms"] = nullptr; // needs breath onsets: not in an ECG/RR file on its own
   j["artifact_pct"] = num(h.artifact_pct);
   j["poor_quality"] = h.poor_quality;
+  // LF during slow breathing: explain it rather than let it read as "stress" (algorithms.md).
+  nlohmann::ordered_json notes = nlohmann::ordered_json::array();
+  if (std::isfinite(h.freq.lf_peak_hz) && h.freq.lf_peak_hz >= 0.075 && std::isfinite(coherence) && coherence >= 1.5 &&
+      h.freq.lf_hf > 2)
+  {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "LF holds one strong rhythm at %.1f cycles/min: slow breathing (resonance) raises LF and LF/HF; "
+                  "it is not a sign of stress",
+                  h.freq.lf_peak_hz * 60.0);
+    notes.push_back(text);
+  }
+  if (h.poor_quality) notes.push_back("more than 5 % of beats were corrected, or under 60 s of data: read with care");
+  j["notes"] = notes;
   return j;
 }
 
@@ -117,6 +136,86 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
   }
 }
 
+/// A respiration signal recorded beside the ECG (column or EDF label naming resp/rsp/belt/breath).
+std::optional<drivers::files::SignalData> respiration_beside(AnalyzeRequest const& request, double fs_hz) {
+  std::vector<std::string> names;
+  try {
+    names = drivers::files::signal_names(request.path);
+  } catch (std::exception const&) {
+    return std::nullopt;
+  }
+  for (auto const& name : names) {
+    std::string low = name;
+    std::transform(low.begin(), low.end(), low.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const bool resp = low.find("resp") != std::string::npos || low.find("rsp") != std::string::npos ||
+                      low.find("belt") != std::string::npos || low.find("breath") != std::string::npos;
+    if (!resp || (request.column && name == *request.column)) continue;
+    try {
+      auto sig = drivers::files::read_signal(request.path, name, drivers::files::detect_file_kind(request.path) ==
+                                                                        drivers::files::FileKind::edf
+                                                                    ? std::nullopt
+                                                                    : std::optional<double>(fs_hz));
+      if (!sig.values.empty() && sig.fs_hz >= 4.0) return sig;
+    } catch (std::exception const&) {
+    }
+  }
+  return std::nullopt;
+}
+
+/// RSA per breath and HR-respiration coupling, when the file also holds a respiration signal.
+/// Fills hrv.rsa_p2t_ms and a "rsa" object; breath onsets from the breathing pipeline.
+void join_respiration(AnalyzeRequest const& request, double ecg_fs, std::vector<double> const& beat_t,
+                      std::vector<double> const& nn, nlohmann::ordered_json& out) {
+  const auto resp = respiration_beside(request, ecg_fs);
+  if (!resp) return;
+  const auto breathing = dsp::analyze_respiration(resp->values, dsp::SampleRate(resp->fs_hz));
+  std::vector<double> onsets, t_ok, nn_ok;
+  for (auto const& b : breathing.breaths)
+    if (std::isfinite(b.onset_s)) onsets.push_back(b.onset_s);
+  for (std::size_t i = 0; i < nn.size(); ++i)
+    if (std::isfinite(nn[i])) {
+      t_ok.push_back(beat_t[i]);
+      nn_ok.push_back(nn[i]);
+    }
+  const auto per_breath = dsp::rsa_per_breath(t_ok, nn_ok, onsets);
+  nlohmann::ordered_json rsa;
+  rsa["signal"] = resp->label;
+  rsa["breaths"] = per_breath.size();
+  double p2t = 0, range = 0;
+  for (auto const& b : per_breath) {
+    p2t += b.p2t_ms / static_cast<double>(per_breath.size());
+    range += b.hr_range_bpm / static_cast<double>(per_breath.size());
+  }
+  rsa["p2t_ms"] = per_breath.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p2t);
+  rsa["hr_range_bpm"] = per_breath.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(range);
+  rsa["meaning"] = dsp::BreathRsa::meaning();
+  // HR and belt on one 4 Hz grid (belt block-averaged), cross-spectrum at the breathing frequency.
+  const dsp::SampleRate grid(4.0);
+  const auto n = static_cast<std::size_t>(static_cast<double>(resp->values.size()) / resp->fs_hz * grid.hz());
+  std::vector<double> belt(n, 0.0);
+  const double per = resp->fs_hz / grid.hz();
+  bool ok = !t_ok.empty() && n >= 64 * 4;
+  for (std::size_t i = 0; i < n && ok; ++i) {
+    const auto a = static_cast<std::size_t>(static_cast<double>(i) * per);
+    const auto b = std::max(a + 1, static_cast<std::size_t>(static_cast<double>(i + 1) * per));
+    double sum = 0;
+    int cnt = 0;
+    for (std::size_t k = a; k < b && k < resp->values.size(); ++k)
+      if (std::isfinite(resp->values[k])) sum += resp->values[k], ++cnt;
+    belt[i] = cnt > 0 ? sum / cnt : (i > 0 ? belt[i - 1] : 0.0);
+  }
+  if (ok) {
+    const auto hr = dsp::hr_on_grid(t_ok, nn_ok, 0.125, grid, n);
+    const auto c = dsp::HrRespCouplingAnalyzer(grid).compute(hr, belt);
+    rsa["breathing_hz"] = c.segments > 0 ? nlohmann::ordered_json(c.breathing_hz) : nlohmann::ordered_json(nullptr);
+    rsa["hr_resp_phase_deg"] = c.segments > 0 ? nlohmann::ordered_json(c.phase_deg) : nlohmann::ordered_json(nullptr);
+    rsa["hr_resp_msc"] = c.segments > 0 ? nlohmann::ordered_json(c.msc) : nlohmann::ordered_json(nullptr);
+    rsa["coupling_meaning"] = dsp::HrRespCoupling::meaning();
+  }
+  out["hrv"]["rsa_p2t_ms"] = rsa["p2t_ms"];
+  out["rsa"] = std::move(rsa);
+}
+
 void analyze_rr(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   const auto series = drivers::files::read_rr(request.path, request.column);
   if (series.rr_ms.empty()) throw std::runtime_error(request.path.string() + ": no RR intervals found");
@@ -137,7 +236,7 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   const auto peaks = dsp::detect_r_peaks(x, fs);
   nlohmann::ordered_json ecg;
   std::vector<double> t;
-  for (auto const& p : peaks) t.push_back(static_cast<double>(p.sample) / fs.hz());
+  for (auto const& p : peaks) t.push_back(p.time_s(fs.hz()));
   ecg["r_peaks_s"] = t;
   ecg["n_beats"] = t.size();
   ecg["search_back_beats"] = std::count_if(peaks.begin(), peaks.end(), [](dsp::RPeak const& p) { return p.search_back; });
@@ -184,6 +283,20 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
     ordered[it.key()] = *it;
   }
   out = std::move(ordered);
+  // RSA needs the corrected beats with their times: rebuild them the way analyze_intervals did.
+  const dsp::CleanedRr clean = dsp::clean_rr(rr);
+  std::vector<double> nn, nn_t;
+  double t_run = t.front();
+  for (auto const& b : clean.beats) {
+    if (b.cls == dsp::BeatClass::gap) {
+      t_run = t[std::min<std::size_t>(b.raw_index + 1, t.size() - 1)];
+      continue;
+    }
+    t_run = b.cls == dsp::BeatClass::normal ? t[std::min<std::size_t>(b.raw_index + 1, t.size() - 1)] : t_run + b.rr_ms / 1000.0;
+    nn.push_back(b.rr_ms);
+    nn_t.push_back(t_run);
+  }
+  join_respiration(request, fs.hz(), nn_t, nn, out);
 }
 
 const AnalysisRegistration kRr({"rr", "RR intervals: artifact correction (Lipponen & Tarvainen 2019), HRV", &analyze_rr});

@@ -253,3 +253,21 @@ TEST_CASE("hrv: agrees with NeuroKit2 on the reference RR series", "[dsp][heart]
     if (!ref["SampEn"].is_null()) CHECK_THAT(d.sampen, WithinRel(ref["SampEn"].get<double>(), 0.01));
   }
 }
+
+TEST_CASE("hrv: empty, tiny, NaN-only and absurd series give NaN or flags, never a crash", "[dsp][heart]") {
+  const std::vector<double> empty, one = {800}, nans(50, std::nan("")), absurd = {10, 10000, 10, 10000, 800, 900};
+  for (auto const* s : {&empty, &one, &nans}) {
+    const auto h = compute_hrv(*s);
+    CHECK(std::isnan(h.time.rmssd_ms));
+    CHECK(std::isnan(h.freq.lf_ms2));
+    CHECK(std::isnan(h.dfa_alpha1));
+    CHECK(std::isnan(h.sampen));
+    CHECK(h.poor_quality);
+  }
+  const auto h = compute_hrv(absurd);
+  CHECK(std::isfinite(h.time.rmssd_ms));
+  CHECK(h.poor_quality); // 6 beats are not 60 s of data
+  CHECK(std::isnan(sample_entropy(empty)));
+  CHECK(std::isnan(dfa_alpha(one, {4, 16})));
+  CHECK_THROWS_AS(welch_psd(empty, SampleRate(4), 1024), std::invalid_argument);
+}

@@ -46,7 +46,7 @@ std::vector<float> to_float(std::vector<double> const& v) {
 
 std::vector<double> times_of(std::vector<RPeak> const& peaks, double fs) {
   std::vector<double> t;
-  for (auto const& p : peaks) t.push_back(static_cast<double>(p.sample) / fs);
+  for (auto const& p : peaks) t.push_back(p.time_s(fs));
   return t;
 }
 

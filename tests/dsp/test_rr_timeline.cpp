@@ -12,11 +12,13 @@ TEST_CASE("rr timeline: 1/1024 s ticks keep full precision over 24 h", "[dsp][he
   double t = 0;
   TimedBeat b{};
   const int beats = 24 * 3600 * 1024 / 1001;
+  int gaps = 0;
   for (int i = 0; i < beats; ++i) {
     t = static_cast<double>(i) * ticks / 1024.0;
     b = tl.push(ticks, t + 0.2);
-    if (i > 0) REQUIRE_FALSE(b.after_gap);
+    gaps += b.after_gap ? 1 : 0;
   }
+  CHECK(gaps == 1); // only the anchor
   CHECK(b.rr_ms == 1001.0 * 1000.0 / 1024.0); // exact, not rounded to whole ms
   CHECK(std::abs(b.t_s - (t + 0.2)) < 1e-9);   // no drift: the sum is kept in integer ticks
 }

@@ -147,3 +147,38 @@ TEST_CASE("analyze heart: bad input gives a one-line error or a quality flag, ne
   std::filesystem::remove(csv);
   CHECK(k["ecg"]["quality_ok"] == false);
 }
+
+TEST_CASE("analyze heart: an ECG with a belt column gives RSA per breath and HR-breathing coupling", "[e2e][heart]") {
+  // 6 breaths/min; HR rises during inhalation: RR = 900 - 100 sin(2 pi 0.1 t) (p2t ~200 ms).
+  const double fs = 250, seconds = 180;
+  std::vector<double> beats;
+  for (double t = 0.3; t < seconds;) {
+    beats.push_back(t);
+    t += (900 - 100 * std::sin(2 * std::numbers::pi * 0.1 * t)) / 1000;
+  }
+  const auto path = temp_file("ecg_resp.csv");
+  {
+    std::ofstream out(path);
+    out << "ECG,RESP\n";
+    std::size_t next = 0;
+    for (int i = 0; i < static_cast<int>(seconds * fs); ++i) {
+      const double t = i / fs;
+      while (next + 1 < beats.size() && beats[next + 1] < t - 0.5) ++next;
+      double v = 0;
+      for (std::size_t b = next; b < beats.size() && beats[b] < t + 0.5; ++b)
+        v += 1.0 * std::exp(-0.5 * std::pow((t - beats[b]) / 0.01, 2)) + 0.2 * std::exp(-0.5 * std::pow((t - beats[b] - 0.25) / 0.05, 2));
+      out << v << "," << std::sin(2 * std::numbers::pi * 0.1 * t) << "\n";
+    }
+  }
+  const auto j = analyze(path.string() + " --kind ecg --column ECG --fs 250");
+  std::filesystem::remove(path);
+  REQUIRE(j.contains("rsa"));
+  CHECK(j["rsa"]["signal"] == "RESP");
+  CHECK(j["rsa"]["breaths"].get<int>() >= 15);
+  CHECK(j["hrv"]["rsa_p2t_ms"].get<double>() == Approx(200).margin(25));
+  CHECK(j["rsa"]["breathing_hz"].get<double>() == Approx(0.1).margin(0.01));
+  CHECK(j["rsa"]["hr_resp_msc"].get<double>() > 0.9);
+  // Each RR is drawn at its first beat but belongs (as HR) to its last: HR lags the belt by one mean
+  // RR, 0.9 s at 0.1 Hz = -32.4 degrees.
+  CHECK(j["rsa"]["hr_resp_phase_deg"].get<double>() == Approx(-32.4).margin(5));
+}

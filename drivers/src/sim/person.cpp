@@ -20,12 +20,13 @@ constexpr double kVlfSd_bpm = 1.5;
 PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   static const std::set<std::string> known = {"seed", "rf",    "q",     "hr",       "rsa",
                                               "rate", "lag",   "cv",    "depth_cv", "sighs",
-                                              "ectopic", "belt_hz", "noise", "drift", "follow"};
+                                              "ectopic", "belt_hz", "noise", "drift", "follow",
+                                              "ecg"};
   for (auto const& [key, value] : spec.options)
     if (!known.contains(key))
       throw std::invalid_argument("sim option '" + key +
                                   "' is unknown (expected one of seed, rf, q, hr, rsa, rate, lag, "
-                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow)");
+                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg)");
   PersonParams p;
   p.seed = static_cast<std::uint64_t>(spec.number("seed", 1, 0, 9.0e15));
   p.rf_bpm = spec.number("rf", p.rf_bpm, 3, 12);
@@ -42,6 +43,8 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   p.noise = spec.number("noise", p.noise, 0, 1);
   p.drift = spec.number("drift", p.drift, 0, 5);
   p.follow = spec.number("follow", 1, 0, 1) != 0;
+  p.ecg_hz = spec.number("ecg", 0, 0, 2000);
+  if (p.ecg_hz > 0 && p.ecg_hz < 50) throw std::invalid_argument("sim option 'ecg' must be 0 (off) or 50..2000 Hz");
   return p;
 }
 

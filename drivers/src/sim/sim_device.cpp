@@ -5,7 +5,9 @@
 namespace pneuma::drivers::sim {
 
 SimSensors::SimSensors(PersonParams params, BreathGuide guide)
-    : person_(params, std::move(guide)) {}
+    : person_(params, std::move(guide)) {
+  if (params.ecg_hz > 0) ecg_.emplace(params.ecg_hz, params.seed);
+}
 
 int SimSensors::advance_to(double t_s, SampleSink& sink, int max_steps) {
   const double dt = 1.0 / person_.params().belt_hz;
@@ -15,6 +17,10 @@ int SimSensors::advance_to(double t_s, SampleSink& sink, int max_steps) {
     ++steps;
     sink.on_sample(RespSample{f.t_s, f.t_s, static_cast<float>(f.belt)});
     if (f.beat_s) strap_.add_beat(*f.beat_s);
+    if (ecg_) {
+      ecg_->volume(f.t_s, f.volume);
+      if (f.beat_s) ecg_->beat(*f.beat_s, [&sink](EcgSample const& e) { sink.on_sample(e); });
+    }
     if (auto n = strap_.poll(f.t_s)) {
       sink.on_sample(HeartRate{n->t_s, static_cast<float>(n->hr_bpm), false, false});
       for (int i = 0; i < n->rr_count; ++i)

@@ -10,15 +10,18 @@
 // passed). Candidates above THR1 = NPKI + 0.25 (SPKI - NPKI), outside the 200 ms refractory
 // period and not T-wave-like (within 360 ms of the last beat and with < 1/2 of its maximum slope)
 // are beats; SPKI/NPKI are exponential averages (1/8) of beat and noise candidate heights.
-// Search-back: when no beat came for 1.66 x the mean of the last 8 regular RR, the highest noise
-// candidate since the last beat is taken if it exceeds THR2 = THR1 / 2 (SPKI updated by 1/4).
+// Search-back: when no beat came for 1.66 x the median of the last 8 RR (plus the time a regular
+// beat needs to be decided), the highest noise candidate since the last beat, at least 360 ms
+// after it, is taken if it exceeds THR2 = THR1 / 2 (SPKI updated by 1/4).
 // Amplitude drops (gain change, electrode shift): after 3 s without a beat SPKI halves.
 // Learning: thresholds are set from the first 2 s (SPKI = max MWI / 3, NPKI = mean MWI / 2);
 // candidates seen meanwhile are decided at the end of learning.
 //
 // Fiducial: the largest deflection of the 0.5 Hz high-passed ECG in the 250 ms before the MWI
 // maximum, with the polarity of the record learned from the beats so far (inverted or negative
-// QRS leads work; a biphasic QRS keeps one fiducial instead of jumping between R and S).
+// QRS leads work; a biphasic QRS keeps one fiducial instead of jumping between R and S), refined
+// by a parabola through the apex and its neighbours: at 130 Hz one sample is 7.7 ms, and a
+// flat-topped R otherwise toggles between two samples and adds that jitter to RMSSD.
 //
 // Units: input in any unit (mV, uV, counts: the thresholds are adaptive); output sample indices
 // counted from the first process() call. Decision delay: regular beats are reported 150-280 ms
@@ -43,7 +46,10 @@ struct RPeak {
   std::int64_t sample = 0;   ///< index of the R fiducial (from the first process() call)
   std::int64_t decided_at = 0; ///< index of the sample whose arrival confirmed the beat
   float amplitude = 0;       ///< high-passed ECG at the fiducial (input units, signed)
+  float fraction = 0;        ///< sub-sample offset of the apex, -0.5..0.5 (parabolic fit)
   bool search_back = false;  ///< found by search-back (lower threshold)
+  /// Fiducial time in s from the first sample: (sample + fraction) / fs.
+  [[nodiscard]] double time_s(double fs_hz) const noexcept { return (static_cast<double>(sample) + fraction) / fs_hz; }
 };
 
 struct RPeakConfig {
@@ -79,6 +85,7 @@ private:
     std::int64_t mwi_at = -1;
     std::int64_t fiducial = -1;
     float amplitude = 0;
+    float fraction = 0;
   };
   void locate(Candidate& c) const noexcept;
   void classify(Candidate const& c) noexcept;
@@ -95,8 +102,9 @@ private:
   std::vector<double> mwi_ring_;   // squared derivative, integration window
   std::vector<float> hp_ring_;     // 0.5 Hz high-passed ECG, fiducial search
   std::vector<float> slope_ring_;  // |derivative|, slope of the candidate
-  double mwi_sum_ = 0;
-  int mwi_len_ = 1, look_len_ = 1, fall_len_ = 1, refractory_ = 1, t_window_ = 1, learn_len_ = 1;
+  double mwi_sum_ = 0, inv_mwi_len_ = 1, deriv_gain_ = 1;
+  int mwi_len_ = 1, look_len_ = 1, fall_len_ = 1, refractory_ = 1, t_window_ = 1, learn_len_ = 1, drop_len_ = 1;
+  std::size_t mwi_pos_ = 0, ring_pos_ = 0; // next write positions (== n_ modulo the ring sizes)
   std::int64_t n_ = 0;
   std::uint64_t invalid_ = 0;
 

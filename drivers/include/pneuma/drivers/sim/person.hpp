@@ -56,6 +56,7 @@ struct PersonParams {
   double noise = 0.01;        ///< belt white noise SD, in depth units
   double drift = 0.15;        ///< belt drift SD, in depth units
   bool follow = true;         ///< follows the pacer when one is given
+  double ecg_hz = 0;          ///< > 0: also stream a synthetic ECG (EcgSynth) at this rate
 
   /// From `sim:` options (seed, rf, q, hr, rsa, rate, lag, cv, depth_cv, sighs, ectopic, belt_hz,
   /// noise, drift, follow). Throws std::invalid_argument naming an unknown key or bad value.

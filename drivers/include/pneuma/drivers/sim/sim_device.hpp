@@ -7,9 +7,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 
 #include "pneuma/drivers/clock.hpp"
 #include "pneuma/drivers/device.hpp"
+#include "pneuma/drivers/sim/ecg_synth.hpp"
 #include "pneuma/drivers/sim/person.hpp"
 #include "pneuma/drivers/sim/strap_reporter.hpp"
 
@@ -28,6 +30,7 @@ public:
 private:
   Person person_;
   StrapReporter strap_;
+  std::optional<EcgSynth> ecg_; ///< when PersonParams::ecg_hz > 0
 };
 
 class SimDevice final : public Device {
