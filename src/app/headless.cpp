@@ -23,6 +23,9 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
   j["breathing_bpm"] = number_or_null(s.breathing_bpm, 2);
   j["hr_bpm"] = number_or_null(s.hr_bpm, 1);
   j["quality"] = number_or_null(s.quality, 2);
+  j["rmssd_ms"] = number_or_null(s.rmssd_ms, 1);
+  j["coherence"] = number_or_null(s.coherence, 2);
+  j["rsa_bpm"] = number_or_null(s.rsa_bpm, 1);
   return j.dump();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Headless sessions: the same pipeline with no window; one JSON object per line for each second of
-// session time: {"t_s","phase","pacer_bpm","breathing_bpm","hr_bpm","quality"} (null = not known yet).
+// session time: {"t_s","phase","pacer_bpm","breathing_bpm","hr_bpm","quality","rmssd_ms","coherence",
+// "rsa_bpm"} (null = not known yet, or computed from poor beats).
 
 #include <atomic>
 #include <iosfwd>

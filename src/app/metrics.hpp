@@ -62,6 +62,19 @@ struct Snapshot {
   double breathing_bpm = kUnknown;
   double hr_bpm = kUnknown;
   double quality = 0;
+  double rmssd_ms = kUnknown;   ///< NaN while the window is short or the beats are poor
+  double coherence = kUnknown;
+  double rsa_bpm = kUnknown;
+
+  /// The line for second `t_s` from the latest metrics; a stalled source has quality 0.
+  static Snapshot of(Metrics const& m, double t_s, bool stalled) noexcept {
+    const bool hrv_ok = !m.hrv_poor;
+    return {t_s,        m.breathing_bpm,
+            m.hr_bpm,   stalled ? 0.0 : m.quality,
+            hrv_ok ? m.rmssd_ms : kUnknown,
+            hrv_ok ? m.coherence : kUnknown,
+            m.rsa_bpm};
+  }
 };
 
 } // namespace pneuma::app

@@ -72,7 +72,7 @@ void Pipeline::dsp_loop(std::stop_token stop) noexcept {
       // Emit the snapshots for whole seconds the data has passed, before this sample counts.
       while (drivers::time_of(s) >= next_snapshot_s) {
         Metrics const& m = analyzer_.metrics();
-        (void)snapshots_.try_push(Snapshot{next_snapshot_s, m.breathing_bpm, m.hr_bpm, m.quality});
+        (void)snapshots_.try_push(Snapshot::of(m, next_snapshot_s, false));
         next_snapshot_s += 1.0;
       }
       analyzer_.process(s);
@@ -80,7 +80,7 @@ void Pipeline::dsp_loop(std::stop_token stop) noexcept {
     });
     while (clock_.now_s() >= next_snapshot_s + stall_grace_s) {
       Metrics const& m = analyzer_.metrics();
-      (void)snapshots_.try_push(Snapshot{next_snapshot_s, m.breathing_bpm, m.hr_bpm, 0.0});
+      (void)snapshots_.try_push(Snapshot::of(m, next_snapshot_s, true));
       next_snapshot_s += 1.0;
     }
     if (n > 0) {

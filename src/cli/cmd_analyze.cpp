@@ -23,7 +23,15 @@ std::string guess_kind(std::filesystem::path const& path, std::optional<std::str
   if (column) {
     name = *column;
   } else {
+    // An RR column anywhere (beat_time_s,rr_ms) marks an RR file; otherwise the first signal.
     const auto names = drivers::files::signal_names(path);
+    for (auto const& n : names) {
+      std::string low = n;
+      std::transform(low.begin(), low.end(), low.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (low == "rr" || low.rfind("rr_", 0) == 0 || low.rfind("ibi", 0) == 0 || low.rfind("nn_", 0) == 0)
+        return "rr";
+    }
     if (!names.empty()) name = names.front();
   }
   std::transform(name.begin(), name.end(), name.begin(),
