@@ -155,6 +155,29 @@ TEST_CASE("simulate: bridge over TCP, read by run --headless", "[e2e][drivers]")
   CHECK(slurp(log).find("client connected from 127.0.0.1") != std::string::npos);
 }
 
+TEST_CASE("simulate: pty unplugged and replugged, the driver reconnects by path", "[e2e][drivers]") {
+  TempDir dir;
+  const auto tty = dir.path() / "ttyFlaky";
+  const auto log = dir.path() / "sim.log";
+  Simulator sim({"--as", "bridge", "--pty", tty.string(), "--speed", "10", "--seconds", "200", "--unplug-every", "20",
+                 "--garbage", "0.01", "--corrupt", "0.01"},
+                log.string());
+  REQUIRE(wait_for_path(tty));
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 10 --minutes 1 --source 'serial:" +
+                             tty.string() + "?protocol=bridge'");
+  REQUIRE(r.exit_code == 0);
+  const auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 60);
+  int hr_after_second_replug = 0;
+  for (std::size_t i = 47; i < 60; ++i) hr_after_second_replug += lines[i]["hr_bpm"].is_number() ? 1 : 0;
+  CHECK(hr_after_second_replug >= 5);
+  sim.stop();
+  const std::string text = slurp(log);
+  std::size_t replugs = 0;
+  for (auto at = text.find("plugged in again"); at != std::string::npos; at = text.find("plugged in again", at + 1)) ++replugs;
+  CHECK(replugs >= 2);
+}
+
 TEST_CASE("simulate: usage errors are one line with exit code 2", "[e2e][drivers]") {
   auto r = run_process(pneuma_binary() + " simulate --as morse --pty /tmp/x", true);
   CHECK(r.exit_code == 2);
