@@ -77,6 +77,7 @@ public:
     name_ = "ble:" + (config_.address.empty() ? std::string("auto") : config_.address);
     config_.address = lower(config_.address);
     backoff_s_ = config_.backoff_min_s;
+    pmd_clock_ = DeviceClockMap(2.0 * std::max(1.0, clock_.speed()));
     pmd_.configure(PmdType::ecg, PmdStreamConfig{130, 14, 1, 1.0f});
     pmd_.configure(PmdType::acc, PmdStreamConfig{200, 16, 3, 1.0f});
   }

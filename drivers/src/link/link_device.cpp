@@ -10,6 +10,7 @@
 #include <cstring>
 #include <future>
 #include <stdexcept>
+#include <termios.h>
 
 namespace pneuma::drivers {
 namespace asio = boost::asio;
@@ -32,6 +33,10 @@ LinkDevice::LinkDevice(asio::any_io_executor executor, Clock const& clock, LinkC
   }
   name_ += " (" + std::string(protocol_->name()) + ")";
   stall_s_ = config_.stall_s > 0 ? config_.stall_s : std::max(1.0, 3.0 * protocol_->expected_period_s());
+  // Transport delays are wall time; at --speed K they are K times longer in session seconds.
+  const double k = std::max(1.0, clock_.speed());
+  link_clock_ = DeviceClockMap(5.0 * k);
+  pmd_clock_ = DeviceClockMap(2.0 * k);
   backoff_s_ = config_.backoff_min_s;
 }
 
@@ -54,6 +59,7 @@ void LinkDevice::open_serial_or_throw() {
   serial_.set_option(asio::serial_port::parity(asio::serial_port::parity::none));
   serial_.set_option(asio::serial_port::stop_bits(asio::serial_port::stop_bits::one));
   serial_.set_option(asio::serial_port::flow_control(asio::serial_port::flow_control::none));
+  ::tcflush(serial_.native_handle(), TCIFLUSH); // bytes queued before we opened are stale
 }
 
 void LinkDevice::start(SampleSink& sink) {

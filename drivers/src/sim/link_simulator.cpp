@@ -172,22 +172,38 @@ public:
       master_->close(ec);
       master_.reset();
     }
+    backlog_.clear(); // unplugged: what was in flight is gone
     if (slave_ >= 0) ::close(slave_);
     slave_ = -1;
   }
   bool is_open() const { return master_ != nullptr; }
-  /// Non-blocking write; what does not fit is lost, as on a serial line nobody reads.
+  /// Non-blocking write. What the pty cannot take now waits in a bounded backlog (a UART FIFO
+  /// of sorts) and goes out on the next tick; past 16 kB, a stalled or absent reader loses data.
   void write(std::string const& bytes) {
     if (!master_) return;
-    (void)::write(master_->native_handle(), bytes.data(), bytes.size());
+    if (backlog_.size() + bytes.size() > kMaxBacklog) {
+      ++overflows_;
+      return;
+    }
+    backlog_ += bytes;
+    flush();
   }
+  void flush() {
+    if (!master_ || backlog_.empty()) return;
+    const ssize_t n = ::write(master_->native_handle(), backlog_.data(), backlog_.size());
+    if (n > 0) backlog_.erase(0, static_cast<std::size_t>(n));
+  }
+  [[nodiscard]] std::uint64_t overflows() const noexcept { return overflows_; }
   asio::posix::stream_descriptor* stream() { return master_.get(); }
 
 private:
   asio::io_context& io_;
   std::string path_;
+  static constexpr std::size_t kMaxBacklog = 16 * 1024;
   std::unique_ptr<asio::posix::stream_descriptor> master_;
   int slave_ = -1;
+  std::string backlog_;
+  std::uint64_t overflows_ = 0;
 };
 
 } // namespace
@@ -335,6 +351,7 @@ void run_link_simulator(SimServeOptions const& o, std::atomic<bool> const& stop,
       log << "simulate: plugged in again\n";
     }
     encoder.set_muted(stalled || replug_at_s >= 0);
+    if (pty) pty->flush();
     sensors.advance_to(now, encoder, 100000);
     encoder.flush();
     for (auto const& f : encoder.frames()) send(f);
