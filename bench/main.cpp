@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       Result r = b.run();
       const double per_s = r.seconds > 0 ? r.items / r.seconds : 0;
       if (json) {
-        nlohmann::json j{{"name", b.name},          {"items", r.items},
+        nlohmann::ordered_json j{{"name", b.name},          {"items", r.items},
                          {"seconds", r.seconds},    {"items_per_s", per_s},
                          {"allocations", r.allocations}, {"peak_rss_mb", peak_rss_mb()}};
         for (auto const& [k, v] : r.extra) j[k] = v;
