@@ -340,7 +340,10 @@ private:
   void on_data() noexcept {
     const double now = clock_.now_s();
     if (gap_pending_) {
-      sink_->on_sample(SignalGap{now, last_data_s_, now, 0});
+      sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::rr});
+      if (gap_ecg_) sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::ecg});
+      if (gap_acc_) sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::acc});
+      gap_ecg_ = gap_acc_ = false;
       gap_pending_ = false;
     }
     last_data_s_ = now;
@@ -455,7 +458,7 @@ private:
   void lost(std::string_view why, bool bluez_restarted) noexcept {
     if (!running_) return;
     ++generation_;
-    if (phase_ == Phase::streaming) gap_pending_ = true;
+    if (phase_ == Phase::streaming) mark_gap();
     drop_proxies();
     if (bluez_restarted) {
       root_.reset();
@@ -491,11 +494,18 @@ private:
     watchdog_.async_wait([this, gen](boost::system::error_code ec) {
       if (ec || gen != generation_ || !running_) return;
       if (clock_.now_s() - last_data_s_ >= config_.stall_s * 0.999 && state_ != State::stalled) {
-        gap_pending_ = true;
+        mark_gap();
         status(State::stalled, "stalled: no notification for a while");
       }
       arm_watchdog();
     });
+  }
+
+  /// Data stops here; the gap is sent when data resumes, for every stream that was flowing.
+  void mark_gap() noexcept {
+    gap_pending_ = true;
+    gap_ecg_ = gap_ecg_ || pmd_started_ecg_;
+    gap_acc_ = gap_acc_ || pmd_started_acc_;
   }
 
   template <class F> void later(F&& f) {
@@ -566,6 +576,7 @@ private:
   double backoff_s_ = 1;
   double last_data_s_ = 0;
   bool gap_pending_ = false;
+  bool gap_ecg_ = false, gap_acc_ = false;
   std::uint64_t errors_ = 0;
   PmdFrameDecoder pmd_;
   PmdType pmd_pending_ = PmdType::ecg;

@@ -165,7 +165,7 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
   const double now = clock_.now_s();
   if (n > 0) {
     if (gap_pending_) { // silence behind us: tell the DSP it was a gap
-      sink_->on_sample(SignalGap{now, last_data_s_, now, 0});
+      sink_->on_sample(SignalGap{now, last_data_s_, now, 0, protocol_->stream()});
       gap_pending_ = false;
     }
     last_data_s_ = now;
