@@ -210,6 +210,21 @@ TEST_CASE("serial link: BITalino handshake, acquisition and stop on shutdown", "
   CHECK(port.read(1) == std::string("\x00", 1)); // acquisition stopped: the device is idle
 }
 
+TEST_CASE("serial link: a BITalino that never answers is asked again after a reopen", "[drivers]") {
+  TempDir dir;
+  PtyPort port(dir.path() / "ttyMute");
+  Rig rig;
+  LinkConfig c = fast_serial(port.link(), 0.2);
+  rig.start(std::make_unique<LinkDevice>(rig.io.executor(), rig.clock, c, make_bitalino_protocol()));
+  CHECK(port.read(2) == std::string("\x00\x07", 2));
+  // silence: stalled, then after four silent watchdog periods the port is reopened
+  CHECK(port.read(2, std::chrono::milliseconds(5000)) == std::string("\x00\x07", 2));
+  CHECK(rig.sink.saw_state(State::stalled));
+  CHECK(rig.sink.saw_state(State::reconnecting));
+  port.write(std::string("BITalino_v5.2\n"));
+  CHECK(port.read(2) == std::string("\x83\x05", 2));
+}
+
 TEST_CASE("serial link: an unopenable port is a one-line error", "[drivers]") {
   SessionClock clock;
   IoThread io;
