@@ -58,14 +58,15 @@ private:
   void on_sample(DeviceSample const& sample) noexcept override; // from the protocol
   void flush_batch(double arrival_s) noexcept;
   void status(DeviceStatus::State state, std::string_view text) noexcept;
-  void open_serial_or_throw();
+  boost::system::error_code open_serial() noexcept;
+  void status(DeviceStatus::State state, std::string_view what, boost::system::error_code ec) noexcept;
   void open_async() noexcept;
   void on_opened() noexcept;
   void read() noexcept;
   void on_read(boost::system::error_code ec, std::size_t n, std::uint64_t generation) noexcept;
   void send(std::span<const std::uint8_t> bytes) noexcept;
   void write_pending() noexcept;
-  void link_lost(std::string_view why) noexcept;
+  void link_lost(std::string_view why, boost::system::error_code ec = {}) noexcept;
   void close_link() noexcept;
   void schedule_reopen() noexcept;
   void arm_watchdog() noexcept;
@@ -82,6 +83,7 @@ private:
   boost::asio::ip::tcp::socket tcp_;
   boost::asio::ip::udp::socket udp_;
   boost::asio::ip::udp::endpoint udp_from_;
+  boost::asio::ip::tcp::endpoint endpoint_; ///< tcp: resolved once at start
   boost::asio::steady_timer retry_timer_;
   boost::asio::steady_timer watchdog_;
 
