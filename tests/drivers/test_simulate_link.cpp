@@ -185,6 +185,21 @@ TEST_CASE("simulate: pty unplugged and replugged, the driver reconnects by path"
   CHECK(replugs >= 2);
 }
 
+TEST_CASE("simulate: strap and belt from two devices at once", "[e2e][drivers]") {
+  TempDir dir;
+  const auto tty = dir.path() / "ttyBelt";
+  const auto port = std::to_string(free_port(true));
+  Simulator belt({"--as", "bitalino", "--pty", tty.string(), "--speed", "20", "--seconds", "300"},
+                 (dir.path() / "belt.log").string());
+  Simulator strap({"--as", "bridge", "--signals", "strap", "--udp", port, "--speed", "20", "--seconds", "300"},
+                  (dir.path() / "strap.log").string());
+  REQUIRE(wait_for_path(tty));
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 20 --minutes 1.5 --source 'serial:" +
+                             tty.string() + "?protocol=bitalino' --source udp::" + port);
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, true);
+}
+
 TEST_CASE("simulate: usage errors are one line with exit code 2", "[e2e][drivers]") {
   auto r = run_process(pneuma_binary() + " simulate --as morse --pty /tmp/x", true);
   CHECK(r.exit_code == 2);
