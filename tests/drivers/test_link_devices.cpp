@@ -126,6 +126,10 @@ TEST_CASE("serial link: partial frames, garbage and corruption are survived", "[
   rig.device->stop();
   auto const& link = dynamic_cast<LinkDevice const&>(*rig.device);
   CHECK(link.stats().errors == 1);
+  bool reported = false; // the app hears of bad frames through a status line
+  for (auto const& st : rig.sink.of<DeviceStatus>())
+    reported = reported || st.message().find("bad frames skipped") != std::string_view::npos;
+  CHECK(reported);
   CHECK(link.stats().skipped_bytes >= 9);
 }
 

@@ -190,6 +190,7 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
       backoff_s_ = config_.backoff_min_s;
       status(State::streaming, "streaming");
     }
+    report_errors(now);
     flush_batch(now);
   }
   if (ec) {
@@ -202,6 +203,20 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
     return;
   }
   read();
+}
+
+void LinkDevice::report_errors(double now) noexcept {
+  // Bad and lost frames are counted by the parser; the app hears of new ones every 10 s at most.
+  const ParserStats s = protocol_->stats();
+  if (s.errors == reported_errors_ && s.lost == reported_lost_) return;
+  if (now - last_error_report_s_ < 10.0 * std::max(1.0, clock_.speed()) && last_error_report_s_ > 0) return;
+  last_error_report_s_ = now;
+  reported_errors_ = s.errors;
+  reported_lost_ = s.lost;
+  std::array<char, 80> text{};
+  const int n = std::snprintf(text.data(), text.size(), "streaming; %llu bad frames skipped, %llu lost so far",
+                              static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost));
+  status(state_, {text.data(), static_cast<std::size_t>(std::clamp(n, 0, 79))});
 }
 
 void LinkDevice::send(std::span<const std::uint8_t> bytes) noexcept {

@@ -71,6 +71,7 @@ private:
   void schedule_reopen() noexcept;
   void arm_watchdog() noexcept;
   void shutdown_on_io_thread() noexcept;
+  void report_errors(double now) noexcept;
 
   boost::asio::any_io_executor executor_;
   Clock const& clock_;
@@ -101,6 +102,8 @@ private:
   int silent_periods_ = 0;
   double last_data_s_ = 0;
   bool gap_pending_ = false; // data lost since last_data_s_ (loss or stall)
+  std::uint64_t reported_errors_ = 0, reported_lost_ = 0;
+  double last_error_report_s_ = 0;
   DeviceStatus::State state_ = DeviceStatus::State::connecting;
   // What one read produced: mapped to session time together, anchored on its newest sample.
   std::array<DeviceSample, 256> batch_{};
