@@ -144,6 +144,19 @@ TEST_CASE("ble strap: silence is reported as stalled and ends in a gap", "[drive
   CHECK(rig.sink.of<DeviceStatus>().back().state == State::streaming);
 }
 
+TEST_CASE("ble strap: garbage notifications are counted and reported, not fatal", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Cheap strap", false);
+  BleRig rig(fast());
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 48 00 04 ee"))); // odd trailing byte
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("11")));                        // too short
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("10 4b")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 2; }));
+  CHECK(rig.sink.of<RrInterval>().size() == 1); // the good RR of the first one survives
+  CHECK(rig.statuses().find("malformed or lost notifications") != std::string::npos);
+}
+
 TEST_CASE("ble strap: a refused PMD start is reported and heart rate keeps flowing", "[drivers][ble]") {
   SKIP_WITHOUT_DBUSMOCK();
   MockBluez bluez;

@@ -392,6 +392,15 @@ private:
 
   void on_data() noexcept {
     const double now = clock_.now_s();
+    const std::uint64_t bad = errors_ + pmd_.stats().lost;
+    if (bad != reported_bad_ && (now - last_report_s_ >= 10.0 * std::max(1.0, clock_.speed()) || last_report_s_ == 0)) {
+      reported_bad_ = bad;
+      last_report_s_ = now;
+      std::array<char, 80> text{};
+      const int n = std::snprintf(text.data(), text.size(), "streaming; %llu malformed or lost notifications so far",
+                                  static_cast<unsigned long long>(bad));
+      status(state_, {text.data(), static_cast<std::size_t>(std::clamp(n, 0, 79))});
+    }
     if (gap_pending_) {
       sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::rr});
       if (gap_ecg_) sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::ecg});
@@ -630,6 +639,8 @@ private:
   bool gap_pending_ = false;
   bool gap_ecg_ = false, gap_acc_ = false;
   std::uint64_t errors_ = 0;
+  std::uint64_t reported_bad_ = 0;
+  double last_report_s_ = 0;
   PmdFrameDecoder pmd_;
   bool pmd_started_ecg_ = false, pmd_started_acc_ = false;
   bool requested_ecg_ = false, requested_acc_ = false;
