@@ -71,7 +71,7 @@ Result bridge_lines() {
   const std::string bytes = encoded_stream(sim::SimProtocol::bridge, 600, 50);
   BridgeLineParser parser;
   CountingSink sink;
-  auto r = throughput(bytes, 3, [&](std::span<const std::uint8_t> b) { parser.feed(b, 0, sink); });
+  auto r = throughput(bytes, 20, [&](std::span<const std::uint8_t> b) { parser.feed(b, 0, sink); });
   r.extra["samples_per_s"] = static_cast<double>(sink.n) / r.seconds;
   keep(sink.sum);
   return r;
@@ -81,7 +81,7 @@ Result bitalino_frames() {
   const std::string bytes = encoded_stream(sim::SimProtocol::bitalino, 3600, 100);
   BitalinoParser parser(1, 0, 100);
   CountingSink sink;
-  auto r = throughput(bytes, 3, [&](std::span<const std::uint8_t> b) { parser.feed(b, 0, sink); });
+  auto r = throughput(bytes, 20, [&](std::span<const std::uint8_t> b) { parser.feed(b, 0, sink); });
   keep(sink.sum);
   return r;
 }
@@ -90,7 +90,7 @@ Result ascii_lines() {
   const std::string bytes = encoded_stream(sim::SimProtocol::ascii, 3600, 50);
   AsciiPlotterParser parser;
   CountingSink sink;
-  auto r = throughput(bytes, 3, [&](std::span<const std::uint8_t> b) { parser.feed(b, 0, sink); });
+  auto r = throughput(bytes, 20, [&](std::span<const std::uint8_t> b) { parser.feed(b, 0, sink); });
   keep(sink.sum);
   return r;
 }

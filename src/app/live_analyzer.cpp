@@ -118,12 +118,13 @@ void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
 void LiveAnalyzer::on(drivers::DeviceStatus const& s) noexcept { metrics_.status = s; }
 
 void LiveAnalyzer::on(drivers::SignalGap const& s) noexcept {
-  // A gap in the belt breaks the window: start over rather than bridge it.
+  // A gap in the belt breaks the window: start over rather than bridge it. A strap's gap
+  // (RR, ECG, ACC) leaves the belt's window alone.
+  if (s.stream != drivers::SignalGap::Stream::any && s.stream != drivers::SignalGap::Stream::resp) return;
   breathing_.reset();
   metrics_.breathing_bpm = kUnknown;
   metrics_.breathing_quality = 0;
   resp_anchor_ = true; // the belt's own timestamps tell whether its samples were lost
-  (void)s;
   metrics_.traces.breath.clear();
   next_breath_t_ = -1;
 }

@@ -29,6 +29,8 @@ po::options_description simulate_options() {
       "udp", po::value<unsigned>(), "send one line per datagram to UDP PORT (bridge, ascii)")(
       "bind", po::value<std::string>()->default_value("127.0.0.1"),
       "TCP listen address / UDP destination (loopback unless you say otherwise)")(
+      "signals", po::value<std::string>()->default_value("both"),
+      "bridge: what it forwards: both, belt (RSP lines) or strap (HRM and BAT lines)")(
       "sim", po::value<std::string>()->default_value(""),
       "the person, as sim: options, e.g. seed=7,rf=5.5,hr=70,ectopic=0.01")(
       "pace", po::value<double>()->default_value(6.0, "6"),
@@ -79,6 +81,13 @@ int simulate_main(std::vector<std::string> const& args) {
         return usage_error("simulate", "bitalino is a serial device: use --pty PATH");
     }
     o.address = vm["bind"].as<std::string>();
+    const auto signals = vm["signals"].as<std::string>();
+    if (signals == "both") o.signals = drivers::sim::BridgeSignals::both;
+    else if (signals == "belt") o.signals = drivers::sim::BridgeSignals::belt;
+    else if (signals == "strap") o.signals = drivers::sim::BridgeSignals::strap;
+    else return usage_error("simulate", "--signals " + signals + ": expected both, belt or strap");
+    if (signals != "both" && o.protocol != SimProtocol::bridge)
+      return usage_error("simulate", "--signals is for --as bridge");
     const auto sim_text = vm["sim"].as<std::string>();
     auto spec = drivers::SourceSpec::parse(sim_text.empty() ? "sim" : "sim:" + sim_text);
     if (o.protocol == SimProtocol::bitalino && !spec.option("belt_hz")) spec.options["belt_hz"] = "100";

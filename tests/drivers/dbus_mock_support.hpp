@@ -70,7 +70,14 @@ public:
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     address_ = "unix:path=" + socket_;
     setenv("DBUS_SYSTEM_BUS_ADDRESS", address_.c_str(), 1);
-    control_ = sdbus::createSystemBusConnection();
+    for (int i = 0; i < 300 && !control_; ++i) { // the socket file appears before listen()
+      try {
+        control_ = sdbus::createSystemBusConnection();
+      } catch (sdbus::Error const&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    if (!control_) throw std::runtime_error("private dbus-daemon did not start; see " + log());
     start_bluetoothd();
   }
   ~MockBluez() {

@@ -105,6 +105,58 @@ TEST_CASE("ble strap: Polar H10 ECG is started, decoded and stopped on shutdown"
   CHECK(w.back() == hex("03 00")); // STOP ECG: the H10 would stream until its battery dies
 }
 
+TEST_CASE("ble strap: Polar ACC after ECG, both stopped on shutdown", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  BleConfig c = fast(true);
+  c.acc = true;
+  auto rig = std::make_unique<BleRig>(c);
+  REQUIRE(rig->sink.wait([&] { return bluez.writes(kStrap).size() >= 2; }));
+  auto w = bluez.writes(kStrap);
+  CHECK(w[0] == hex("02 00 00 01 82 00 01 01 0E 00"));
+  CHECK(w[1] == hex("02 02 00 01 C8 00 01 01 10 00 02 01 08 00")); // ACC 200 Hz, 16 bit, 8 G
+  // ACC frame type 1: int16 x, y, z in mG
+  REQUIRE(bluez.notify_when_ready(kStrap, std::string(kPmdDataUuid),
+                                  hex("02 00 00 00 00 00 00 00 10 01 e8 03 18 fc 00 00")));
+  REQUIRE(rig->sink.wait([&] { return rig->sink.count<AccSample>() == 1; }));
+  CHECK(rig->sink.of<AccSample>()[0].x_mg == 1000);
+  CHECK(rig->sink.of<AccSample>()[0].y_mg == -1000);
+  rig.reset();
+  w = bluez.writes(kStrap);
+  REQUIRE(w.size() == 4);
+  CHECK(w[2] == hex("03 02"));
+  CHECK(w[3] == hex("03 00"));
+}
+
+TEST_CASE("ble strap: silence is reported as stalled and ends in a gap", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", false);
+  BleConfig c = fast();
+  c.stall_s = 0.3;
+  BleRig rig(c);
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 4b")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.saw_state(State::stalled); }));
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("10 4c")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 2; }));
+  CHECK(rig.sink.count<SignalGap>() == 1);
+  CHECK(rig.sink.of<DeviceStatus>().back().state == State::streaming);
+}
+
+TEST_CASE("ble strap: garbage notifications are counted and reported, not fatal", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Cheap strap", false);
+  BleRig rig(fast());
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 48 00 04 ee"))); // odd trailing byte
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("11")));                        // too short
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("10 4b")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 2; }));
+  CHECK(rig.sink.of<RrInterval>().size() == 1); // the good RR of the first one survives
+  CHECK(rig.statuses().find("malformed or lost notifications") != std::string::npos);
+}
+
 TEST_CASE("ble strap: a refused PMD start is reported and heart rate keeps flowing", "[drivers][ble]") {
   SKIP_WITHOUT_DBUSMOCK();
   MockBluez bluez;

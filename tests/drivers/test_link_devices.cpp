@@ -126,6 +126,10 @@ TEST_CASE("serial link: partial frames, garbage and corruption are survived", "[
   rig.device->stop();
   auto const& link = dynamic_cast<LinkDevice const&>(*rig.device);
   CHECK(link.stats().errors == 1);
+  bool reported = false; // the app hears of bad frames through a status line
+  for (auto const& st : rig.sink.of<DeviceStatus>())
+    reported = reported || st.message().find("bad frames skipped") != std::string_view::npos;
+  CHECK(reported);
   CHECK(link.stats().skipped_bytes >= 9);
 }
 
@@ -208,6 +212,21 @@ TEST_CASE("serial link: BITalino handshake, acquisition and stop on shutdown", "
   CHECK(resp[19].t_s - resp[18].t_s == Approx(0.01).margin(1e-6));
   rig.device->stop();
   CHECK(port.read(1) == std::string("\x00", 1)); // acquisition stopped: the device is idle
+}
+
+TEST_CASE("serial link: a BITalino that never answers is asked again after a reopen", "[drivers]") {
+  TempDir dir;
+  PtyPort port(dir.path() / "ttyMute");
+  Rig rig;
+  LinkConfig c = fast_serial(port.link(), 0.2);
+  rig.start(std::make_unique<LinkDevice>(rig.io.executor(), rig.clock, c, make_bitalino_protocol()));
+  CHECK(port.read(2) == std::string("\x00\x07", 2));
+  // silence: stalled, then after four silent watchdog periods the port is reopened
+  CHECK(port.read(2, std::chrono::milliseconds(5000)) == std::string("\x00\x07", 2));
+  CHECK(rig.sink.saw_state(State::stalled));
+  CHECK(rig.sink.saw_state(State::reconnecting));
+  port.write(std::string("BITalino_v5.2\n"));
+  CHECK(port.read(2) == std::string("\x83\x05", 2));
 }
 
 TEST_CASE("serial link: an unopenable port is a one-line error", "[drivers]") {

@@ -77,6 +77,7 @@ public:
     name_ = "ble:" + (config_.address.empty() ? std::string("auto") : config_.address);
     config_.address = lower(config_.address);
     backoff_s_ = config_.backoff_min_s;
+    pmd_clock_ = DeviceClockMap(2.0 * std::max(1.0, clock_.speed()));
     pmd_.configure(PmdType::ecg, PmdStreamConfig{130, 14, 1, 1.0f});
     pmd_.configure(PmdType::acc, PmdStreamConfig{200, 16, 3, 1.0f});
   }
@@ -227,6 +228,7 @@ private:
           if (prop<bool>(changed, "Connected") == false || prop<bool>(changed, "ServicesResolved") == false) {
             later([this, gen] { if (gen == generation_) lost("disconnected", false); });
           } else if (prop<bool>(changed, "ServicesResolved") == true && phase_ == Phase::connecting) {
+            phase_ = Phase::resolving;
             later([this, gen] { if (gen == generation_) resolve_safely(); });
           }
         });
@@ -291,41 +293,93 @@ private:
       retry("no Heart Rate Measurement characteristic (is this a heart-rate strap?)");
       return;
     }
+    // Every match goes in now, before any StartNotify (§3.3); the GATT calls that travel to the
+    // strap (StartNotify writes its CCCD, ReadValue, WriteValue) are asynchronous, so the io
+    // thread keeps serving other devices meanwhile.
     hr_ = make_char(hr->second.first, hr->second.second, &BleStrap::on_heart_rate);
-    hr_.proxy->callMethod("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout);
-
-    if (auto bat = by_uuid.find(std::string(kBatteryLevelUuid)); bat != by_uuid.end()) {
+    if (auto bat = by_uuid.find(std::string(kBatteryLevelUuid)); bat != by_uuid.end())
       battery_ = make_char(bat->second.first, bat->second.second, &BleStrap::on_battery);
-      try {
-        std::vector<std::uint8_t> value;
-        battery_.proxy->callMethod("ReadValue").onInterface(kCharIface).withTimeout(kCallTimeout)
-            .withArguments(std::map<std::string, sdbus::Variant>{}).storeResultsTo(value);
-        on_battery(value);
-        if (std::count(battery_.flags.begin(), battery_.flags.end(), "notify"))
-          battery_.proxy->callMethod("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout);
-      } catch (sdbus::Error const&) { // battery is optional
-      }
-    }
-
     const auto cp = by_uuid.find(std::string(kPmdControlUuid));
     const auto data = by_uuid.find(std::string(kPmdDataUuid));
     pmd_started_ecg_ = pmd_started_acc_ = false;
+    requested_ecg_ = requested_acc_ = false;
     if ((config_.ecg || config_.acc) && cp != by_uuid.end() && data != by_uuid.end()) {
       pmd_cp_ = make_char(cp->second.first, cp->second.second, &BleStrap::on_pmd_control);
       pmd_data_ = make_char(data->second.first, data->second.second, &BleStrap::on_pmd_data);
-      // Both notifications first, then the command (SDK init; bleakheart).
-      pmd_cp_.proxy->callMethod("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout);
-      pmd_data_.proxy->callMethod("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout);
-      pmd_.reset();
-      pmd_clock_.reset();
-      pmd_pending_ = config_.ecg ? PmdType::ecg : PmdType::acc;
-      write_pmd(config_.ecg ? pmd_start(PmdType::ecg, 130, 14) : pmd_start(PmdType::acc, 200, 16, 8));
     }
+    status(State::connecting, "subscribing to heart rate");
+    const auto gen = generation_;
+    hr_.proxy->callMethodAsync("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout)
+        .uponReplyInvoke([this, gen](sdbus::Error const* error) {
+          if (gen != generation_) return;
+          if (error != nullptr) {
+            const std::string why = "heart-rate notifications refused: " + explain(*error);
+            later([this, gen, why] { if (gen == generation_) retry(why); });
+            return;
+          }
+          later([this, gen] { if (gen == generation_) subscribed(); });
+        });
+  }
+
+  /// Step 4: heart rate flows; battery and Polar PMD follow, neither of them required.
+  void subscribed() noexcept {
     phase_ = Phase::streaming;
     backoff_s_ = config_.backoff_min_s;
     last_data_s_ = clock_.now_s();
     status(State::streaming, pmd_cp_.proxy ? "streaming heart rate; starting Polar ECG" : "streaming heart rate");
     arm_watchdog();
+    const auto gen = generation_;
+    try {
+      if (battery_.proxy) {
+        battery_.proxy->callMethodAsync("ReadValue").onInterface(kCharIface).withTimeout(kCallTimeout)
+            .withArguments(std::map<std::string, sdbus::Variant>{})
+            .uponReplyInvoke([this, gen](sdbus::Error const* error, std::vector<std::uint8_t> value) {
+              if (gen == generation_ && error == nullptr) on_battery(value);
+            });
+        if (std::count(battery_.flags.begin(), battery_.flags.end(), "notify"))
+          battery_.proxy->callMethodAsync("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout)
+              .uponReplyInvoke([](sdbus::Error const*) {}); // battery notifications are a bonus
+      }
+      if (pmd_cp_.proxy) {
+        // Both notifications first, then the command (SDK init; bleakheart).
+        pmd_.reset();
+        pmd_clock_.reset();
+        pmd_cp_.proxy->callMethodAsync("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout)
+            .uponReplyInvoke([this, gen](sdbus::Error const* error) {
+              if (gen != generation_) return;
+              if (error != nullptr) return pmd_unavailable(*error);
+              pmd_data_.proxy->callMethodAsync("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout)
+                  .uponReplyInvoke([this, gen](sdbus::Error const* e) {
+                    if (gen != generation_) return;
+                    if (e != nullptr) return pmd_unavailable(*e);
+                    (config_.ecg ? requested_ecg_ : requested_acc_) = true;
+                    write_pmd_async(config_.ecg ? pmd_start(PmdType::ecg, 130, 14)
+                                                : pmd_start(PmdType::acc, 200, 16, 8));
+                  });
+            });
+      }
+    } catch (sdbus::Error const& e) {
+      status(State::streaming, "battery/ECG set-up failed: " + explain(e));
+    }
+    loop_->kick();
+  }
+
+  void pmd_unavailable(sdbus::Error const& e) noexcept {
+    status(State::streaming, "Polar ECG/ACC unavailable: " + explain(e));
+  }
+
+  void write_pmd_async(PmdCommand const& cmd) noexcept {
+    try {
+      std::vector<std::uint8_t> bytes(cmd.bytes.begin(), cmd.bytes.begin() + static_cast<long>(cmd.size));
+      std::map<std::string, sdbus::Variant> options{{"type", sdbus::Variant(std::string("request"))}};
+      const auto gen = generation_;
+      pmd_cp_.proxy->callMethodAsync("WriteValue").onInterface(kCharIface).withTimeout(kCallTimeout)
+          .withArguments(bytes, options).uponReplyInvoke([this, gen](sdbus::Error const* error) {
+            if (gen == generation_ && error != nullptr) pmd_unavailable(*error);
+          });
+    } catch (sdbus::Error const& e) {
+      pmd_unavailable(e);
+    }
   }
 
   void write_pmd(PmdCommand const& cmd) {
@@ -338,8 +392,20 @@ private:
 
   void on_data() noexcept {
     const double now = clock_.now_s();
+    const std::uint64_t bad = errors_ + pmd_.stats().lost;
+    if (bad != reported_bad_ && (now - last_report_s_ >= 10.0 * std::max(1.0, clock_.speed()) || last_report_s_ == 0)) {
+      reported_bad_ = bad;
+      last_report_s_ = now;
+      std::array<char, 80> text{};
+      const int n = std::snprintf(text.data(), text.size(), "streaming; %llu malformed or lost notifications so far",
+                                  static_cast<unsigned long long>(bad));
+      status(state_, {text.data(), static_cast<std::size_t>(std::clamp(n, 0, 79))});
+    }
     if (gap_pending_) {
-      sink_->on_sample(SignalGap{now, last_data_s_, now, 0});
+      sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::rr});
+      if (gap_ecg_) sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::ecg});
+      if (gap_acc_) sink_->on_sample(SignalGap{now, last_data_s_, now, 0, SignalGap::Stream::acc});
+      gap_ecg_ = gap_acc_ = false;
       gap_pending_ = false;
     }
     last_data_s_ = now;
@@ -385,11 +451,9 @@ private:
     }
     if (was_ecg && config_.acc && !pmd_started_acc_) {
       later([this] {
-        try {
-          if (pmd_cp_.proxy) write_pmd(pmd_start(PmdType::acc, 200, 16, 8));
-        } catch (sdbus::Error const& e) {
-          status(State::streaming, "Polar ACC: " + explain(e));
-        }
+        if (!pmd_cp_.proxy) return;
+        requested_acc_ = true;
+        write_pmd_async(pmd_start(PmdType::acc, 200, 16, 8));
         loop_->kick();
       });
     } else if (ok) {
@@ -454,7 +518,7 @@ private:
   void lost(std::string_view why, bool bluez_restarted) noexcept {
     if (!running_) return;
     ++generation_;
-    if (phase_ == Phase::streaming) gap_pending_ = true;
+    if (phase_ == Phase::streaming) mark_gap();
     drop_proxies();
     if (bluez_restarted) {
       root_.reset();
@@ -490,11 +554,18 @@ private:
     watchdog_.async_wait([this, gen](boost::system::error_code ec) {
       if (ec || gen != generation_ || !running_) return;
       if (clock_.now_s() - last_data_s_ >= config_.stall_s * 0.999 && state_ != State::stalled) {
-        gap_pending_ = true;
+        mark_gap();
         status(State::stalled, "stalled: no notification for a while");
       }
       arm_watchdog();
     });
+  }
+
+  /// Data stops here; the gap is sent when data resumes, for every stream that was flowing.
+  void mark_gap() noexcept {
+    gap_pending_ = true;
+    gap_ecg_ = gap_ecg_ || pmd_started_ecg_;
+    gap_acc_ = gap_acc_ || pmd_started_acc_;
   }
 
   template <class F> void later(F&& f) {
@@ -514,8 +585,9 @@ private:
     running_ = false;
     try {
       if (pmd_cp_.proxy) { // an H10 streams until its battery is empty unless told to stop
-        if (pmd_started_acc_ || (config_.acc && !config_.ecg)) write_pmd(pmd_stop(PmdType::acc));
-        write_pmd(pmd_stop(PmdType::ecg));
+        // Stop whatever was asked for, answered or not: a late "started" must not leave it on.
+        if (requested_acc_) write_pmd(pmd_stop(PmdType::acc));
+        if (requested_ecg_) write_pmd(pmd_stop(PmdType::ecg));
       }
     } catch (sdbus::Error const&) {
     }
@@ -565,10 +637,13 @@ private:
   double backoff_s_ = 1;
   double last_data_s_ = 0;
   bool gap_pending_ = false;
+  bool gap_ecg_ = false, gap_acc_ = false;
   std::uint64_t errors_ = 0;
+  std::uint64_t reported_bad_ = 0;
+  double last_report_s_ = 0;
   PmdFrameDecoder pmd_;
-  PmdType pmd_pending_ = PmdType::ecg;
   bool pmd_started_ecg_ = false, pmd_started_acc_ = false;
+  bool requested_ecg_ = false, requested_acc_ = false;
   DeviceClockMap pmd_clock_{2.0};
   std::array<DeviceSample, PmdFrameDecoder::kMaxSamplesPerFrame + 2> batch_{};
   std::size_t batch_len_ = 0;

@@ -48,6 +48,7 @@ public:
   double expected_period_s() const noexcept override { return period_; }
   ParserStats stats() const noexcept override { return parser_.stats(); }
   std::string_view name() const noexcept override { return "ascii"; }
+  SignalGap::Stream stream() const noexcept override { return SignalGap::Stream::resp; }
 
 private:
   AsciiPlotterParser parser_;
@@ -104,6 +105,7 @@ public:
   double expected_period_s() const noexcept override { return std::max(1.0 / rate_hz_, 0.05); }
   ParserStats stats() const noexcept override { return parser_.stats(); }
   std::string_view name() const noexcept override { return "bitalino"; }
+  SignalGap::Stream stream() const noexcept override { return SignalGap::Stream::resp; }
 
 private:
   enum class State { closed, awaiting_version, streaming };

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <future>
 #include <stdexcept>
+#include <termios.h>
 
 namespace pneuma::drivers {
 namespace asio = boost::asio;
@@ -32,6 +33,10 @@ LinkDevice::LinkDevice(asio::any_io_executor executor, Clock const& clock, LinkC
   }
   name_ += " (" + std::string(protocol_->name()) + ")";
   stall_s_ = config_.stall_s > 0 ? config_.stall_s : std::max(1.0, 3.0 * protocol_->expected_period_s());
+  // Transport delays are wall time; at --speed K they are K times longer in session seconds.
+  const double k = std::max(1.0, clock_.speed());
+  link_clock_ = DeviceClockMap(5.0 * k);
+  pmd_clock_ = DeviceClockMap(2.0 * k);
   backoff_s_ = config_.backoff_min_s;
 }
 
@@ -47,13 +52,36 @@ void LinkDevice::status(State state, std::string_view text) noexcept {
                                       {buf.data(), static_cast<std::size_t>(std::clamp(n, 0, 119))}));
 }
 
-void LinkDevice::open_serial_or_throw() {
-  serial_.open(config_.path); // resolves the path (and any symlink) afresh every time
-  serial_.set_option(asio::serial_port::baud_rate(config_.baud));
-  serial_.set_option(asio::serial_port::character_size(8));
-  serial_.set_option(asio::serial_port::parity(asio::serial_port::parity::none));
-  serial_.set_option(asio::serial_port::stop_bits(asio::serial_port::stop_bits::one));
-  serial_.set_option(asio::serial_port::flow_control(asio::serial_port::flow_control::none));
+boost::system::error_code LinkDevice::open_serial() noexcept {
+  boost::system::error_code ec;
+  serial_.open(config_.path, ec); // resolves the path (and any symlink) afresh every time
+  if (!ec) serial_.set_option(asio::serial_port::baud_rate(config_.baud), ec);
+  if (!ec) serial_.set_option(asio::serial_port::character_size(8), ec);
+  if (!ec) serial_.set_option(asio::serial_port::parity(asio::serial_port::parity::none), ec);
+  if (!ec) serial_.set_option(asio::serial_port::stop_bits(asio::serial_port::stop_bits::one), ec);
+  if (!ec) serial_.set_option(asio::serial_port::flow_control(asio::serial_port::flow_control::none), ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    serial_.close(ignored);
+    return ec;
+  }
+  ::tcflush(serial_.native_handle(), TCIFLUSH); // bytes queued before we opened are stale
+  return ec;
+}
+
+void LinkDevice::status(State state, std::string_view what, boost::system::error_code ec) noexcept {
+  // strerror_r into a stack buffer: no allocation on the io thread, even on this path
+  std::array<char, 64> why{};
+  char const* text = why.data();
+  if (ec.category() == boost::system::system_category() || ec.category() == boost::system::generic_category())
+    text = ::strerror_r(ec.value(), why.data(), why.size());
+  else if (ec == asio::error::eof)
+    text = "end of file";
+  else
+    std::snprintf(why.data(), why.size(), "error %d", ec.value());
+  std::array<char, 100> line{};
+  const int n = std::snprintf(line.data(), line.size(), "%.*s (%s)", static_cast<int>(what.size()), what.data(), text);
+  status(state, {line.data(), static_cast<std::size_t>(std::clamp(n, 0, 99))});
 }
 
 void LinkDevice::start(SampleSink& sink) {
@@ -61,13 +89,9 @@ void LinkDevice::start(SampleSink& sink) {
   running_ = true;
   status(State::connecting, "opening");
   if (config_.kind == LinkConfig::Kind::serial) {
-    try {
-      open_serial_or_throw();
-    } catch (boost::system::system_error const& e) {
+    if (const auto ec = open_serial()) {
       running_ = false;
-      boost::system::error_code ignored;
-      serial_.close(ignored);
-      throw std::runtime_error("cannot open serial port " + config_.path + ": " + e.code().message());
+      throw std::runtime_error("cannot open serial port " + config_.path + ": " + ec.message());
     }
     on_opened();
   } else if (config_.kind == LinkConfig::Kind::udp) {
@@ -82,47 +106,42 @@ void LinkDevice::start(SampleSink& sink) {
     }
     on_opened();
   } else {
+    // Resolve once, here (set-up may block); reconnects reuse the address.
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(config_.host, ec);
+    if (!ec) {
+      endpoint_ = asio::ip::tcp::endpoint(address, config_.port);
+    } else {
+      asio::ip::tcp::resolver resolver(executor_);
+      const auto results = resolver.resolve(config_.host, std::to_string(config_.port), ec);
+      if (ec || results.empty()) {
+        running_ = false;
+        throw std::runtime_error("cannot resolve host '" + config_.host + "'");
+      }
+      endpoint_ = *results.begin();
+    }
     open_async();
   }
 }
 
 void LinkDevice::open_async() noexcept {
   if (!running_) return;
-  boost::system::error_code ec;
   if (config_.kind == LinkConfig::Kind::serial) {
-    try {
-      open_serial_or_throw();
-    } catch (boost::system::system_error const& e) {
-      serial_.close(ec);
-      status(State::reconnecting, "not there yet (" + e.code().message() + ")");
+    if (const auto ec = open_serial()) {
+      status(State::reconnecting, "not there yet", ec);
       schedule_reopen();
       return;
     }
     on_opened();
     return;
   }
-  // TCP: connect to a numeric address (or resolve a host name once per attempt).
-  asio::ip::tcp::endpoint endpoint;
-  const auto address = asio::ip::make_address(config_.host, ec);
-  if (ec) {
-    asio::ip::tcp::resolver resolver(executor_);
-    const auto results = resolver.resolve(config_.host, std::to_string(config_.port), ec);
-    if (ec || results.empty()) {
-      status(State::reconnecting, "cannot resolve host");
-      schedule_reopen();
-      return;
-    }
-    endpoint = *results.begin();
-  } else {
-    endpoint = asio::ip::tcp::endpoint(address, config_.port);
-  }
   const std::uint64_t gen = generation_;
-  tcp_.async_connect(endpoint, [this, gen](boost::system::error_code e) {
+  tcp_.async_connect(endpoint_, [this, gen](boost::system::error_code e) {
     if (!running_ || gen != generation_) return;
     if (e) {
       boost::system::error_code ignored;
       tcp_.close(ignored);
-      status(State::reconnecting, "connect failed (" + e.message() + ")");
+      status(State::reconnecting, "connect failed", e);
       schedule_reopen();
       return;
     }
@@ -159,7 +178,7 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
   const double now = clock_.now_s();
   if (n > 0) {
     if (gap_pending_) { // silence behind us: tell the DSP it was a gap
-      sink_->on_sample(SignalGap{now, last_data_s_, now, 0});
+      sink_->on_sample(SignalGap{now, last_data_s_, now, 0, protocol_->stream()});
       gap_pending_ = false;
     }
     last_data_s_ = now;
@@ -171,6 +190,7 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
       backoff_s_ = config_.backoff_min_s;
       status(State::streaming, "streaming");
     }
+    report_errors(now);
     flush_batch(now);
   }
   if (ec) {
@@ -179,10 +199,24 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
       read(); // ICMP errors and truncation on UDP are per-datagram: keep listening
       return;
     }
-    link_lost(ec == asio::error::eof ? "device gone (end of file)" : ec.message());
+    link_lost("device gone", ec);
     return;
   }
   read();
+}
+
+void LinkDevice::report_errors(double now) noexcept {
+  // Bad and lost frames are counted by the parser; the app hears of new ones every 10 s at most.
+  const ParserStats s = protocol_->stats();
+  if (s.errors == reported_errors_ && s.lost == reported_lost_) return;
+  if (now - last_error_report_s_ < 10.0 * std::max(1.0, clock_.speed()) && last_error_report_s_ > 0) return;
+  last_error_report_s_ = now;
+  reported_errors_ = s.errors;
+  reported_lost_ = s.lost;
+  std::array<char, 80> text{};
+  const int n = std::snprintf(text.data(), text.size(), "streaming; %llu bad frames skipped, %llu lost so far",
+                              static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost));
+  status(state_, {text.data(), static_cast<std::size_t>(std::clamp(n, 0, 79))});
 }
 
 void LinkDevice::send(std::span<const std::uint8_t> bytes) noexcept {
@@ -226,10 +260,11 @@ void LinkDevice::close_link() noexcept {
   pmd_clock_.reset();
 }
 
-void LinkDevice::link_lost(std::string_view why) noexcept {
+void LinkDevice::link_lost(std::string_view why, boost::system::error_code ec) noexcept {
   close_link();
   gap_pending_ = true;
-  status(State::lost, why);
+  if (ec) status(State::lost, why, ec);
+  else status(State::lost, why);
   schedule_reopen();
 }
 

@@ -165,7 +165,7 @@ void BitalinoParser::emit(BitalinoFrame const& f, double t_s, SampleSink& sink) 
     if (lost > 0) {
       stats_.lost += lost;
       frame_index_ += lost;
-      sink.on_sample(SignalGap{t_s, last_arrival_s_, t_s, lost});
+      sink.on_sample(SignalGap{t_s, last_arrival_s_, t_s, lost, SignalGap::Stream::resp});
     }
   }
   last_seq_ = f.seq;

@@ -235,7 +235,8 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
     if (missing > 0.5 * static_cast<double>(n) + 1.0) { // whole frames lost in between
       const auto lost = static_cast<std::uint32_t>(std::min(missing, 4.0e9));
       stats_.lost += lost;
-      sink.on_sample(SignalGap{t_s, stream->last_arrival_s, t_s, lost});
+      sink.on_sample(SignalGap{t_s, stream->last_arrival_s, t_s, lost,
+                                 is_ecg ? SignalGap::Stream::ecg : SignalGap::Stream::acc});
     } else {
       delta_ns = span_ns / static_cast<double>(n);
     }

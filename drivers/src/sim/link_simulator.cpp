@@ -29,8 +29,8 @@
 namespace pneuma::drivers::sim {
 namespace asio = boost::asio;
 
-SimEncoder::SimEncoder(SimProtocol protocol, SimFaults faults, std::uint64_t seed)
-    : protocol_(protocol), faults_(faults), rng_(seed ^ 0x5eed5eedULL) {
+SimEncoder::SimEncoder(SimProtocol protocol, SimFaults faults, std::uint64_t seed, BridgeSignals signals)
+    : protocol_(protocol), faults_(faults), signals_(signals), rng_(seed ^ 0x5eed5eedULL) {
   t_us_base_ = static_cast<std::uint32_t>(rng_()); // the bridge's micros() started long ago
   rr_.reserve(16);
 }
@@ -84,7 +84,7 @@ void SimEncoder::on_sample(DeviceSample const& sample) noexcept {
   try {
     if (auto const* hr = std::get_if<HeartRate>(&sample)) {
       flush();
-      if (protocol_ != SimProtocol::bridge) return;
+      if (protocol_ != SimProtocol::bridge || signals_ == BridgeSignals::belt) return;
       hr_pending_ = true;
       hr_t_ = hr->t_s;
       hr_bpm_ = static_cast<std::uint16_t>(std::lround(hr->bpm));
@@ -99,9 +99,11 @@ void SimEncoder::on_sample(DeviceSample const& sample) noexcept {
     flush();
     switch (protocol_) {
     case SimProtocol::bridge: {
-      const auto v = std::to_string(std::lround(belt->value));
-      bridge_line("RSP", belt->t_s, v);
-      if (belt->t_s >= next_battery_s_) {
+      if (signals_ != BridgeSignals::strap) {
+        const auto v = std::to_string(std::lround(belt->value));
+        bridge_line("RSP", belt->t_s, v);
+      }
+      if (signals_ != BridgeSignals::belt && belt->t_s >= next_battery_s_) {
         next_battery_s_ = belt->t_s + 60;
         bridge_line("BAT", belt->t_s, "5a");
       }
@@ -172,22 +174,38 @@ public:
       master_->close(ec);
       master_.reset();
     }
+    backlog_.clear(); // unplugged: what was in flight is gone
     if (slave_ >= 0) ::close(slave_);
     slave_ = -1;
   }
   bool is_open() const { return master_ != nullptr; }
-  /// Non-blocking write; what does not fit is lost, as on a serial line nobody reads.
+  /// Non-blocking write. What the pty cannot take now waits in a bounded backlog (a UART FIFO
+  /// of sorts) and goes out on the next tick; past 16 kB, a stalled or absent reader loses data.
   void write(std::string const& bytes) {
     if (!master_) return;
-    (void)::write(master_->native_handle(), bytes.data(), bytes.size());
+    if (backlog_.size() + bytes.size() > kMaxBacklog) {
+      ++overflows_;
+      return;
+    }
+    backlog_ += bytes;
+    flush();
   }
+  void flush() {
+    if (!master_ || backlog_.empty()) return;
+    const ssize_t n = ::write(master_->native_handle(), backlog_.data(), backlog_.size());
+    if (n > 0) backlog_.erase(0, static_cast<std::size_t>(n));
+  }
+  [[nodiscard]] std::uint64_t overflows() const noexcept { return overflows_; }
   asio::posix::stream_descriptor* stream() { return master_.get(); }
 
 private:
   asio::io_context& io_;
   std::string path_;
+  static constexpr std::size_t kMaxBacklog = 16 * 1024;
   std::unique_ptr<asio::posix::stream_descriptor> master_;
   int slave_ = -1;
+  std::string backlog_;
+  std::uint64_t overflows_ = 0;
 };
 
 } // namespace
@@ -199,7 +217,7 @@ void run_link_simulator(SimServeOptions const& o, std::atomic<bool> const& stop,
   BreathGuide guide;
   if (pace > 0) guide = [pace, frac](double t) { return std::optional<BreathCue>({t * pace / 60.0, pace, frac}); };
   SimSensors sensors(person, guide);
-  SimEncoder encoder(o.protocol, o.faults, person.seed);
+  SimEncoder encoder(o.protocol, o.faults, person.seed, o.signals);
   if (o.protocol != SimProtocol::bitalino) encoder.set_bitalino_acquiring(false, 1);
 
   std::unique_ptr<PtyEnd> pty;
@@ -335,6 +353,7 @@ void run_link_simulator(SimServeOptions const& o, std::atomic<bool> const& stop,
       log << "simulate: plugged in again\n";
     }
     encoder.set_muted(stalled || replug_at_s >= 0);
+    if (pty) pty->flush();
     sensors.advance_to(now, encoder, 100000);
     encoder.flush();
     for (auto const& f : encoder.frames()) send(f);

@@ -63,10 +63,13 @@ struct BatteryLevel {
 
 /// Data known to be missing (lost frames, a stall): never silently interpolated.
 struct SignalGap {
+  /// Which signal has the hole: a strap's gap must not break a belt's breathing window.
+  enum class Stream : std::uint8_t { any, resp, rr, ecg, acc };
   double t_s = 0;       ///< when the gap was noticed
   double from_s = 0;    ///< first missing instant (session time)
   double to_s = 0;      ///< data resumes here
   std::uint32_t lost = 0; ///< frames or samples lost, when countable
+  Stream stream = Stream::any;
 };
 
 /// Link state of a device, with a short human-readable text.

@@ -12,8 +12,10 @@
 // path, add the PropertiesChanged match, then StartNotify. Connected/ServicesResolved false,
 // InterfacesRemoved, or a bluetoothd restart (NameOwnerChanged) = link lost: back off (1 s
 // doubling to 10 s) and start again from the top, so new object paths are found again.
-// Runs on the io thread: the sd-bus connection's fd is watched by Asio. D-Bus messages are
-// decoded by sdbus-c++, which allocates per message; the parsers behind it do not.
+// Runs on the io thread: the sd-bus connection's fd is watched by Asio. Calls that travel to the
+// strap (Connect, StartNotify, ReadValue, WriteValue) are asynchronous; only calls answered by
+// bluetoothd itself (GetManagedObjects, discovery) and the shutdown sequence wait, with a 3 s cap.
+// D-Bus messages are decoded by sdbus-c++, which allocates per message; the parsers do not.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>

@@ -31,6 +31,8 @@ public:
   /// Expected time between data arrivals, for the stall watchdog.
   [[nodiscard]] virtual double expected_period_s() const noexcept = 0;
   [[nodiscard]] virtual ParserStats stats() const noexcept = 0;
+  /// What a silence on this link takes away (a bridge mixes strap and belt: any).
+  [[nodiscard]] virtual SignalGap::Stream stream() const noexcept { return SignalGap::Stream::any; }
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
 };
 

@@ -58,18 +58,20 @@ private:
   void on_sample(DeviceSample const& sample) noexcept override; // from the protocol
   void flush_batch(double arrival_s) noexcept;
   void status(DeviceStatus::State state, std::string_view text) noexcept;
-  void open_serial_or_throw();
+  boost::system::error_code open_serial() noexcept;
+  void status(DeviceStatus::State state, std::string_view what, boost::system::error_code ec) noexcept;
   void open_async() noexcept;
   void on_opened() noexcept;
   void read() noexcept;
   void on_read(boost::system::error_code ec, std::size_t n, std::uint64_t generation) noexcept;
   void send(std::span<const std::uint8_t> bytes) noexcept;
   void write_pending() noexcept;
-  void link_lost(std::string_view why) noexcept;
+  void link_lost(std::string_view why, boost::system::error_code ec = {}) noexcept;
   void close_link() noexcept;
   void schedule_reopen() noexcept;
   void arm_watchdog() noexcept;
   void shutdown_on_io_thread() noexcept;
+  void report_errors(double now) noexcept;
 
   boost::asio::any_io_executor executor_;
   Clock const& clock_;
@@ -82,6 +84,7 @@ private:
   boost::asio::ip::tcp::socket tcp_;
   boost::asio::ip::udp::socket udp_;
   boost::asio::ip::udp::endpoint udp_from_;
+  boost::asio::ip::tcp::endpoint endpoint_; ///< tcp: resolved once at start
   boost::asio::steady_timer retry_timer_;
   boost::asio::steady_timer watchdog_;
 
@@ -99,6 +102,8 @@ private:
   int silent_periods_ = 0;
   double last_data_s_ = 0;
   bool gap_pending_ = false; // data lost since last_data_s_ (loss or stall)
+  std::uint64_t reported_errors_ = 0, reported_lost_ = 0;
+  double last_error_report_s_ = 0;
   DeviceStatus::State state_ = DeviceStatus::State::connecting;
   // What one read produced: mapped to session time together, anchored on its newest sample.
   std::array<DeviceSample, 256> batch_{};

@@ -33,10 +33,14 @@ struct SimFaults {
   double replug_after_s = 2; ///< ...and reopen it at the same path this much later
 };
 
+/// What a bridge forwards: the belt (RSP), the strap (HRM, BAT), or both.
+enum class BridgeSignals { both, belt, strap };
+
 /// Encodes person samples as one protocol, applying garbage/drop/corrupt faults per frame.
 class SimEncoder final : public SampleSink {
 public:
-  SimEncoder(SimProtocol protocol, SimFaults faults, std::uint64_t seed);
+  SimEncoder(SimProtocol protocol, SimFaults faults, std::uint64_t seed,
+             BridgeSignals signals = BridgeSignals::both);
   void on_sample(DeviceSample const& sample) noexcept override;
   /// Ends a step: completes a pending heart-rate notification.
   void flush() noexcept;
@@ -54,6 +58,7 @@ private:
 
   SimProtocol protocol_;
   SimFaults faults_;
+  BridgeSignals signals_;
   std::mt19937_64 rng_;
   std::uniform_real_distribution<double> u_{0.0, 1.0};
   std::vector<std::string> frames_;
@@ -79,6 +84,7 @@ struct SimServeOptions {
   PersonParams person;
   double pace_bpm = 6;           ///< the person follows a pacer at this rate (0: breathes freely)
   double inhale_fraction = 0.4;
+  BridgeSignals signals = BridgeSignals::both; ///< bridge only
   double speed = 1;              ///< simulated seconds per wall second
   double duration_s = 0;         ///< stop after this much simulated time (0: until interrupted)
   SimFaults faults;

@@ -1,0 +1,55 @@
+// Gaps say which signal has the hole, and the analyzer only restarts breathing for the belt's.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+
+#include "app/live_analyzer.hpp"
+#include "drivers/parser_support.hpp"
+#include "pneuma/drivers/link/byte_protocol.hpp"
+#include "pneuma/drivers/parsers/bitalino.hpp"
+#include "pneuma/drivers/parsers/pmd.hpp"
+
+using namespace pneuma::drivers;
+using pneuma::test::CollectingSink;
+using Stream = SignalGap::Stream;
+
+TEST_CASE("gaps: each parser names the stream it lost", "[drivers]") {
+  CollectingSink sink;
+  BitalinoParser bitalino(1, 0, 100);
+  std::vector<std::uint8_t> bytes;
+  for (int seq : {0, 1, 2, 5, 6}) {
+    BitalinoFrame f;
+    f.seq = static_cast<std::uint8_t>(seq);
+    std::array<std::uint8_t, 8> b{};
+    const auto n = encode_bitalino_frame(f, 1, b);
+    bytes.insert(bytes.end(), b.begin(), b.begin() + static_cast<long>(n));
+  }
+  bitalino.feed(bytes, 0, sink);
+  PmdFrameDecoder pmd;
+  std::vector<std::uint8_t> frame(10 + 3 * 10, 0);
+  pmd.decode(frame, 0, sink);
+  frame[5] = 0x10; // ~1.1 s later: far more than 10 samples missing
+  pmd.decode(frame, 1, sink);
+  const auto gaps = sink.of<SignalGap>();
+  REQUIRE(gaps.size() == 2);
+  CHECK(gaps[0].stream == Stream::resp);
+  CHECK(gaps[1].stream == Stream::ecg);
+  CHECK(make_bitalino_protocol()->stream() == Stream::resp);
+  CHECK(make_ascii_protocol(0, "", 50)->stream() == Stream::resp);
+  CHECK(make_bridge_protocol()->stream() == Stream::any);
+}
+
+TEST_CASE("gaps: a strap's gap leaves the belt's breathing estimate alone", "[drivers][app]") {
+  pneuma::app::LiveAnalyzer analyzer(pneuma::app::LiveAnalyzerConfig{50.0});
+  // 90 s of a 6/min belt at 50 Hz
+  for (int i = 0; i < 90 * 50; ++i) {
+    const double t = i / 50.0;
+    analyzer.process(RespSample{t, t, static_cast<float>(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * t))});
+  }
+  REQUIRE(std::isfinite(analyzer.metrics().breathing_bpm));
+  analyzer.process(SignalGap{90, 88, 90, 0, Stream::rr});
+  analyzer.process(SignalGap{90, 88, 90, 3, Stream::ecg});
+  CHECK(std::isfinite(analyzer.metrics().breathing_bpm));
+  analyzer.process(SignalGap{90, 88, 90, 1, Stream::resp});
+  CHECK_FALSE(std::isfinite(analyzer.metrics().breathing_bpm));
+}
