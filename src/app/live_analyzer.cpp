@@ -7,7 +7,7 @@
 namespace pneuma::app {
 
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
-    : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
+    : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)), heart_live_(config.ecg_hz),
       breath_hp_(dsp::BiquadCoeffs::highpass(0.03, dsp::SampleRate(config.resp_hz))),
       breath_lp_(dsp::BiquadCoeffs::lowpass(1.0, dsp::SampleRate(config.resp_hz))) {}
 
@@ -36,6 +36,7 @@ void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
 }
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
+  heart_live_.on_rr(s, metrics_);
   trace_beat(s);
   if (auto hr = heart_.push(s.ms())) {
     metrics_.hr_bpm = *hr;

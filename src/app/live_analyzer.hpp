@@ -2,6 +2,7 @@
 // The DSP thread's work: device samples in, Metrics out. Owns the DSP blocks; everything is
 // allocated at construction, so process() never allocates, locks, logs or throws.
 
+#include "app/heart_live.hpp"
 #include "app/metrics.hpp"
 #include "pneuma/dsp/beat_rate.hpp"
 #include "pneuma/dsp/biquad.hpp"
@@ -12,6 +13,7 @@ namespace pneuma::app {
 
 struct LiveAnalyzerConfig {
   double resp_hz = 50.0; ///< nominal belt sampling rate
+  double ecg_hz = 130.0; ///< nominal ECG sampling rate (Polar H10)
 };
 
 class LiveAnalyzer {
@@ -22,11 +24,15 @@ public:
   /// Newest data time seen (the watermark for per-second snapshots).
   [[nodiscard]] double data_time_s() const noexcept { return data_time_s_; }
 
+  /// An inspiration onset from the breathing DSP (session time): RSA per breath.
+  void on_breath_onset(double t_s) noexcept { heart_live_.on_breath_onset(t_s, metrics_); }
+
 private:
   void on(drivers::RespSample const& s) noexcept;
   void on(drivers::RrInterval const& s) noexcept;
   void on(drivers::DeviceStatus const& s) noexcept;
   void on(drivers::SignalGap const& s) noexcept;
+  void on(drivers::EcgSample const& s) noexcept { heart_live_.on_ecg(s, metrics_); }
   void on(drivers::BatteryLevel const& s) noexcept;
   void trace_breath(double t_s, double belt) noexcept;
   void trace_beat(drivers::RrInterval const& s) noexcept;
@@ -34,6 +40,7 @@ private:
 
   dsp::SpectralRateEstimator breathing_;
   dsp::BeatRateTracker heart_;
+  HeartLive heart_live_;
   Metrics metrics_{};
   double data_time_s_ = 0;
   double last_rr_s_ = -1e9;

@@ -23,11 +23,15 @@ struct Metrics {
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
   drivers::DeviceStatus status{};   ///< latest device status
-  // For the trainer window (NaN/-1 = unknown; filled as the DSP blocks that compute them land).
-  double rmssd_ms = kUnknown;       ///< RMSSD of the last 60 s of clean beats, ms
-  double coherence = kUnknown;      ///< HRV coherence ratio (see the Heart block's header)
-  double rsa_bpm = kUnknown;        ///< RSA: HR peak-to-trough per breath, beats/min
-  double artifact_pct = kUnknown;   ///< beats corrected or rejected, % of the last minute
+  // Heart (HeartLive): from artifact-corrected beats; NaN until the window is covered.
+  double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
+  double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms
+  double coherence = kUnknown;         ///< Pneuma coherence ratio (64 s window, every 5 s)
+  double coherence_peak_hz = kUnknown; ///< where the coherence peak sits
+  double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
+  double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
+  bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
+  // For the trainer window.
   int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
   LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace
 };

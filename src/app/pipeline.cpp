@@ -11,7 +11,8 @@ namespace pneuma::app {
 namespace {
 double resp_hz_of(PipelineConfig const& config) {
   for (auto const& s : config.sources)
-    if (s.kind == "sim" || s.kind == "serial" || s.kind == "replay") return nominal_resp_hz(s);
+    if (s.kind == "sim" || s.kind == "serial" || s.kind == "replay" || s.kind == "tcp" || s.kind == "udp")
+      return nominal_resp_hz(s);
   return 50.0;
 }
 } // namespace

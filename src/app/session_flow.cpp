@@ -1,5 +1,8 @@
 #include "app/session_flow.hpp"
 
+#include "pneuma/dsp/coherence.hpp"
+#include "pneuma/dsp/rsa.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -29,10 +32,13 @@ std::string_view score_unit(ScoreKind kind) noexcept {
 }
 
 std::string_view score_meaning(ScoreKind kind) noexcept {
+  // The Heart blocks' own lines, so the UI and the analysis say the same thing.
   switch (kind) {
-  case ScoreKind::rsa: return "how far your heart rate swings with each breath";
-  case ScoreKind::rmssd: return "beat-to-beat variation: the calming branch at work";
-  default: return "how smooth and wave-like your heart rhythm is";
+  case ScoreKind::rsa: return dsp::resonance_amplitude_meaning();
+  case ScoreKind::rmssd:
+    return "How much your heart rate changes from one beat to the next: higher means your calming "
+           "(vagal) system is more active.";
+  default: return dsp::Coherence::meaning();
   }
 }
 

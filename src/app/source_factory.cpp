@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "pneuma/drivers/ble/ble.hpp"
+#include "pneuma/drivers/link/link_factory.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 
 namespace pneuma::app {
@@ -19,11 +21,15 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec,
     return std::make_unique<drivers::sim::SimDevice>(
         ctx.executor, ctx.clock, drivers::sim::PersonParams::from_spec(spec), std::move(guide));
   }
+  if (drivers::is_link_source(spec)) return drivers::make_link_device(spec, ctx.executor, ctx.clock);
+  if (spec.kind == "ble")
+    return drivers::make_ble_strap(ctx.executor, ctx.clock, drivers::ble_config_from_spec(spec));
   throw std::invalid_argument("source kind '" + spec.kind + "' is not supported by this build yet");
 }
 
 double nominal_resp_hz(drivers::SourceSpec const& spec) {
   if (spec.kind == "sim") return drivers::sim::PersonParams::from_spec(spec).belt_hz;
+  if (drivers::is_link_source(spec)) return drivers::link_resp_hz(spec);
   return 50.0;
 }
 

@@ -80,7 +80,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   const SDL_FRect left{24 * u, 60 * u, 0.30F * fw, fh - 60 * u - 200 * u};
   paint_.fill_round_rect(left, 12 * u, kPanel);
   const bool good = v.metrics.quality >= 0.5;
-  const bool hrv_ok = good && !(std::isfinite(v.metrics.artifact_pct) && v.metrics.artifact_pct > 5);
+  const bool hrv_ok = good && !v.metrics.hrv_poor;
   auto const& s = v.timeline.settings();
   char pacer[96];
   std::snprintf(pacer, sizeof pacer, "%.1f /min  %g:%g  holds %g/%g s", v.pacer.rate_bpm, s.inhale_parts,

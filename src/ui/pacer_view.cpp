@@ -383,10 +383,9 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
   }
   // 3. The chosen score and what it means.
   {
-    const float top = card(118 * u);
+    const float top = card(150 * u);
     const double v = app::score_value(m.score, m.metrics);
-    const bool good = m.metrics.quality >= 0.5 &&
-                      !(std::isfinite(m.metrics.artifact_pct) && m.metrics.artifact_pct > 5.0);
+    const bool good = m.metrics.quality >= 0.5 && !m.metrics.hrv_poor;
     const auto sv = shown(v, m.score == app::ScoreKind::coherence ? 1 : 0, good);
     text_.draw(std::string(app::score_name(m.score)) + "  (c: change)", title, kMuted, x,
                line_y(top, pad * 0.8F));
@@ -394,9 +393,16 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     text_.draw(std::string(app::score_unit(m.score)), small, kMuted, x + a.x + static_cast<int>(6 * u),
                line_y(top, pad * 0.8F + 40 * u));
     std::string meaning{app::score_meaning(m.score)};
-    if (!std::isfinite(v)) meaning = "not known yet: needs a minute of clean beats";
-    else if (!sv.trusted) meaning = "from poor data: read it as a rough guess";
-    text_.draw(meaning, small, sv.trusted ? kMuted : kWarn, x, line_y(top, pad * 0.8F + 74 * u));
+    SDL_Color meaning_colour = kMuted;
+    if (!std::isfinite(v)) {
+      meaning = "Not known yet: needs a minute of clean beats.";
+      meaning_colour = kFaint;
+    } else if (!sv.trusted) {
+      meaning = "From poor data (few clean beats or many corrected): read it as a rough guess.";
+      meaning_colour = kWarn;
+    }
+    text_.draw_wrapped(meaning, px_of(14 * u), meaning_colour, x, line_y(top, pad * 0.8F + 72 * u),
+                       static_cast<int>(panel.w - 2 * pad));
   }
   // 4. Heart rate, last 60 s: the RSA waves.
   {
