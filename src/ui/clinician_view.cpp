@@ -98,7 +98,8 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
       {"Breathing /min", shown(v.metrics.breathing_bpm, 2, v.metrics.breathing_quality >= 0.5)},
       {"Follow", {std::string(app::follow_words(level)) + "  " + follow, std::isfinite(v.follow.score)}},
       {"Heart rate bpm", shown(v.metrics.hr_bpm, 1, good)},
-      {"RMSSD ms", shown(v.metrics.rmssd_ms, 1, hrv_ok)},
+      {"RMSSD ms (60 s)", shown(v.metrics.rmssd_ms, 1, hrv_ok)},
+      {"SDNN ms (5 min)", shown(v.metrics.sdnn_ms, 1, hrv_ok)},
       {"Coherence", shown(v.metrics.coherence, 2, hrv_ok)},
       {"RSA bpm", shown(v.metrics.rsa_bpm, 1, hrv_ok)},
       {"Artifacts %", shown(v.metrics.artifact_pct, 1, true)},
@@ -107,7 +108,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
       {"Samples / lost", {std::to_string(v.metrics.samples) + " / " + std::to_string(v.metrics.dropped), true}},
   };
   float y = left.y + 16 * u;
-  const float row_h = std::min(44 * u, (left.h - 24 * u) / 11);
+  const float row_h = std::min(44 * u, (left.h - 24 * u) / 12);
   for (auto const& r : rows) {
     text_.draw(r.name, small, kMuted, static_cast<int>(left.x + 16 * u), static_cast<int>(y + 3 * u));
     text_.draw(r.value.text, body, r.value.trusted ? kText : kFaint, static_cast<int>(left.x + left.w - 16 * u),

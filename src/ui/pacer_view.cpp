@@ -377,7 +377,7 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     text_.draw("pacer " + rate_text(m.pacer.rate_bpm), small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (std::isfinite(m.metrics.rsa_bpm)) {
       char buf[48];
-      std::snprintf(buf, sizeof buf, "swing %.0f bpm per breath", m.metrics.rsa_bpm);
+      std::snprintf(buf, sizeof buf, "swing %.0f bpm", m.metrics.rsa_bpm);
       text_.draw(buf, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
     }
   }
