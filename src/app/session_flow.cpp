@@ -124,6 +124,7 @@ void SessionFlow::tick(double t_s, Metrics const& m, double pacer_bpm, FollowRes
     s.breathing = static_cast<float>(m.breathing_bpm);
     s.score = static_cast<float>(score_value(options_.score, m));
     s.quality = static_cast<float>(m.quality);
+    s.hrv_ok = !m.hrv_poor;
     const bool good = m.quality >= kGoodQuality;
     if (std::isfinite(follow.score)) {
       s.judged = true;
@@ -187,9 +188,11 @@ PeriodStats SessionFlow::stats(std::vector<Second> const& s, std::size_t from, s
       }
     };
     add(s[i].hr, hr, n_hr);
-    add(s[i].rmssd, rmssd, n_rmssd);
     add(s[i].breathing, br, n_br);
-    add(s[i].score, score, n_score);
+    if (s[i].hrv_ok) {
+      add(s[i].rmssd, rmssd, n_rmssd);
+      add(s[i].score, score, n_score);
+    }
   }
   auto mean = [](double sum, int n) { return n >= kMinGoodSeconds ? sum / n : kUnknown; };
   p.hr_bpm = mean(hr, n_hr);
