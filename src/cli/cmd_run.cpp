@@ -34,8 +34,9 @@ po::options_description run_options() {
       "preset", po::value<std::string>(),
       "coherent (5-0-5-0), relax (4-0-6-0), resonance (your assessed rate), or seconds "
       "inhale-hold-exhale-hold like 4-2-6-0")(
-      "glide", po::value<double>(), "start at your own breathing rate and glide down to the pacer "
-                                    "rate over this many minutes")(
+      "glide", po::value<double>(), "measure your own breathing rate first (the baseline, 30 s unless "
+                                    "--baseline), then glide from it down to the pacer rate over this "
+                                    "many minutes")(
       "minutes,m", po::value<double>()->default_value(10.0, "10"), "training length, minutes")(
       "baseline", po::value<double>()->default_value(0.0, "0"),
       "minutes of free breathing (no pacer) measured before training")(
@@ -126,7 +127,11 @@ int run_main(std::vector<std::string> const& args) {
     window.setup.volume = in_range(vm, "volume", 0, 1);
     window.setup.muted = vm.count("mute") > 0;
     window.setup.fullscreen = vm.count("fullscreen") > 0;
-    if (vm.count("glide")) window.setup.glide_s = in_range(vm, "glide", 0.5, 30) * 60.0;
+    if (vm.count("glide")) {
+      window.setup.glide_s = in_range(vm, "glide", 0.5, 30) * 60.0;
+      // The glide starts from the person's own rate: measure it first.
+      if (window.setup.flow.baseline_s <= 0) window.setup.flow.baseline_s = 30.0;
+    }
     const std::string cue = vm["cue"].as<std::string>();
     if (cue != "tone" && cue != "chimes")
       return usage_error("run", "--cue '" + cue + "': expected tone or chimes");

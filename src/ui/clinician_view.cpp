@@ -30,7 +30,8 @@ void ClinicianView::draw_belt(ViewModel const& v, SDL_FRect box, float u) {
   // Pacer target (what was asked).
   if (v.stage == app::FlowStage::training) {
     points_.clear();
-    for (double t = t_end - window; t <= t_end; t += 0.1) points_.push_back({x_of(t), y_of(v.timeline.at(t).position)});
+    for (double t = std::max(t_end - window, paced_from(v)); t <= t_end; t += 0.1)
+      points_.push_back({x_of(t), y_of(v.timeline.at(t).position)});
     paint_.polyline(points_, std::max(2.0F, 3 * u), with_alpha(kPacer, 200));
   }
   // Belt (drift removed, smoothed), scaled to its own range over the window.
@@ -128,7 +129,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   paint_.fill_round_rect(heart, 12 * u, kPanel);
   text_.draw("Heart rate, last 60 s (pacer inhale shaded)", title, kMuted,
              static_cast<int>(heart.x + 16 * u), static_cast<int>(heart.y + 10 * u));
-  draw_hr_trace(paint_, text_, v.metrics, &v.timeline,
+  draw_hr_trace(paint_, text_, v.metrics, &v.timeline, paced_from(v),
                 {heart.x + 16 * u, heart.y + 36 * u, heart.w - 32 * u, heart.h - 52 * u}, u, points_);
 
   // Markers and the note being typed.

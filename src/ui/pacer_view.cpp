@@ -410,7 +410,7 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     if (height < 90 * u) return;
     const float top = card(height);
     text_.draw("Heart rate · last 60 s", title, kMuted, x, line_y(top, pad * 0.8F));
-    draw_hr_trace(paint_, text_, m.metrics, &m.timeline,
+    draw_hr_trace(paint_, text_, m.metrics, &m.timeline, paced_from(m),
                   {panel.x + pad, top + pad + 26 * u, panel.w - 2 * pad, height - 2 * pad - 26 * u}, u,
                   points_);
   }
@@ -469,8 +469,13 @@ std::vector<Button> PacerView::draw_buttons(ViewModel const& m, int w, int h, fl
   return b;
 }
 
+double paced_from(ViewModel const& m) noexcept {
+  return m.stage == app::FlowStage::training ? m.session_s - m.stage_elapsed_s
+                                             : std::numeric_limits<double>::infinity();
+}
+
 void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
-                   app::PacerTimeline const* timeline, SDL_FRect box, float u,
+                   app::PacerTimeline const* timeline, double paced_from_s, SDL_FRect box, float u,
                    std::vector<SDL_FPoint>& pts) {
   auto const& tr = m.traces.hr;
   box.w -= 30 * u; // room on the right for the scale
@@ -480,7 +485,7 @@ void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
   auto x_of = [&](double t) { return box.x + box.w * static_cast<float>((t - t_begin) / 60.0); };
   // Inhale periods of the pacer, shaded, so the heart's rise with each breath in is easy to see.
   if (timeline != nullptr && !timeline->paused()) {
-    for (double t = t_begin; t < t_end; t += 0.25) {
+    for (double t = std::max(t_begin, paced_from_s); t < t_end; t += 0.25) {
       if (timeline->at(t).phase != app::PacerPhase::inhale) continue;
       double t2 = t;
       while (t2 < t_end && timeline->at(t2).phase == app::PacerPhase::inhale) t2 += 0.25;
