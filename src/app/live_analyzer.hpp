@@ -2,9 +2,14 @@
 // The DSP thread's work: device samples in, Metrics out. Owns the DSP blocks; everything is
 // allocated at construction, so process() never allocates, locks, logs or throws.
 
+#include <optional>
+
 #include "app/heart_live.hpp"
 #include "app/metrics.hpp"
+#include "app/pacer_timeline.hpp"
 #include "pneuma/dsp/beat_rate.hpp"
+#include "pneuma/dsp/resp_analyzer.hpp"
+#include "pneuma/dsp/resp_compliance.hpp"
 #include "pneuma/dsp/biquad.hpp"
 #include "pneuma/dsp/spectral_rate.hpp"
 #include "pneuma/drivers/sample.hpp"
@@ -23,6 +28,10 @@ public:
   [[nodiscard]] Metrics const& metrics() const noexcept { return metrics_; }
   /// Newest data time seen (the watermark for per-second snapshots).
   [[nodiscard]] double data_time_s() const noexcept { return data_time_s_; }
+  /// The pacer the person follows (a copy, given by the DSP thread's owner; no lock here).
+  void set_pacer(PacerTimeline const& pacer) noexcept { pacer_ = pacer; }
+  /// The belt's breath detector (for tests and displays).
+  [[nodiscard]] dsp::RespAnalyzer const& breath_analyzer() const noexcept { return resp_; }
 
   /// An inspiration onset from the breathing DSP (session time): RSA per breath.
   void on_breath_onset(double t_s) noexcept { heart_live_.on_breath_onset(t_s, metrics_); }
@@ -38,7 +47,14 @@ private:
   void trace_beat(drivers::RrInterval const& s) noexcept;
   template <class T> void on(T const&) noexcept {}
 
+  void on_breath(unsigned events) noexcept;
+
   dsp::SpectralRateEstimator breathing_;
+  dsp::RespAnalyzer resp_;
+  dsp::PacerCompliance compliance_;
+  std::optional<PacerTimeline> pacer_;
+  double resp_offset_s_ = 0;       ///< session time - RespAnalyzer stream time
+  bool resp_anchor_ = true;        ///< re-anchor the offset at the next belt sample
   dsp::BeatRateTracker heart_;
   HeartLive heart_live_;
   Metrics metrics_{};

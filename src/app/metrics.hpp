@@ -31,6 +31,22 @@ struct Metrics {
   double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
   double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
   bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
+  // Breath by breath (dsp::RespAnalyzer on the belt; resp_analyzer.hpp).
+  double breath_rate_bpm = kUnknown;     ///< smoothed per-breath rate, breaths/min
+  double breath_last_rate_bpm = kUnknown; ///< rate of the latest breath alone
+  double breath_regularity_cv = kUnknown; ///< CV of the last 8 breath periods
+  double breath_ie_ratio = kUnknown;     ///< inhale / exhale of the latest complete breath
+  double breath_inhale_s = kUnknown;
+  double breath_exhale_s = kUnknown;
+  double breath_depth_rel = kUnknown;    ///< latest depth / median depth (sigh > 2)
+  double breath_quality = 0;             ///< 0..1 signal-quality index of the belt
+  double last_breath_peak_s = kUnknown;  ///< session time of the latest end of inspiration
+  std::uint64_t breaths = 0;             ///< breaths counted this session
+  std::uint64_t sighs = 0;
+  // Pacer compliance (dsp::PacerCompliance), NaN without a pacer or breaths.
+  double pacer_rate_error_bpm = kUnknown; ///< breath rate - pacer rate
+  double pacer_lag_s = kUnknown;          ///< end of inspiration after the pacer's (+ = late)
+  double pacer_in_phase = kUnknown;       ///< 0..1 share of recent breaths within 15 % of a cycle
   // For the trainer window.
   int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
   LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace

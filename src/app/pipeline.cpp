@@ -22,6 +22,8 @@ Pipeline::Pipeline(PipelineConfig config, drivers::Clock const& clock)
       samples_(config_.queue_capacity), snapshots_(4096),
       analyzer_(LiveAnalyzerConfig{resp_hz_of(config_)}) {
   if (config_.sources.empty()) throw std::invalid_argument("no source given");
+  if (config_.tap_samples)
+    tap_ = std::make_unique<SpscQueue<drivers::DeviceSample>>(config_.queue_capacity);
   for (auto const& spec : config_.sources)
     devices_.push_back(make_device(spec, SourceContext{io_.executor(), clock_, pacer_}));
 }
@@ -45,6 +47,14 @@ void Pipeline::stop() noexcept {
   if (dsp_thread_.joinable()) dsp_thread_.join();
 }
 
+bool Pipeline::mark(std::string_view text) noexcept {
+  Marker m;
+  m.t_s = clock_.now_s();
+  const std::size_t n = std::min(text.size(), m.text.size() - 1);
+  std::copy_n(text.data(), n, m.text.data());
+  return markers_.try_push(m);
+}
+
 void Pipeline::on_sample(drivers::DeviceSample const& sample) noexcept {
   (void)samples_.try_push(sample); // full: counted by the queue, never blocks the io thread
 }
@@ -56,6 +66,7 @@ void Pipeline::dsp_loop(std::stop_token stop) noexcept {
   const auto tick = clock_.speed() > 20 ? std::chrono::microseconds(500)
                                         : std::chrono::milliseconds(5);
   while (!stop.stop_requested()) {
+    analyzer_.set_pacer(pacer_.load()); // a copy: the analyzer reads it without a lock
     const std::size_t n = samples_.drain([this, &next_snapshot_s](drivers::DeviceSample const& s) {
       // Emit the snapshots for whole seconds the data has passed, before this sample counts.
       while (drivers::time_of(s) >= next_snapshot_s) {
@@ -64,6 +75,7 @@ void Pipeline::dsp_loop(std::stop_token stop) noexcept {
         next_snapshot_s += 1.0;
       }
       analyzer_.process(s);
+      if (tap_) (void)tap_->try_push(s); // full: counted; the recording pads, the session goes on
     });
     while (clock_.now_s() >= next_snapshot_s + stall_grace_s) {
       Metrics const& m = analyzer_.metrics();

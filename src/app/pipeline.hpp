@@ -6,8 +6,10 @@
 //   caller:     reads the mailbox / snapshots; owns the pacer and publishes it through a SeqLock.
 // Stop order: devices, io thread, dsp thread.
 
+#include <array>
 #include <atomic>
 #include <memory>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -28,6 +30,13 @@ struct PipelineConfig {
   std::vector<drivers::SourceSpec> sources;
   PacerSettings pacer{};
   std::size_t queue_capacity = 1 << 16;
+  bool tap_samples = false; ///< keep a copy of every sample for the recorder (tap())
+};
+
+/// A user's marker for the recording ("headache", "phone rang").
+struct Marker {
+  double t_s = 0;
+  std::array<char, 41> text{};
 };
 
 class Pipeline : private drivers::SampleSink {
@@ -49,6 +58,13 @@ public:
   SeqLock<PacerTimeline>& pacer() noexcept { return pacer_; }
   [[nodiscard]] drivers::Clock const& clock() const noexcept { return clock_; }
   [[nodiscard]] std::uint64_t queue_drops() const noexcept { return samples_.dropped(); }
+  /// Every sample the DSP thread took, in order (producer: dsp thread; consumer: the recorder).
+  /// Null unless PipelineConfig::tap_samples.
+  SpscQueue<drivers::DeviceSample>* tap() noexcept { return tap_.get(); }
+  /// Adds a marker at the current session time (producer: the UI thread only). Never blocks.
+  bool mark(std::string_view text) noexcept;
+  /// Markers for the recorder (consumer: the recorder thread).
+  SpscQueue<Marker>& markers() noexcept { return markers_; }
 
 private:
   void on_sample(drivers::DeviceSample const& sample) noexcept override;
@@ -61,6 +77,8 @@ private:
   std::vector<std::unique_ptr<drivers::Device>> devices_;
   SpscQueue<drivers::DeviceSample> samples_;
   SpscQueue<Snapshot> snapshots_;
+  std::unique_ptr<SpscQueue<drivers::DeviceSample>> tap_;
+  SpscQueue<Marker> markers_{256};
   Mailbox<Metrics> metrics_;
   LiveAnalyzer analyzer_;
   std::jthread dsp_thread_;

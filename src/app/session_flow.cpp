@@ -50,6 +50,11 @@ double score_value(ScoreKind kind, Metrics const& m) noexcept {
   }
 }
 
+BreathingRate breathing_rate(Metrics const& m) noexcept {
+  if (std::isfinite(m.breath_rate_bpm) && m.breath_quality >= 0.5) return {m.breath_rate_bpm, m.breath_quality};
+  return {m.breathing_bpm, m.breathing_quality};
+}
+
 ScoreKind parse_score_kind(std::string_view text) {
   if (text == "coherence") return ScoreKind::coherence;
   if (text == "rsa") return ScoreKind::rsa;
@@ -121,7 +126,8 @@ void SessionFlow::tick(double t_s, Metrics const& m, double pacer_bpm, FollowRes
     Second s{};
     s.hr = static_cast<float>(m.hr_bpm);
     s.rmssd = static_cast<float>(m.rmssd_ms);
-    s.breathing = static_cast<float>(m.breathing_bpm);
+    const BreathingRate br = breathing_rate(m);
+    s.breathing = static_cast<float>(br.bpm);
     s.score = static_cast<float>(score_value(options_.score, m));
     s.quality = static_cast<float>(m.quality);
     s.hrv_ok = !m.hrv_poor;
@@ -129,9 +135,9 @@ void SessionFlow::tick(double t_s, Metrics const& m, double pacer_bpm, FollowRes
     if (std::isfinite(follow.score)) {
       s.judged = true;
       s.close = follow.score >= 0.7;
-    } else if (good && std::isfinite(m.breathing_bpm)) {
+    } else if (good && std::isfinite(br.bpm)) {
       s.judged = true;
-      s.close = std::abs(m.breathing_bpm - pacer_bpm) <= 0.5;
+      s.close = std::abs(br.bpm - pacer_bpm) <= 0.5;
     }
     seconds.push_back(s);
     next_sample_s_ += 1.0;

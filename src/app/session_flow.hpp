@@ -32,6 +32,14 @@ double score_value(ScoreKind kind, Metrics const& m) noexcept;
 /// Parses "coherence" | "rsa" | "rmssd"; throws std::invalid_argument otherwise.
 ScoreKind parse_score_kind(std::string_view text);
 
+/// The breathing rate to show: breath by breath (the belt's detected breaths) when that signal is
+/// good, else the spectral estimate; with the quality (0..1) of whichever is used.
+struct BreathingRate {
+  double bpm = kUnknown;
+  double quality = 0;
+};
+BreathingRate breathing_rate(Metrics const& m) noexcept;
+
 enum class FlowStage : std::uint8_t { rating_before, baseline, training, rating_after, summary, done };
 enum class RatingQuestion : std::uint8_t { tension, pain };
 

@@ -4,6 +4,7 @@
 
 #include "pneuma/drivers/ble/ble.hpp"
 #include "pneuma/drivers/link/link_factory.hpp"
+#include "pneuma/drivers/replay_device.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 
 namespace pneuma::app {
@@ -24,13 +25,31 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec,
   if (drivers::is_link_source(spec)) return drivers::make_link_device(spec, ctx.executor, ctx.clock);
   if (spec.kind == "ble")
     return drivers::make_ble_strap(ctx.executor, ctx.clock, drivers::ble_config_from_spec(spec));
+  if (spec.kind == "replay") return std::make_unique<drivers::ReplayDevice>(ctx.executor, ctx.clock, spec);
   throw std::invalid_argument("source kind '" + spec.kind + "' is not supported by this build yet");
 }
 
 double nominal_resp_hz(drivers::SourceSpec const& spec) {
   if (spec.kind == "sim") return drivers::sim::PersonParams::from_spec(spec).belt_hz;
   if (drivers::is_link_source(spec)) return drivers::link_resp_hz(spec);
+  if (spec.kind == "replay") {
+    const auto content = drivers::ReplayContent::load(spec);
+    return content.resp.fs > 0 ? content.resp.fs : 50.0;
+  }
   return 50.0;
+}
+
+std::optional<double> replay_duration_s(std::vector<drivers::SourceSpec> const& specs) {
+  std::optional<double> longest;
+  for (auto const& s : specs)
+    if (s.kind == "replay") longest = std::max(longest.value_or(0), drivers::ReplayContent::load(s).duration_s());
+  return longest;
+}
+
+double replay_speed(std::vector<drivers::SourceSpec> const& specs) {
+  for (auto const& s : specs)
+    if (s.kind == "replay") return s.number("speed", 1, 0.01, 10000);
+  return 1.0;
 }
 
 } // namespace pneuma::app

@@ -2,6 +2,8 @@
 // Source string -> device, on the io thread's executor. The one place that knows every kind.
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "app/pacer_timeline.hpp"
 #include "app/seqlock.hpp"
@@ -23,5 +25,10 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec, So
 
 /// Nominal respiration sampling rate the source delivers (Hz), for sizing the DSP.
 double nominal_resp_hz(drivers::SourceSpec const& spec);
+
+/// Length of the longest replayed file (nullopt without replay sources). Throws like make_device.
+std::optional<double> replay_duration_s(std::vector<drivers::SourceSpec> const& specs);
+/// The `speed=N` of a replay source (1 without one): folded into the session clock.
+double replay_speed(std::vector<drivers::SourceSpec> const& specs);
 
 } // namespace pneuma::app

@@ -1,6 +1,7 @@
 // pneuma run: a training session (window, or headless JSON lines).
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -9,6 +10,8 @@
 #include "app/pacer_presets.hpp"
 #include "app/pipeline.hpp"
 #include "app/session_flow.hpp"
+#include "app/source_factory.hpp"
+#include "cli/session_options.hpp"
 #include "cli/command.hpp"
 #include "pneuma/drivers/clock.hpp"
 #include "ui/trainer_window.hpp"
@@ -57,6 +60,7 @@ po::options_description run_options() {
       "headless", "no window: print one JSON object per second of session time")(
       "speed", po::value<double>()->default_value(1.0, "1"),
       "run the simulated/replayed clock this many times faster than real time");
+  add_session_options(o);
   return o;
 }
 
@@ -89,8 +93,8 @@ int run_main(std::vector<std::string> const& args) {
 
   app::PipelineConfig config;
   ui::WindowOptions window;
-  const double minutes = vm["minutes"].as<double>();
-  const double speed = vm["speed"].as<double>();
+  double minutes = vm["minutes"].as<double>();
+  double speed = vm["speed"].as<double>();
   try {
     if (!(minutes > 0 && minutes <= 24 * 60))
       return usage_error("run", "--minutes " + std::to_string(minutes) + ": expected 0 to 1440");
@@ -162,9 +166,21 @@ int run_main(std::vector<std::string> const& args) {
     std::vector<std::string> sources{"sim"};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
+    speed *= app::replay_speed(config.sources); // replay:FILE?speed=N runs the session clock N x
+    if (vm["minutes"].defaulted())               // a replay lasts as long as its file
+      if (auto d = app::replay_duration_s(config.sources)) minutes = std::max(1.0, std::ceil(*d)) / 60.0;
+    window.setup.flow.training_s = minutes * 60.0;
   } catch (std::invalid_argument const& e) {
     return usage_error("run", e.what());
   }
+
+  SessionPlan session_plan;
+  try {
+    session_plan = plan_session(vm, "run", config, minutes);
+  } catch (std::invalid_argument const& e) {
+    return usage_error("run", e.what());
+  }
+  for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
 
   drivers::SessionClock clock(speed);
   std::unique_ptr<app::Pipeline> pipeline;
@@ -173,6 +189,8 @@ int run_main(std::vector<std::string> const& args) {
   } catch (std::invalid_argument const& e) {
     return usage_error("run", e.what());
   }
+  auto session = open_session(session_plan, *pipeline, config); // throws: runtime failure
+  session->start();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -183,12 +201,14 @@ int run_main(std::vector<std::string> const& args) {
     if (outcome != ui::WindowOutcome::no_display) {
       if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
       std::cout << app::summary_json(report.summary, report.markers) << std::endl;
-      return kExitOk;
+      return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
+                           outcome == ui::WindowOutcome::finished, std::cerr, "run");
     }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
   }
   app::run_headless(*pipeline, minutes, std::cout, g_interrupted);
-  return kExitOk;
+  const bool completed = !g_interrupted.load();
+  return close_session(session, completed ? minutes * 60 : -1, completed, std::cerr, "run");
 }
 
 const Registration kRun({"run", "run a breathing session (window, or --headless JSON lines)", &run_main, 10});

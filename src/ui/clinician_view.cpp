@@ -89,6 +89,10 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   char follow[64] = "?";
   if (std::isfinite(v.follow.score))
     std::snprintf(follow, sizeof follow, "r %.2f, lag %+.1f s", v.follow.score, v.follow.lag_s);
+  char in_phase[64] = "?";
+  if (std::isfinite(v.metrics.pacer_in_phase))
+    std::snprintf(in_phase, sizeof in_phase, "%.0f %%  %+.1f s", 100 * v.metrics.pacer_in_phase,
+                  std::isfinite(v.metrics.pacer_lag_s) ? v.metrics.pacer_lag_s : 0.0);
   struct Row {
     const char* name;
     ShownValue value;
@@ -96,7 +100,9 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   const auto level = app::follow_level(v.follow);
   const Row rows[] = {
       {"Pacer", {pacer, true}},
-      {"Breathing /min", shown(v.metrics.breathing_bpm, 2, v.metrics.breathing_quality >= 0.5)},
+      {"Breathing /min (breaths)", shown(v.metrics.breath_rate_bpm, 2, v.metrics.breath_quality >= 0.5)},
+      {"Breathing /min (spectral)", shown(v.metrics.breathing_bpm, 2, v.metrics.breathing_quality >= 0.5)},
+      {"In phase / lag (breaths)", {in_phase, std::isfinite(v.metrics.pacer_in_phase)}},
       {"Follow", {std::string(app::follow_words(level)) + "  " + follow, std::isfinite(v.follow.score)}},
       {"Heart rate bpm", shown(v.metrics.hr_bpm, 1, good)},
       {"RMSSD ms (60 s)", shown(v.metrics.rmssd_ms, 1, hrv_ok)},
@@ -109,7 +115,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
       {"Samples / lost", {std::to_string(v.metrics.samples) + " / " + std::to_string(v.metrics.dropped), true}},
   };
   float y = left.y + 16 * u;
-  const float row_h = std::min(44 * u, (left.h - 24 * u) / 12);
+  const float row_h = std::min(44 * u, (left.h - 24 * u) / 14);
   for (auto const& r : rows) {
     text_.draw(r.name, small, kMuted, static_cast<int>(left.x + 16 * u), static_cast<int>(y + 3 * u));
     text_.draw(r.value.text, body, r.value.trusted ? kText : kFaint, static_cast<int>(left.x + left.w - 16 * u),

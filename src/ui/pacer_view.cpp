@@ -368,7 +368,8 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
     text_.draw("Breathing", title, kMuted, x, line_y(top, pad * 0.8F));
     text_.draw("Heart", title, kMuted, x2, line_y(top, pad * 0.8F));
-    const auto br = shown(m.metrics.breathing_bpm, 1, m.metrics.breathing_quality >= 0.5);
+    const auto rate = app::breathing_rate(m.metrics);
+    const auto br = shown(rate.bpm, 1, rate.quality >= 0.5);
     const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
     const SDL_Point a = text_.draw(br.text, big, br.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
     text_.draw("/min", small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
@@ -418,7 +419,8 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
 
 void PacerView::draw_compact_numbers(ViewModel const& m, float y, int w, float u) {
   const int px = px_of(20 * u);
-  const auto br = shown(m.metrics.breathing_bpm, 1, m.metrics.breathing_quality >= 0.5);
+  const auto rate = app::breathing_rate(m.metrics);
+  const auto br = shown(rate.bpm, 1, rate.quality >= 0.5);
   const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
   const auto level = app::follow_level(m.follow);
   const auto iy = static_cast<int>(y);

@@ -220,7 +220,10 @@ TEST_CASE("controls: a glide starts from the measured rate when training starts"
   ui::TrainerController c(s);
   REQUIRE(c.flow().stage() == app::FlowStage::baseline);
   app::Metrics m;
-  m.breathing_bpm = 11.23;
+  m.breath_rate_bpm = 11.23; // breath by breath, good belt: preferred over the spectral rate
+  m.breath_quality = 0.8;
+  m.breathing_bpm = 9.0;
+  m.breathing_quality = 0.9;
   m.quality = 0.9;
   for (double t = 0; t <= 60.5; t += 0.1) c.update(t, m);
   REQUIRE(c.flow().stage() == app::FlowStage::training);

@@ -1,0 +1,74 @@
+#pragma once
+// Offline numbers from a recorded session (an EDF+ file written by RecordWriter, or any file the
+// drivers' readers load): the session summary for the store, the report's charts, and the
+// resonance-frequency assessment's per-step criteria.
+//
+// Beats: "R" annotations (RecordWriter) or beat times of an RR file. RR = difference of beat
+// times; a beat is an artifact when its RR is outside 300..2000 ms or more than 20 % from the
+// median of the 11 beats around it (the crude rule of live peers, HRVBioFeedback/OpenHRV); the
+// NN series drops artifacts (and the interval after them).
+// Time domain (Task Force 1996): mean HR = 60000 / mean NN; SDNN; RMSSD over successive NN pairs.
+// Spectra: RR (or HR) interpolated linearly at 4 Hz over the window, mean removed, Hann window,
+// zero-padded periodogram (KissFFT through dsp::RealFft); one-sided PSD in ms^2/Hz:
+// P(f) = 2 |X(f)|^2 / (fs * sum w^2); band power = sum P df. LF = 0.04-0.15 Hz.
+// Breathing rate in a window: peak of the belt's spectrum (4 Hz block means) in 0.05-0.7 Hz with
+// parabolic interpolation; without a belt, the HR spectrum's peak in 0.05-0.4 Hz (RSA-derived).
+// Resonance criteria (Shaffer & Meehan 2020) per window at pacing frequency fp:
+//   phase: HR vs lung volume (belt) phase at fp from the cross-spectrum, degrees, + = HR leads;
+//   p2t: mean over pacer cycles ("Pacer inhale" onsets) of max - min instantaneous HR, bpm;
+//   lf_power (ms^2), lf_peak (ms^2/Hz, highest PSD value in LF);
+//   smoothness: share of HR variance (0.02-0.5 Hz) within +-0.02 Hz of fp (1 = pure sine);
+//   lf_peaks: local maxima in the LF PSD above 10 % of its highest.
+// Thread contract: plain functions, any thread, not real-time (they allocate).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pneuma/drivers/files/signal_file.hpp"
+
+namespace pneuma::app {
+
+struct BeatSeries {
+  std::vector<double> t_s;   ///< beat times
+  std::vector<double> rr_ms; ///< interval ending at each beat (first beat: NaN)
+  std::vector<bool> artifact;
+};
+
+/// Beats from "R" annotations (or `label` annotations).
+BeatSeries beats_from_annotations(drivers::files::Recording const& rec,
+                                  std::string const& label = "R");
+/// Beats from a list of RR intervals (beat times = cumulative sum), artifacts flagged.
+BeatSeries beats_from_rr(std::vector<double> const& rr_ms, std::vector<double> const& beat_times = {});
+
+struct WindowStats {
+  double t0 = 0, t1 = 0;
+  int beats = 0;
+  double artifact_pct = 0;
+  std::optional<double> mean_hr_bpm, rmssd_ms, sdnn_ms;
+  std::optional<double> lf_ms2, lf_peak_ms2_hz, lf_peak_hz, coherence;
+  std::optional<double> breathing_bpm;      ///< measured
+  bool breathing_from_belt = false;
+  std::optional<double> phase_deg, p2t_bpm, smoothness;
+  std::optional<int> lf_peaks;
+};
+
+/// The signal with this label (case-insensitive prefix match), or null.
+drivers::files::SignalData const* find_signal(drivers::files::Recording const& rec,
+                                              std::string const& label_prefix);
+
+/// Numbers over [t0, t1). `pace_bpm` (> 0) enables the phase/smoothness criteria at that rate.
+WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries const& beats, double t0,
+                           double t1, double pace_bpm = 0);
+
+/// Pacer settings in effect over time, from "Pacer 6.00/min 1:1.5" annotations.
+struct PacerSpan {
+  double t0, t1, rate_bpm;
+  std::string text;
+};
+std::vector<PacerSpan> pacer_spans(drivers::files::Recording const& rec);
+
+/// Instantaneous HR at `fs` Hz over [t0, t1) from beats (linear between beats; artifacts skipped).
+std::vector<double> hr_series(BeatSeries const& beats, double t0, double t1, double fs);
+
+} // namespace pneuma::app

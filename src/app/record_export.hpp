@@ -1,0 +1,27 @@
+#pragma once
+// Exports of a recorded session:
+// * kubios: Kubios HRV "RR text" - one RR interval per line in ms (0.1 ms), raw (Kubios applies
+//   its own artifact correction), no header.
+// * rr-csv: beat_time_s,rr_ms,artifact (artifact: the 20 %-from-local-median rule of
+//   record_analysis.hpp) - readable back by `pneuma analyze --kind rr`.
+// * csv: every signal on one time grid at the fastest signal's rate: time_s then one column per
+//   signal named "Label [unit]"; slower signals are held (sample-and-hold, not interpolated).
+// * events: onset_s,duration_s,text for every annotation (beats included).
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "pneuma/drivers/files/signal_file.hpp"
+
+namespace pneuma::app {
+
+/// Throws std::invalid_argument for an unknown format, std::runtime_error when the recording
+/// lacks what the format needs (e.g. no beats for kubios).
+void export_recording(drivers::files::Recording const& rec, std::string const& format, std::ostream& out);
+
+/// Writes to `path` through a temporary file renamed into place (never a half-written export).
+void export_recording_to(drivers::files::Recording const& rec, std::string const& format,
+                         std::filesystem::path const& path);
+
+} // namespace pneuma::app

@@ -1,0 +1,78 @@
+#pragma once
+// A session's life outside the real-time path: the store row (status "recording" while it runs),
+// the EDF+ recording (Recorder thread), and at the end the summary numbers computed from the
+// recording read back, stored with the row. Also the start-up recovery of sessions a crash left
+// behind (their recordings repaired, their rows completed as "interrupted").
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/pipeline.hpp"
+#include "app/recorder.hpp"
+#include "app/store.hpp"
+#include "pneuma/drivers/files/signal_file.hpp"
+
+namespace pneuma::app {
+
+struct SessionSetup {
+  std::string kind = "run";           ///< run | assess | microbreak
+  std::string profile = Store::kDefaultProfile;
+  std::optional<std::filesystem::path> record_path; ///< --record FILE (else into the store)
+  bool record = true;
+  std::string source_text;
+  double planned_minutes = 0;
+  std::optional<Rating> before;
+  std::optional<std::int64_t> plan_id;
+  std::string note;                   ///< EDF+ "recording additional"
+};
+
+struct SessionOutcome {
+  std::optional<std::int64_t> session_id;
+  std::optional<RecordResult> record;
+  SessionMetrics metrics;
+  std::vector<std::string> messages;  ///< one line each, for stderr
+};
+
+class RecordedSession {
+public:
+  /// `store` may be null (no indexing). Creates the recording's journal first (throws
+  /// std::runtime_error when it cannot be written), then the store row.
+  RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline, double belt_hz);
+  ~RecordedSession();
+  RecordedSession(RecordedSession const&) = delete;
+  RecordedSession& operator=(RecordedSession const&) = delete;
+
+  void start();
+  /// After the pipeline stopped. end_s < 0: as far as data came.
+  SessionOutcome finish(double end_s, bool completed);
+  [[nodiscard]] std::optional<std::int64_t> id() const noexcept { return id_; }
+  [[nodiscard]] std::optional<std::filesystem::path> recording() const { return path_; }
+
+private:
+  SessionSetup setup_;
+  Store* store_;
+  Pipeline& pipeline_;
+  std::unique_ptr<Recorder> recorder_;
+  std::optional<std::filesystem::path> path_;
+  std::optional<std::int64_t> id_;
+  bool finished_ = false;
+};
+
+/// Summary numbers of a recording (whole session; first and last 2 minutes).
+SessionMetrics summarize_recording(drivers::files::Recording const& rec);
+
+/// Loads a recording for analysis, repairing it first when a crash left it cut short.
+drivers::files::Recording load_recording(std::filesystem::path const& path,
+                                         std::vector<std::string>* messages = nullptr);
+
+/// Sessions still marked "recording" whose writer is gone: repair, summarise, mark interrupted.
+std::vector<std::string> recover_interrupted_sessions(Store& store);
+
+/// A file name for a new recording in the store: recordings/YYYYMMDD-HHMMSS-<kind>.edf.
+std::filesystem::path new_recording_path(Store const& store, std::string const& kind);
+
+} // namespace pneuma::app

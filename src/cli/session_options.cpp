@@ -1,0 +1,160 @@
+#include "cli/session_options.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <iterator>
+#include <cmath>
+#include <ostream>
+
+#include "app/plan.hpp"
+#include "app/source_factory.hpp"
+#include "cli/command.hpp"
+
+namespace pneuma::cli {
+namespace po = boost::program_options;
+
+void add_session_options(po::options_description& o) {
+  o.add_options()("record", po::value<std::string>(),
+                  "record the session to this EDF+ file (default: into the session store)")(
+      "no-record", "do not record the signals (the session is still listed in the store)")(
+      "no-store", "do not use the session store (nothing listed, no profile)")(
+      "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
+      "whose session this is (one profile per patient; created when new)")(
+      "before", po::value<std::string>(),
+      "self-rating before the session, e.g. tension=6,pain=3 (0-10 each)")(
+      "plan", po::value<std::string>(),
+      "follow a clinician's home plan (JSON, docs/plan-schema.md): today's duration and rate");
+}
+
+app::Rating parse_rating(std::string const& text) {
+  app::Rating r;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto end = std::min(text.find(',', at), text.size());
+    const std::string pair = text.substr(at, end - at);
+    at = end + 1;
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    const std::string key = pair.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
+    if (key == "note") {
+      r.note = value;
+      if (end == text.size()) break;
+      continue;
+    }
+    double v = 0;
+    const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (eq == std::string::npos || ec != std::errc{} || p != value.data() + value.size() ||
+        !(v >= 0 && v <= 10) || (key != "tension" && key != "pain"))
+      throw std::invalid_argument("rating '" + pair +
+                                  "': expected tension=N and/or pain=N with N from 0 to 10");
+    (key == "tension" ? r.tension : r.pain) = v;
+    if (end == text.size()) break;
+  }
+  if (!r.tension && !r.pain) throw std::invalid_argument("rating '" + text + "': give tension=N and/or pain=N");
+  return r;
+}
+
+SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
+                         app::PipelineConfig& config, double& minutes) {
+  SessionPlan plan;
+  auto& s = plan.setup;
+  s.kind = kind;
+  s.profile = vm["profile"].as<std::string>();
+  if (s.profile.empty() || s.profile.size() > 60)
+    throw std::invalid_argument("--profile: expected a name of 1 to 60 characters");
+  if (vm.count("record")) s.record_path = vm["record"].as<std::string>();
+  if (vm.count("no-record") && vm.count("record"))
+    throw std::invalid_argument("--record and --no-record exclude each other");
+  s.record = vm.count("no-record") == 0;
+  if (vm.count("before")) s.before = parse_rating(vm["before"].as<std::string>());
+  for (auto const& src : config.sources) {
+    if (!s.source_text.empty()) s.source_text += " ";
+    s.source_text += src.kind + (src.target.empty() ? "" : ":" + src.target);
+  }
+  std::optional<app::HomePlan> home_plan;
+  std::string plan_text;
+  if (vm.count("plan")) {
+    if (vm.count("no-store")) throw std::invalid_argument("--plan needs the session store (drop --no-store)");
+    const std::string path = vm["plan"].as<std::string>();
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("--plan " + path + ": cannot read the file");
+    plan_text.assign(std::istreambuf_iterator<char>(in), {});
+    try {
+      home_plan = app::HomePlan::parse(plan_text);
+    } catch (std::invalid_argument const& e) {
+      throw std::invalid_argument(path + ": " + e.what());
+    }
+    if (home_plan->profile) {
+      if (!vm["profile"].defaulted() && s.profile != *home_plan->profile)
+        throw std::invalid_argument("--profile " + s.profile + " differs from the plan's profile '" +
+                                    *home_plan->profile + "'");
+      s.profile = *home_plan->profile;
+    }
+  }
+  if (vm.count("no-store") == 0) {
+    plan.store = std::make_shared<app::Store>();
+    for (auto const& m : app::recover_interrupted_sessions(*plan.store)) plan.messages.push_back(m);
+    const auto profile = plan.store->find_profile(s.profile);
+    const bool rate_given = vm.count("rate") && !vm["rate"].defaulted();
+    if (kind == "run" && !rate_given && !home_plan && profile && profile->rf_bpm) {
+      config.pacer.rate_bpm = *profile->rf_bpm;
+      char line[160];
+      std::snprintf(line, sizeof line,
+                    "pacing at %.1f/min, %s's resonance frequency (assessed %s, confidence %.2f)",
+                    *profile->rf_bpm, s.profile.c_str(), profile->rf_assessed_at.c_str(),
+                    profile->rf_confidence.value_or(0));
+      plan.messages.push_back(line);
+    }
+    if (home_plan) {
+      const auto who = plan.store->ensure_profile(s.profile);
+      const auto due = app::next_planned_session(*plan.store, who, *home_plan, plan_text,
+                                                 vm["plan"].as<std::string>(), app::local_date_today());
+      s.kind = due.kind;
+      s.plan_id = due.plan_id;
+      if (!vm.count("minutes") || vm["minutes"].defaulted()) minutes = due.minutes;
+      if (!vm.count("rate") || vm["rate"].defaulted()) config.pacer.rate_bpm = due.pacer.rate_bpm;
+      if (!vm.count("ie") || vm["ie"].defaulted()) {
+        config.pacer.inhale_parts = due.pacer.inhale_parts;
+        config.pacer.exhale_parts = due.pacer.exhale_parts;
+      }
+      plan.messages.push_back(due.message);
+    }
+  } else if (!s.record_path) {
+    s.record = false; // nowhere to put it
+  }
+  char note[80];
+  std::snprintf(note, sizeof note, "%s %.2f/min %g:%g %.0f min", kind.c_str(), config.pacer.rate_bpm,
+                config.pacer.inhale_parts, config.pacer.exhale_parts, minutes);
+  s.note = note;
+  s.planned_minutes = minutes;
+  config.tap_samples = s.record;
+  return plan;
+}
+
+std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app::Pipeline& pipeline,
+                                                   app::PipelineConfig const& config) {
+  double belt_hz = 0;
+  for (auto const& src : config.sources)
+    if (src.kind == "sim" || src.kind == "replay" || src.kind == "serial") {
+      belt_hz = app::nominal_resp_hz(src);
+      break;
+    }
+  return std::make_unique<app::RecordedSession>(plan.setup, plan.store.get(), pipeline, belt_hz);
+}
+
+int close_session(std::unique_ptr<app::RecordedSession>& session, double end_s, bool completed,
+                  std::ostream& err, std::string const& command) {
+  if (!session) return kExitOk;
+  const auto outcome = session->finish(end_s, completed);
+  for (auto const& m : outcome.messages) err << "pneuma " << command << ": " << m << "\n";
+  std::string saved;
+  if (outcome.session_id) saved = "session " + std::to_string(*outcome.session_id);
+  if (outcome.record && outcome.record->ok)
+    saved += (saved.empty() ? "recording " : ", recording ") + outcome.record->path.string();
+  if (!saved.empty()) err << "pneuma " << command << ": saved " << saved << "\n";
+  session.reset();
+  return outcome.record && !outcome.record->ok ? kExitFailure : kExitOk;
+}
+
+} // namespace pneuma::cli

@@ -1,0 +1,43 @@
+#pragma once
+// Options every recorded session shares (run, assess): where it is recorded and stored, for whom,
+// the self-rating before it, and the home plan it follows. Turns them into an app::SessionSetup,
+// opens the store (recovering sessions a crash left behind) and wraps the session's start/finish.
+
+#include <boost/program_options.hpp>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/pipeline.hpp"
+#include "app/record_session.hpp"
+#include "app/store.hpp"
+
+namespace pneuma::cli {
+
+void add_session_options(boost::program_options::options_description& options);
+
+struct SessionPlan {
+  app::SessionSetup setup;
+  std::shared_ptr<app::Store> store;  ///< null with --no-store
+  std::vector<std::string> messages;  ///< for stderr before the session starts
+};
+
+/// Reads the shared options; may change the pacer (profile's resonance frequency, home plan) and
+/// the minutes (home plan). Throws std::invalid_argument (usage) or app::StoreError (runtime).
+SessionPlan plan_session(boost::program_options::variables_map const& vm, std::string const& kind,
+                         app::PipelineConfig& config, double& minutes);
+
+/// Builds the session (journal, store row). Throws std::runtime_error when it cannot record.
+std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app::Pipeline& pipeline,
+                                                   app::PipelineConfig const& config);
+
+/// Finishes the session, prints what the user should know, returns the exit code.
+int close_session(std::unique_ptr<app::RecordedSession>& session, double end_s, bool completed,
+                  std::ostream& err, std::string const& command);
+
+/// "tension=6,pain=3,note=..." -> Rating; throws std::invalid_argument naming the bad part.
+app::Rating parse_rating(std::string const& text);
+
+} // namespace pneuma::cli
