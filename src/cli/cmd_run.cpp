@@ -77,6 +77,24 @@ double in_range(po::variables_map const& vm, const char* name, double lo, double
   return v;
 }
 
+/// The ratings given on the window's rating screens go to the session's row in the store.
+void save_ratings(SessionPlan const& plan, app::RecordedSession const& session, app::SessionSummary const& s) {
+  if (!plan.store || !session.id()) return;
+  auto rating = [](app::SelfRating r) -> std::optional<app::Rating> {
+    if (r.tension < 0 && r.pain < 0) return std::nullopt;
+    app::Rating out;
+    if (r.tension >= 0) out.tension = r.tension;
+    if (r.pain >= 0) out.pain = r.pain;
+    return out;
+  };
+  try {
+    if (auto b = rating(s.before)) plan.store->set_rating(*session.id(), "before", *b);
+    if (auto a = rating(s.after)) plan.store->set_rating(*session.id(), "after", *a);
+  } catch (std::exception const& e) {
+    std::cerr << "pneuma run: the ratings were not saved: " << e.what() << "\n";
+  }
+}
+
 int run_main(std::vector<std::string> const& args) {
   const auto options = run_options();
   po::variables_map vm;
@@ -201,6 +219,7 @@ int run_main(std::vector<std::string> const& args) {
     if (outcome != ui::WindowOutcome::no_display) {
       if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
       std::cout << app::summary_json(report.summary, report.markers) << std::endl;
+      save_ratings(session_plan, *session, report.summary);
       return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
                            outcome == ui::WindowOutcome::finished, std::cerr, "run");
     }

@@ -18,7 +18,7 @@ const std::string kEnv = "env SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software S
 
 TEST_CASE("window run: a baseline and a training session end with the summary on stdout", "[ui][e2e]") {
   const auto r = run_process(kEnv + pneuma_binary() +
-                             " run --minutes 3 --baseline 1 --speed 60 --preset relax --shape wave --score rsa");
+                             " run --no-store --minutes 3 --baseline 1 --speed 60 --preset relax --shape wave --score rsa");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   auto const& s = j.at("summary");
@@ -38,7 +38,7 @@ TEST_CASE("window run: a baseline and a training session end with the summary on
 
 TEST_CASE("window run: bad window options are usage errors", "[ui][e2e]") {
   for (const char* args : {"--shape star", "--preset 4-0-6", "--window 100x100", "--fps 500", "--rate 6.05"}) {
-    const auto r = run_process(kEnv + pneuma_binary() + " run " + args, true);
+    const auto r = run_process(kEnv + pneuma_binary() + " run --no-store " + args, true);
     INFO(args << ": " << r.out);
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("pneuma run: ") == 0);
@@ -48,7 +48,7 @@ TEST_CASE("window run: bad window options are usage errors", "[ui][e2e]") {
 TEST_CASE("window run: --screenshot saves the drawn frame", "[ui][e2e]") {
   const auto path = std::filesystem::temp_directory_path() / "pneuma_test_shot.bmp";
   std::filesystem::remove(path);
-  const auto r = run_process(kEnv + pneuma_binary() + " run --speed 20 --window 800x450 --screenshot " +
+  const auto r = run_process(kEnv + pneuma_binary() + " run --no-store --speed 20 --window 800x450 --screenshot " +
                              path.string() + " --screenshot-at 3.9");
   REQUIRE(r.exit_code == 0);
   REQUIRE(std::filesystem::exists(path));
