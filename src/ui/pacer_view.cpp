@@ -349,13 +349,15 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     if (!measuring) word = m.paused ? "paused" : "not yet";
     text_.draw(word, big, measuring ? follow_colour(level) : kFaint, x, line_y(top, pad * 0.8F + 24 * u));
     std::string detail = "needs a breathing belt signal";
-    if (measuring && std::isfinite(m.follow.lag_s)) {
+    // The lag in words: from the detected breaths (end of each in-breath against the pacer's)
+    // when the breathing block has them, else from the curves' best alignment.
+    const double lag = std::isfinite(m.metrics.pacer_lag_s) ? m.metrics.pacer_lag_s : m.follow.lag_s;
+    if (measuring && std::isfinite(m.follow.score) && std::isfinite(lag)) {
       char buf[64];
-      if (std::abs(m.follow.lag_s) < 0.3)
+      if (std::abs(lag) < 0.3)
         std::snprintf(buf, sizeof buf, "breath right with the pacer");
       else
-        std::snprintf(buf, sizeof buf, "breath %.1f s %s the pacer", std::abs(m.follow.lag_s),
-                      m.follow.lag_s > 0 ? "behind" : "ahead of");
+        std::snprintf(buf, sizeof buf, "breath %.1f s %s the pacer", std::abs(lag), lag > 0 ? "behind" : "ahead of");
       detail = buf;
     } else if (!measuring) {
       detail = m.paused ? "press space to go on" : "starts with the training";
