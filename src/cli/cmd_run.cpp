@@ -10,6 +10,7 @@
 #include "app/pacer_presets.hpp"
 #include "app/pipeline.hpp"
 #include "app/session_flow.hpp"
+#include "app/store.hpp"
 #include "app/source_factory.hpp"
 #include "cli/session_options.hpp"
 #include "cli/command.hpp"
@@ -120,7 +121,20 @@ int run_main(std::vector<std::string> const& args) {
       return usage_error("run", "--speed: expected a factor from 0.1 to 10000");
     // Pacer: a preset first, then explicit options on top of it.
     app::PacerSettings pacer;
-    if (vm.count("preset")) pacer = app::preset_settings(vm["preset"].as<std::string>());
+    if (vm.count("preset")) {
+      // "resonance": the profile's assessed resonance frequency, from the session store.
+      if (vm.count("no-store") == 0)
+        app::set_resonance_provider([name = vm["profile"].as<std::string>()]() -> std::optional<double> {
+          try {
+            app::Store store;
+            if (auto profile = store.find_profile(name)) return profile->rf_bpm;
+          } catch (std::exception const&) {
+            // No store yet, or it cannot be opened: no assessment known.
+          }
+          return std::nullopt;
+        });
+      pacer = app::preset_settings(vm["preset"].as<std::string>());
+    }
     if (!vm["rate"].defaulted() || !vm.count("preset")) pacer.rate_bpm = vm["rate"].as<double>();
     if (!vm["ie"].defaulted() || !vm.count("preset"))
       std::tie(pacer.inhale_parts, pacer.exhale_parts) = app::PacerSettings::parse_ratio(vm["ie"].as<std::string>());
@@ -199,6 +213,9 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
+  // The plan (profile's resonance frequency, home plan) may have changed the pace and the length.
+  window.setup.pacer = config.pacer;
+  window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
   std::unique_ptr<app::Pipeline> pipeline;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "app/store.hpp"
 #include "support/process.hpp"
 #include "ui/paint.hpp"
 
@@ -69,4 +70,25 @@ TEST_CASE("window run: --screenshot saves the drawn frame", "[ui][e2e]") {
   SDL_FreeSurface(argb);
   CHECK(n > 20000);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("window run: --preset resonance paces at the profile's assessed frequency", "[ui][e2e]") {
+  const auto dir = std::filesystem::temp_directory_path() / "pneuma_test_resonance";
+  std::filesystem::remove_all(dir);
+  {
+    pneuma::app::Store store(dir / "pneuma");
+    const auto profile = store.ensure_profile(pneuma::app::Store::kDefaultProfile);
+    store.set_resonance(profile.id, 5.3, 0.8);
+  }
+  const auto r = run_process("env XDG_DATA_HOME=" + dir.string() + " " + pneuma_binary() +
+                             " run --headless --no-record --preset resonance --minutes 0.05 --speed 50");
+  REQUIRE(r.exit_code == 0);
+  const auto first = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
+  CHECK(first.at("pacer_bpm").get<double>() == Approx(5.3));
+  // A named preset is not overridden by the profile's frequency.
+  const auto c = run_process("env XDG_DATA_HOME=" + dir.string() + " " + pneuma_binary() +
+                             " run --headless --no-record --preset coherent --minutes 0.05 --speed 50");
+  REQUIRE(c.exit_code == 0);
+  CHECK(nlohmann::json::parse(c.out.substr(0, c.out.find('\n'))).at("pacer_bpm").get<double>() == Approx(6.0));
+  std::filesystem::remove_all(dir);
 }
