@@ -114,6 +114,7 @@ void PacerView::draw_layer(ViewModel const& m, PacerGeometry const& g, int w, in
     draw_compact_numbers(m, static_cast<float>(h) - 76 * u - 44 * u, w, u);
   }
   layer_buttons_ = draw_buttons(m, w, h, u);
+  if (wide) layer_buttons_.push_back({{ActionKind::next_score}, score_card_, "", false}); // drawn as the card
 }
 
 std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
@@ -384,13 +385,14 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
       text_.draw(buf, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
     }
   }
-  // 3. The chosen score and what it means.
+  // 3. The chosen score and what it means (a click on the card changes the score).
   {
     const float top = card(150 * u);
+    score_card_ = {panel.x, top, panel.w, 150 * u};
     const double v = app::score_value(m.score, m.metrics);
     const bool good = m.metrics.quality >= 0.5 && !m.metrics.hrv_poor;
     const auto sv = shown(v, m.score == app::ScoreKind::coherence ? 1 : 0, good);
-    text_.draw(std::string(app::score_name(m.score)) + "  (c: change)", title, kMuted, x,
+    text_.draw(std::string(app::score_name(m.score)) + "  (click or c: change)", title, kMuted, x,
                line_y(top, pad * 0.8F));
     const SDL_Point a = text_.draw(sv.text, big, sv.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
     text_.draw(std::string(app::score_unit(m.score)), small, kMuted, x + a.x + static_cast<int>(6 * u),

@@ -97,6 +97,7 @@ private:
   SDL_Texture* layer_ = nullptr;   // everything but the pacer
   LayerKey key_{};
   std::vector<Button> layer_buttons_;
+  SDL_FRect score_card_{};
 };
 
 /// A heart-rate trace (last 60 s of the 4 Hz trace) in a box, auto-scaled, gaps left open;
