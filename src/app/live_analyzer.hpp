@@ -42,6 +42,7 @@ private:
   void on(drivers::DeviceStatus const& s) noexcept;
   void on(drivers::SignalGap const& s) noexcept;
   void on(drivers::EcgSample const& s) noexcept { heart_live_.on_ecg(s, metrics_); }
+
   void on(drivers::BatteryLevel const& s) noexcept;
   void trace_breath(double t_s, double belt) noexcept;
   void trace_beat(drivers::RrInterval const& s) noexcept;

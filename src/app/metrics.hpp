@@ -47,7 +47,6 @@ struct Metrics {
   double pacer_rate_error_bpm = kUnknown; ///< breath rate - pacer rate
   double pacer_lag_s = kUnknown;          ///< end of inspiration after the pacer's (+ = late)
   double pacer_in_phase = kUnknown;       ///< 0..1 share of recent breaths within 15 % of a cycle
-  // For the trainer window.
   int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
   LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace
 };
