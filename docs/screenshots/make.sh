@@ -9,7 +9,7 @@ pneuma=${1:-$here/../../build/src/pneuma}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
-run() { "$pneuma" run --speed 10 --no-sound "$@" > /dev/null; }
+run() { "$pneuma" run --no-store --speed 10 --no-sound "$@" > /dev/null; }
 run --shape circle --screenshot "$tmp/shape-circle.bmp" --screenshot-at 92.6 &
 run --shape bar --screenshot "$tmp/shape-bar.bmp" --screenshot-at 96.5
 wait

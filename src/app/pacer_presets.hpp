@@ -4,9 +4,10 @@
 //   relax      4-0-6-0  (6/min, longer exhale)
 //   resonance  the person's assessed resonance frequency, 1:1.5 (needs an assessment)
 //   "4-2-6-0"  any inhale-hold-exhale-hold seconds whose cycle gives 3..12 breaths/min
-// The resonance preset asks a provider that the sessions/assessment code installs once it knows
-// the person's resonance frequency (set_resonance_provider); until then the preset is refused
-// with a message that says how to get one.
+// The resonance preset asks a provider for the person's resonance frequency
+// (set_resonance_provider; `pneuma run` installs one that reads the profile's latest assessment
+// from the session store); while none is known the preset is refused with a message that says
+// how to get one.
 
 #include <functional>
 #include <optional>

@@ -1,5 +1,8 @@
 #include "app/session_flow.hpp"
 
+#include "pneuma/dsp/coherence.hpp"
+#include "pneuma/dsp/rsa.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -29,10 +32,13 @@ std::string_view score_unit(ScoreKind kind) noexcept {
 }
 
 std::string_view score_meaning(ScoreKind kind) noexcept {
+  // The Heart blocks' own lines, so the UI and the analysis say the same thing.
   switch (kind) {
-  case ScoreKind::rsa: return "how far your heart rate swings with each breath";
-  case ScoreKind::rmssd: return "beat-to-beat variation: the calming branch at work";
-  default: return "how smooth and wave-like your heart rhythm is";
+  case ScoreKind::rsa: return dsp::resonance_amplitude_meaning();
+  case ScoreKind::rmssd:
+    return "How much your heart rate changes from one beat to the next: higher means your calming "
+           "(vagal) system is more active.";
+  default: return dsp::Coherence::meaning();
   }
 }
 
@@ -42,6 +48,11 @@ double score_value(ScoreKind kind, Metrics const& m) noexcept {
   case ScoreKind::rmssd: return m.rmssd_ms;
   default: return m.coherence;
   }
+}
+
+BreathingRate breathing_rate(Metrics const& m) noexcept {
+  if (std::isfinite(m.breath_rate_bpm) && m.breath_quality >= 0.5) return {m.breath_rate_bpm, m.breath_quality};
+  return {m.breathing_bpm, m.breathing_quality};
 }
 
 ScoreKind parse_score_kind(std::string_view text) {
@@ -115,16 +126,18 @@ void SessionFlow::tick(double t_s, Metrics const& m, double pacer_bpm, FollowRes
     Second s{};
     s.hr = static_cast<float>(m.hr_bpm);
     s.rmssd = static_cast<float>(m.rmssd_ms);
-    s.breathing = static_cast<float>(m.breathing_bpm);
+    const BreathingRate br = breathing_rate(m);
+    s.breathing = static_cast<float>(br.bpm);
     s.score = static_cast<float>(score_value(options_.score, m));
     s.quality = static_cast<float>(m.quality);
+    s.hrv_ok = !m.hrv_poor;
     const bool good = m.quality >= kGoodQuality;
     if (std::isfinite(follow.score)) {
       s.judged = true;
       s.close = follow.score >= 0.7;
-    } else if (good && std::isfinite(m.breathing_bpm)) {
+    } else if (good && std::isfinite(br.bpm)) {
       s.judged = true;
-      s.close = std::abs(m.breathing_bpm - pacer_bpm) <= 0.5;
+      s.close = std::abs(br.bpm - pacer_bpm) <= 0.5;
     }
     seconds.push_back(s);
     next_sample_s_ += 1.0;
@@ -181,9 +194,11 @@ PeriodStats SessionFlow::stats(std::vector<Second> const& s, std::size_t from, s
       }
     };
     add(s[i].hr, hr, n_hr);
-    add(s[i].rmssd, rmssd, n_rmssd);
     add(s[i].breathing, br, n_br);
-    add(s[i].score, score, n_score);
+    if (s[i].hrv_ok) {
+      add(s[i].rmssd, rmssd, n_rmssd);
+      add(s[i].score, score, n_score);
+    }
   }
   auto mean = [](double sum, int n) { return n >= kMinGoodSeconds ? sum / n : kUnknown; };
   p.hr_bpm = mean(hr, n_hr);

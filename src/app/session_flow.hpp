@@ -9,7 +9,8 @@
 // keeps per-second samples of the baseline and the training (fixed capacity, reserved up front);
 // the summary compares "before" (the baseline, or the first 2 min of training when there is none)
 // with "after" (the last 2 min of training). Only seconds whose signal quality is at least 0.5
-// count towards a mean: a mean built from fewer than 10 good seconds is reported as unknown.
+// count towards a mean, and for RMSSD and the score only seconds whose HRV is not flagged poor
+// (Metrics::hrv_poor): a mean built from fewer than 10 good seconds is reported as unknown.
 // "Close to the pace": seconds of training when the breath followed the pacer (follow score
 // >= 0.7), or, without a belt trace, when the breathing rate was within 0.5 /min of the pacer.
 
@@ -30,6 +31,14 @@ std::string_view score_meaning(ScoreKind kind) noexcept; ///< one plain-language
 double score_value(ScoreKind kind, Metrics const& m) noexcept;
 /// Parses "coherence" | "rsa" | "rmssd"; throws std::invalid_argument otherwise.
 ScoreKind parse_score_kind(std::string_view text);
+
+/// The breathing rate to show: breath by breath (the belt's detected breaths) when that signal is
+/// good, else the spectral estimate; with the quality (0..1) of whichever is used.
+struct BreathingRate {
+  double bpm = kUnknown;
+  double quality = 0;
+};
+BreathingRate breathing_rate(Metrics const& m) noexcept;
 
 enum class FlowStage : std::uint8_t { rating_before, baseline, training, rating_after, summary, done };
 enum class RatingQuestion : std::uint8_t { tension, pain };
@@ -111,7 +120,7 @@ public:
 private:
   struct Second {
     float hr, rmssd, breathing, score, quality;
-    bool close, judged;
+    bool close, judged, hrv_ok;
   };
   void enter(FlowStage stage, double t_s);
   void after_ratings(double t_s);

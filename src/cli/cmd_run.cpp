@@ -10,6 +10,7 @@
 #include "app/pacer_presets.hpp"
 #include "app/pipeline.hpp"
 #include "app/session_flow.hpp"
+#include "app/store.hpp"
 #include "app/source_factory.hpp"
 #include "cli/session_options.hpp"
 #include "cli/command.hpp"
@@ -37,8 +38,9 @@ po::options_description run_options() {
       "preset", po::value<std::string>(),
       "coherent (5-0-5-0), relax (4-0-6-0), resonance (your assessed rate), or seconds "
       "inhale-hold-exhale-hold like 4-2-6-0")(
-      "glide", po::value<double>(), "start at your own breathing rate and glide down to the pacer "
-                                    "rate over this many minutes")(
+      "glide", po::value<double>(), "measure your own breathing rate first (the baseline, 30 s unless "
+                                    "--baseline), then glide from it down to the pacer rate over this "
+                                    "many minutes")(
       "minutes,m", po::value<double>()->default_value(10.0, "10"), "training length, minutes")(
       "baseline", po::value<double>()->default_value(0.0, "0"),
       "minutes of free breathing (no pacer) measured before training")(
@@ -76,6 +78,24 @@ double in_range(po::variables_map const& vm, const char* name, double lo, double
   return v;
 }
 
+/// The ratings given on the window's rating screens go to the session's row in the store.
+void save_ratings(SessionPlan const& plan, app::RecordedSession const& session, app::SessionSummary const& s) {
+  if (!plan.store || !session.id()) return;
+  auto rating = [](app::SelfRating r) -> std::optional<app::Rating> {
+    if (r.tension < 0 && r.pain < 0) return std::nullopt;
+    app::Rating out;
+    if (r.tension >= 0) out.tension = r.tension;
+    if (r.pain >= 0) out.pain = r.pain;
+    return out;
+  };
+  try {
+    if (auto b = rating(s.before)) plan.store->set_rating(*session.id(), "before", *b);
+    if (auto a = rating(s.after)) plan.store->set_rating(*session.id(), "after", *a);
+  } catch (std::exception const& e) {
+    std::cerr << "pneuma run: the ratings were not saved: " << e.what() << "\n";
+  }
+}
+
 int run_main(std::vector<std::string> const& args) {
   const auto options = run_options();
   po::variables_map vm;
@@ -101,7 +121,20 @@ int run_main(std::vector<std::string> const& args) {
       return usage_error("run", "--speed: expected a factor from 0.1 to 10000");
     // Pacer: a preset first, then explicit options on top of it.
     app::PacerSettings pacer;
-    if (vm.count("preset")) pacer = app::preset_settings(vm["preset"].as<std::string>());
+    if (vm.count("preset")) {
+      // "resonance": the profile's assessed resonance frequency, from the session store.
+      if (vm.count("no-store") == 0)
+        app::set_resonance_provider([name = vm["profile"].as<std::string>()]() -> std::optional<double> {
+          try {
+            app::Store store;
+            if (auto profile = store.find_profile(name)) return profile->rf_bpm;
+          } catch (std::exception const&) {
+            // No store yet, or it cannot be opened: no assessment known.
+          }
+          return std::nullopt;
+        });
+      pacer = app::preset_settings(vm["preset"].as<std::string>());
+    }
     if (!vm["rate"].defaulted() || !vm.count("preset")) pacer.rate_bpm = vm["rate"].as<double>();
     if (!vm["ie"].defaulted() || !vm.count("preset"))
       std::tie(pacer.inhale_parts, pacer.exhale_parts) = app::PacerSettings::parse_ratio(vm["ie"].as<std::string>());
@@ -130,7 +163,11 @@ int run_main(std::vector<std::string> const& args) {
     window.setup.volume = in_range(vm, "volume", 0, 1);
     window.setup.muted = vm.count("mute") > 0;
     window.setup.fullscreen = vm.count("fullscreen") > 0;
-    if (vm.count("glide")) window.setup.glide_s = in_range(vm, "glide", 0.5, 30) * 60.0;
+    if (vm.count("glide")) {
+      window.setup.glide_s = in_range(vm, "glide", 0.5, 30) * 60.0;
+      // The glide starts from the person's own rate: measure it first.
+      if (window.setup.flow.baseline_s <= 0) window.setup.flow.baseline_s = 30.0;
+    }
     const std::string cue = vm["cue"].as<std::string>();
     if (cue != "tone" && cue != "chimes")
       return usage_error("run", "--cue '" + cue + "': expected tone or chimes");
@@ -176,6 +213,9 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
+  // The plan (profile's resonance frequency, home plan) may have changed the pace and the length.
+  window.setup.pacer = config.pacer;
+  window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
   std::unique_ptr<app::Pipeline> pipeline;
@@ -197,6 +237,7 @@ int run_main(std::vector<std::string> const& args) {
     if (outcome != ui::WindowOutcome::no_display) {
       if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
       std::cout << app::summary_json(report.summary, report.markers) << std::endl;
+      save_ratings(session_plan, *session, report.summary);
       return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
                            outcome == ui::WindowOutcome::finished, std::cerr, "run");
     }

@@ -96,7 +96,9 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
     plan.store = std::make_shared<app::Store>();
     for (auto const& m : app::recover_interrupted_sessions(*plan.store)) plan.messages.push_back(m);
     const auto profile = plan.store->find_profile(s.profile);
-    const bool rate_given = vm.count("rate") && !vm["rate"].defaulted();
+    // A pace chosen on the command line (--rate, a --preset, --inhale/--exhale) wins over the profile's.
+    const bool rate_given = (vm.count("rate") && !vm["rate"].defaulted()) || vm.count("preset") ||
+                            vm.count("inhale");
     if (kind == "run" && !rate_given && !home_plan && profile && profile->rf_bpm) {
       config.pacer.rate_bpm = *profile->rf_bpm;
       char line[160];

@@ -30,7 +30,8 @@ void ClinicianView::draw_belt(ViewModel const& v, SDL_FRect box, float u) {
   // Pacer target (what was asked).
   if (v.stage == app::FlowStage::training) {
     points_.clear();
-    for (double t = t_end - window; t <= t_end; t += 0.1) points_.push_back({x_of(t), y_of(v.timeline.at(t).position)});
+    for (double t = std::max(t_end - window, paced_from(v)); t <= t_end; t += 0.1)
+      points_.push_back({x_of(t), y_of(v.timeline.at(t).position)});
     paint_.polyline(points_, std::max(2.0F, 3 * u), with_alpha(kPacer, 200));
   }
   // Belt (drift removed, smoothed), scaled to its own range over the window.
@@ -80,7 +81,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   const SDL_FRect left{24 * u, 60 * u, 0.30F * fw, fh - 60 * u - 200 * u};
   paint_.fill_round_rect(left, 12 * u, kPanel);
   const bool good = v.metrics.quality >= 0.5;
-  const bool hrv_ok = good && !(std::isfinite(v.metrics.artifact_pct) && v.metrics.artifact_pct > 5);
+  const bool hrv_ok = good && !v.metrics.hrv_poor;
   auto const& s = v.timeline.settings();
   char pacer[96];
   std::snprintf(pacer, sizeof pacer, "%.1f /min  %g:%g  holds %g/%g s", v.pacer.rate_bpm, s.inhale_parts,
@@ -88,6 +89,10 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   char follow[64] = "?";
   if (std::isfinite(v.follow.score))
     std::snprintf(follow, sizeof follow, "r %.2f, lag %+.1f s", v.follow.score, v.follow.lag_s);
+  char in_phase[64] = "?";
+  if (std::isfinite(v.metrics.pacer_in_phase))
+    std::snprintf(in_phase, sizeof in_phase, "%.0f %%  %+.1f s", 100 * v.metrics.pacer_in_phase,
+                  std::isfinite(v.metrics.pacer_lag_s) ? v.metrics.pacer_lag_s : 0.0);
   struct Row {
     const char* name;
     ShownValue value;
@@ -95,10 +100,13 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   const auto level = app::follow_level(v.follow);
   const Row rows[] = {
       {"Pacer", {pacer, true}},
-      {"Breathing /min", shown(v.metrics.breathing_bpm, 2, v.metrics.breathing_quality >= 0.5)},
+      {"Breathing /min (breaths)", shown(v.metrics.breath_rate_bpm, 2, v.metrics.breath_quality >= 0.5)},
+      {"Breathing /min (spectral)", shown(v.metrics.breathing_bpm, 2, v.metrics.breathing_quality >= 0.5)},
+      {"In phase / lag (breaths)", {in_phase, std::isfinite(v.metrics.pacer_in_phase)}},
       {"Follow", {std::string(app::follow_words(level)) + "  " + follow, std::isfinite(v.follow.score)}},
       {"Heart rate bpm", shown(v.metrics.hr_bpm, 1, good)},
-      {"RMSSD ms", shown(v.metrics.rmssd_ms, 1, hrv_ok)},
+      {"RMSSD ms (60 s)", shown(v.metrics.rmssd_ms, 1, hrv_ok)},
+      {"SDNN ms (5 min)", shown(v.metrics.sdnn_ms, 1, hrv_ok)},
       {"Coherence", shown(v.metrics.coherence, 2, hrv_ok)},
       {"RSA bpm", shown(v.metrics.rsa_bpm, 1, hrv_ok)},
       {"Artifacts %", shown(v.metrics.artifact_pct, 1, true)},
@@ -107,7 +115,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
       {"Samples / lost", {std::to_string(v.metrics.samples) + " / " + std::to_string(v.metrics.dropped), true}},
   };
   float y = left.y + 16 * u;
-  const float row_h = std::min(44 * u, (left.h - 24 * u) / 11);
+  const float row_h = std::min(44 * u, (left.h - 24 * u) / 14);
   for (auto const& r : rows) {
     text_.draw(r.name, small, kMuted, static_cast<int>(left.x + 16 * u), static_cast<int>(y + 3 * u));
     text_.draw(r.value.text, body, r.value.trusted ? kText : kFaint, static_cast<int>(left.x + left.w - 16 * u),
@@ -127,7 +135,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) 
   paint_.fill_round_rect(heart, 12 * u, kPanel);
   text_.draw("Heart rate, last 60 s (pacer inhale shaded)", title, kMuted,
              static_cast<int>(heart.x + 16 * u), static_cast<int>(heart.y + 10 * u));
-  draw_hr_trace(paint_, text_, v.metrics, &v.timeline,
+  draw_hr_trace(paint_, text_, v.metrics, &v.timeline, paced_from(v),
                 {heart.x + 16 * u, heart.y + 36 * u, heart.w - 32 * u, heart.h - 52 * u}, u, points_);
 
   // Markers and the note being typed.

@@ -197,8 +197,9 @@ void TrainerController::update(double now_s, app::Metrics const& m) {
     training_seen_ = true;
     const double target = timeline_.settings().rate_bpm;
     if (glide_s_ > 0) {
-      const bool known = std::isfinite(m.breathing_bpm) && m.quality >= 0.5;
-      const double from = app::PacerSettings::snap_rate(known ? m.breathing_bpm : kDefaultGlideFromBpm);
+      const auto rate = app::breathing_rate(m);
+      const bool known = std::isfinite(rate.bpm) && rate.quality >= 0.5;
+      const double from = app::PacerSettings::snap_rate(known ? rate.bpm : kDefaultGlideFromBpm);
       if (from > target + 0.05) {
         timeline_.glide(now_s, from, glide_s_);
         pacer_changed_ = true;

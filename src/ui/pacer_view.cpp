@@ -114,6 +114,7 @@ void PacerView::draw_layer(ViewModel const& m, PacerGeometry const& g, int w, in
     draw_compact_numbers(m, static_cast<float>(h) - 76 * u - 44 * u, w, u);
   }
   layer_buttons_ = draw_buttons(m, w, h, u);
+  if (wide) layer_buttons_.push_back({{ActionKind::next_score}, score_card_, "", false}); // drawn as the card
 }
 
 std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
@@ -349,13 +350,15 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     if (!measuring) word = m.paused ? "paused" : "not yet";
     text_.draw(word, big, measuring ? follow_colour(level) : kFaint, x, line_y(top, pad * 0.8F + 24 * u));
     std::string detail = "needs a breathing belt signal";
-    if (measuring && std::isfinite(m.follow.lag_s)) {
+    // The lag in words: from the detected breaths (end of each in-breath against the pacer's)
+    // when the breathing block has them, else from the curves' best alignment.
+    const double lag = std::isfinite(m.metrics.pacer_lag_s) ? m.metrics.pacer_lag_s : m.follow.lag_s;
+    if (measuring && std::isfinite(m.follow.score) && std::isfinite(lag)) {
       char buf[64];
-      if (std::abs(m.follow.lag_s) < 0.3)
+      if (std::abs(lag) < 0.3)
         std::snprintf(buf, sizeof buf, "breath right with the pacer");
       else
-        std::snprintf(buf, sizeof buf, "breath %.1f s %s the pacer", std::abs(m.follow.lag_s),
-                      m.follow.lag_s > 0 ? "behind" : "ahead of");
+        std::snprintf(buf, sizeof buf, "breath %.1f s %s the pacer", std::abs(lag), lag > 0 ? "behind" : "ahead of");
       detail = buf;
     } else if (!measuring) {
       detail = m.paused ? "press space to go on" : "starts with the training";
@@ -368,7 +371,8 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
     text_.draw("Breathing", title, kMuted, x, line_y(top, pad * 0.8F));
     text_.draw("Heart", title, kMuted, x2, line_y(top, pad * 0.8F));
-    const auto br = shown(m.metrics.breathing_bpm, 1, m.metrics.breathing_quality >= 0.5);
+    const auto rate = app::breathing_rate(m.metrics);
+    const auto br = shown(rate.bpm, 1, rate.quality >= 0.5);
     const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
     const SDL_Point a = text_.draw(br.text, big, br.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
     text_.draw("/min", small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
@@ -377,26 +381,33 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     text_.draw("pacer " + rate_text(m.pacer.rate_bpm), small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (std::isfinite(m.metrics.rsa_bpm)) {
       char buf[48];
-      std::snprintf(buf, sizeof buf, "swing %.0f bpm per breath", m.metrics.rsa_bpm);
+      std::snprintf(buf, sizeof buf, "swing %.0f bpm", m.metrics.rsa_bpm);
       text_.draw(buf, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
     }
   }
-  // 3. The chosen score and what it means.
+  // 3. The chosen score and what it means (a click on the card changes the score).
   {
-    const float top = card(118 * u);
+    const float top = card(150 * u);
+    score_card_ = {panel.x, top, panel.w, 150 * u};
     const double v = app::score_value(m.score, m.metrics);
-    const bool good = m.metrics.quality >= 0.5 &&
-                      !(std::isfinite(m.metrics.artifact_pct) && m.metrics.artifact_pct > 5.0);
+    const bool good = m.metrics.quality >= 0.5 && !m.metrics.hrv_poor;
     const auto sv = shown(v, m.score == app::ScoreKind::coherence ? 1 : 0, good);
-    text_.draw(std::string(app::score_name(m.score)) + "  (c: change)", title, kMuted, x,
+    text_.draw(std::string(app::score_name(m.score)) + "  (click or c: change)", title, kMuted, x,
                line_y(top, pad * 0.8F));
     const SDL_Point a = text_.draw(sv.text, big, sv.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
     text_.draw(std::string(app::score_unit(m.score)), small, kMuted, x + a.x + static_cast<int>(6 * u),
                line_y(top, pad * 0.8F + 40 * u));
     std::string meaning{app::score_meaning(m.score)};
-    if (!std::isfinite(v)) meaning = "not known yet: needs a minute of clean beats";
-    else if (!sv.trusted) meaning = "from poor data: read it as a rough guess";
-    text_.draw(meaning, small, sv.trusted ? kMuted : kWarn, x, line_y(top, pad * 0.8F + 74 * u));
+    SDL_Color meaning_colour = kMuted;
+    if (!std::isfinite(v)) {
+      meaning = "Not known yet: needs a minute of clean beats.";
+      meaning_colour = kFaint;
+    } else if (!sv.trusted) {
+      meaning = "From poor data (few clean beats or many corrected): read it as a rough guess.";
+      meaning_colour = kWarn;
+    }
+    text_.draw_wrapped(meaning, px_of(14 * u), meaning_colour, x, line_y(top, pad * 0.8F + 72 * u),
+                       static_cast<int>(panel.w - 2 * pad));
   }
   // 4. Heart rate, last 60 s: the RSA waves.
   {
@@ -404,7 +415,7 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     if (height < 90 * u) return;
     const float top = card(height);
     text_.draw("Heart rate · last 60 s", title, kMuted, x, line_y(top, pad * 0.8F));
-    draw_hr_trace(paint_, text_, m.metrics, &m.timeline,
+    draw_hr_trace(paint_, text_, m.metrics, &m.timeline, paced_from(m),
                   {panel.x + pad, top + pad + 26 * u, panel.w - 2 * pad, height - 2 * pad - 26 * u}, u,
                   points_);
   }
@@ -412,7 +423,8 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
 
 void PacerView::draw_compact_numbers(ViewModel const& m, float y, int w, float u) {
   const int px = px_of(20 * u);
-  const auto br = shown(m.metrics.breathing_bpm, 1, m.metrics.breathing_quality >= 0.5);
+  const auto rate = app::breathing_rate(m.metrics);
+  const auto br = shown(rate.bpm, 1, rate.quality >= 0.5);
   const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
   const auto level = app::follow_level(m.follow);
   const auto iy = static_cast<int>(y);
@@ -463,8 +475,13 @@ std::vector<Button> PacerView::draw_buttons(ViewModel const& m, int w, int h, fl
   return b;
 }
 
+double paced_from(ViewModel const& m) noexcept {
+  return m.stage == app::FlowStage::training ? m.session_s - m.stage_elapsed_s
+                                             : std::numeric_limits<double>::infinity();
+}
+
 void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
-                   app::PacerTimeline const* timeline, SDL_FRect box, float u,
+                   app::PacerTimeline const* timeline, double paced_from_s, SDL_FRect box, float u,
                    std::vector<SDL_FPoint>& pts) {
   auto const& tr = m.traces.hr;
   box.w -= 30 * u; // room on the right for the scale
@@ -474,7 +491,7 @@ void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
   auto x_of = [&](double t) { return box.x + box.w * static_cast<float>((t - t_begin) / 60.0); };
   // Inhale periods of the pacer, shaded, so the heart's rise with each breath in is easy to see.
   if (timeline != nullptr && !timeline->paused()) {
-    for (double t = t_begin; t < t_end; t += 0.25) {
+    for (double t = std::max(t_begin, paced_from_s); t < t_end; t += 0.25) {
       if (timeline->at(t).phase != app::PacerPhase::inhale) continue;
       double t2 = t;
       while (t2 < t_end && timeline->at(t2).phase == app::PacerPhase::inhale) t2 += 0.25;

@@ -97,13 +97,17 @@ private:
   SDL_Texture* layer_ = nullptr;   // everything but the pacer
   LayerKey key_{};
   std::vector<Button> layer_buttons_;
+  SDL_FRect score_card_{};
 };
 
 /// A heart-rate trace (last 60 s of the 4 Hz trace) in a box, auto-scaled, gaps left open;
 /// shared with the clinician window. Inhale periods of the pacer are shaded behind it.
+/// `paced_from_s`: session time the pacer started (no shading before it).
 void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
-                   app::PacerTimeline const* timeline, SDL_FRect box, float u,
+                   app::PacerTimeline const* timeline, double paced_from_s, SDL_FRect box, float u,
                    std::vector<SDL_FPoint>& scratch);
+/// Session time the current training began (infinity outside training).
+double paced_from(ViewModel const& m) noexcept;
 /// Draws a clickable pill button.
 void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px);
 

@@ -55,7 +55,7 @@ void Painter::opaque(bool on) {
 void Painter::fill_round_rect(SDL_FRect r, float radius, SDL_Color c) {
   // On whole pixels, so the straight sides and the rounded corners meet without a notch.
   r = {std::round(r.x), std::round(r.y), std::round(r.w), std::round(r.h)};
-  radius = std::round(std::min({radius, r.w / 2, r.h / 2}));
+  radius = std::floor(std::min({radius, r.w / 2, r.h / 2}));
   if (radius < 1) {
     fill_rect(r, c);
     return;
@@ -76,7 +76,7 @@ void Painter::fill_round_rect(SDL_FRect r, float radius, SDL_Color c) {
   const SDL_Color clear = with_alpha(c, 0);
   const float cxs[4] = {r.x + radius, r.x + r.w - radius, r.x + r.w - radius, r.x + radius};
   const float cys[4] = {r.y + radius, r.y + radius, r.y + r.h - radius, r.y + r.h - radius};
-  const int n = std::max(6, segments_for(radius) / 4);
+  const int n = std::max(8, segments_for(radius) / 2);
   for (int k = 0; k < 4; ++k) {
     const int centre = vertex(cxs[k], cys[k], c);
     const double a0 = std::numbers::pi * (1.0 + 0.5 * k);
@@ -95,6 +95,18 @@ void Painter::fill_round_rect(SDL_FRect r, float radius, SDL_Color c) {
       prev_out = out;
     }
   }
+  // The straight edges get the same soft rim as the corners, so they meet without a step.
+  const float f = kFeather / 2;
+  auto strip = [&](float x0, float y0, float x1, float y1, float nx, float ny) {
+    const int a = vertex(x0 - nx * f, y0 - ny * f, c), b = vertex(x1 - nx * f, y1 - ny * f, c);
+    const int a2 = vertex(x0 + nx * f, y0 + ny * f, clear), b2 = vertex(x1 + nx * f, y1 + ny * f, clear);
+    tri(a, b, a2);
+    tri(b, b2, a2);
+  };
+  strip(r.x + radius, r.y, r.x + r.w - radius, r.y, 0, -1);                       // top
+  strip(r.x + radius, r.y + r.h, r.x + r.w - radius, r.y + r.h, 0, 1);            // bottom
+  strip(r.x, r.y + radius, r.x, r.y + r.h - radius, -1, 0);                       // left
+  strip(r.x + r.w, r.y + radius, r.x + r.w, r.y + r.h - radius, 1, 0);            // right
   flush();
 }
 

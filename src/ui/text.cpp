@@ -1,5 +1,6 @@
 #include "ui/text.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -29,13 +30,25 @@ TTF_Font* TextRenderer::font(int px) {
 
 SDL_Point TextRenderer::draw(std::string const& text, int px, SDL_Color colour, int x, int y,
                              Align align) {
+  return draw_impl(text, px, colour, x, y, align, 0);
+}
+
+SDL_Point TextRenderer::draw_wrapped(std::string const& text, int px, SDL_Color colour, int x, int y,
+                                     int wrap_px) {
+  return draw_impl(text, px, colour, x, y, Align::left, std::max(1, wrap_px));
+}
+
+SDL_Point TextRenderer::draw_impl(std::string const& text, int px, SDL_Color colour, int x, int y,
+                                  Align align, int wrap_px) {
   if (text.empty()) return {0, 0};
   const Uint32 rgba = (Uint32{colour.r} << 24) | (Uint32{colour.g} << 16) |
                       (Uint32{colour.b} << 8) | Uint32{colour.a};
-  auto key = std::make_tuple(text, px, rgba);
+  auto key = std::make_tuple(text, px, rgba, wrap_px);
   auto it = cache_.find(key);
   if (it == cache_.end()) {
-    SDL_Surface* surface = TTF_RenderUTF8_Blended(font(px), text.c_str(), colour);
+    SDL_Surface* surface =
+        wrap_px > 0 ? TTF_RenderUTF8_Blended_Wrapped(font(px), text.c_str(), colour, static_cast<Uint32>(wrap_px))
+                    : TTF_RenderUTF8_Blended(font(px), text.c_str(), colour);
     if (surface == nullptr) return {0, 0};
     SDL_Texture* texture = SDL_CreateTextureFromSurface(renderer_, surface);
     const SDL_Point size{surface->w, surface->h};

@@ -28,6 +28,8 @@ public:
   /// Draws `text` at pixel size `px` with its anchor at (x, y) (top of the line); returns its size.
   SDL_Point draw(std::string const& text, int px, SDL_Color colour, int x, int y,
                  Align align = Align::left);
+  /// Like draw, broken into lines at word boundaries to fit `wrap_px` wide.
+  SDL_Point draw_wrapped(std::string const& text, int px, SDL_Color colour, int x, int y, int wrap_px);
   /// Drops cached strings not drawn since the last call (call once per frame).
   void end_frame();
 
@@ -41,7 +43,9 @@ private:
   SDL_Renderer* renderer_;
   std::string path_;
   std::map<int, TTF_Font*> fonts_;
-  std::map<std::tuple<std::string, int, Uint32>, Entry> cache_;
+  SDL_Point draw_impl(std::string const& text, int px, SDL_Color colour, int x, int y, Align align,
+                      int wrap_px);
+  std::map<std::tuple<std::string, int, Uint32, int>, Entry> cache_;
 };
 
 } // namespace pneuma::ui

@@ -4,6 +4,8 @@
 #include <SDL_ttf.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -93,6 +95,37 @@ std::string clinician_path(std::string const& path) {
   return (p.parent_path() / (p.stem().string() + "-clinician" + p.extension().string())).string();
 }
 } // namespace
+
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last) {
+  auto const& flow = control.flow();
+  char text[48];
+  if (flow.stage() != last.stage) {
+    last.stage = flow.stage();
+    switch (flow.stage()) {
+    case app::FlowStage::baseline: (void)pipeline.mark("baseline start"); break;
+    case app::FlowStage::training: (void)pipeline.mark("training start"); break;
+    case app::FlowStage::rating_after:
+    case app::FlowStage::summary: (void)pipeline.mark("training end"); break;
+    default: break;
+    }
+  }
+  if (control.user_paused != last.paused) {
+    last.paused = control.user_paused;
+    (void)pipeline.mark(last.paused ? "pacer paused" : "pacer resumed");
+  }
+  const int tenths = static_cast<int>(std::lround(control.timeline().settings().rate_bpm * 10));
+  if (tenths != last.rate_tenths) {
+    if (last.rate_tenths >= 0) {
+      std::snprintf(text, sizeof text, "pacer %.1f/min", tenths / 10.0);
+      (void)pipeline.mark(text);
+    }
+    last.rate_tenths = tenths;
+  }
+  for (; last.markers < flow.markers().size(); ++last.markers) {
+    auto const& note = flow.markers()[last.markers].note;
+    (void)pipeline.mark(note.empty() ? std::string_view("marker") : std::string_view(note));
+  }
+}
 
 std::string display_unavailable_reason() {
   const char* driver = std::getenv("SDL_VIDEODRIVER");
@@ -191,6 +224,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
 
   ViewModel model;
   app::Metrics metrics;
+  MarkState marks;
   WindowOutcome outcome = WindowOutcome::finished;
   // Slow breathing moves slowly: 30 frames/s look as smooth as 60 when every frame is drawn by
   // the CPU (software renderer), at half the cost. With a GPU, 60 (or the display's vsync).
@@ -235,6 +269,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     }
     pipeline.metrics().read(metrics);
     control.update(now, metrics);
+    mark_events(pipeline, control, marks);
     if (control.take_pacer_changed()) pipeline.pacer().store(control.timeline());
     if (control.fullscreen != fullscreen) {
       fullscreen = control.fullscreen;

@@ -38,6 +38,17 @@ struct WindowReport {
   std::string audio_note; ///< why there is no sound, when there is none
 };
 
+/// What the window tells the recording (EDF+ annotations through Pipeline::mark): stage changes,
+/// pause and resume, pacer rate changes, and the clinician's markers with their notes.
+struct MarkState {
+  app::FlowStage stage = app::FlowStage::done;
+  bool paused = false;
+  int rate_tenths = -1;
+  std::size_t markers = 0;
+};
+/// Marks what changed since `last` (UI thread; Pipeline::mark never blocks).
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last);
+
 /// Why no window can be opened here (empty when one probably can).
 std::string display_unavailable_reason();
 

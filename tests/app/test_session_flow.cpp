@@ -15,6 +15,7 @@ Metrics metrics(double hr, double rmssd, double breathing, double coherence, dou
   m.breathing_bpm = breathing;
   m.coherence = coherence;
   m.quality = quality;
+  m.hrv_poor = false;
   return m;
 }
 } // namespace
@@ -90,4 +91,17 @@ TEST_CASE("session flow: means from poor data are unknown, not numbers", "[app][
   CHECK(std::isnan(s.start.breathing_bpm));
   CHECK(s.end.good_seconds == 0);
   CHECK(s.measured_pace_s == 0);
+}
+
+TEST_CASE("session flow: RMSSD and the score only count seconds whose HRV is not poor", "[app][flow]") {
+  SessionFlow flow({false, 0.0, 60.0, ScoreKind::coherence});
+  for (double t = 0; flow.stage() == FlowStage::training; t += 0.1) {
+    Metrics m = metrics(70, t < 30 ? 99 : 40, 6, t < 30 ? 9.0 : 2.0, 0.9);
+    m.hrv_poor = t < 30; // the first half: too few clean beats yet
+    flow.tick(t, m, 6.0, {});
+  }
+  const auto s = flow.summary();
+  CHECK_THAT(s.end.rmssd_ms, WithinAbs(40, 1e-6));
+  CHECK_THAT(s.end.score, WithinAbs(2.0, 1e-6));
+  CHECK_THAT(s.end.hr_bpm, WithinAbs(70, 1e-6)); // heart rate itself is not HRV
 }

@@ -2,7 +2,9 @@
 #include <SDL.h>
 #include <catch2/catch.hpp>
 
+#include "pneuma/drivers/clock.hpp"
 #include "ui/controls.hpp"
+#include "ui/trainer_window.hpp"
 
 using namespace pneuma;
 using Catch::Matchers::WithinAbs;
@@ -220,7 +222,10 @@ TEST_CASE("controls: a glide starts from the measured rate when training starts"
   ui::TrainerController c(s);
   REQUIRE(c.flow().stage() == app::FlowStage::baseline);
   app::Metrics m;
-  m.breathing_bpm = 11.23;
+  m.breath_rate_bpm = 11.23; // breath by breath, good belt: preferred over the spectral rate
+  m.breath_quality = 0.8;
+  m.breathing_bpm = 9.0;
+  m.breathing_quality = 0.9;
   m.quality = 0.9;
   for (double t = 0; t <= 60.5; t += 0.1) c.update(t, m);
   REQUIRE(c.flow().stage() == app::FlowStage::training);
@@ -228,4 +233,42 @@ TEST_CASE("controls: a glide starts from the measured rate when training starts"
   CHECK_THAT(c.timeline().rate_at(60.0), WithinAbs(11.2, 0.05));
   CHECK_THAT(c.timeline().rate_at(60.0 + 90), WithinAbs((11.2 + 6.0) / 2, 0.05));
   CHECK_THAT(c.timeline().rate_at(60.0 + 200), WithinAbs(6.0, 1e-9));
+}
+
+TEST_CASE("controls: stage changes, pauses, rate changes and notes become recording markers", "[ui]") {
+  SdlEvents sdl;
+  pneuma::drivers::ManualClock clock;
+  app::PipelineConfig config;
+  config.sources.push_back(pneuma::drivers::SourceSpec::parse("sim"));
+  app::Pipeline pipeline(config, clock); // not started: marks only queue up
+  auto s = setup();
+  s.flow.baseline_s = 10;
+  ui::TrainerController c(s);
+  ui::MarkState marks;
+  auto drain = [&] {
+    std::vector<std::string> out;
+    app::Marker m;
+    while (pipeline.markers().try_pop(m)) out.emplace_back(m.text.data());
+    return out;
+  };
+  ui::mark_events(pipeline, c, marks);
+  CHECK(drain() == std::vector<std::string>{"baseline start"});
+  c.update(10.5, {});
+  push_key(SDLK_UP);
+  push_key(SDLK_SPACE);
+  pump(c, 11.0);
+  ui::mark_events(pipeline, c, marks);
+  CHECK(drain() == std::vector<std::string>{"training start", "pacer paused", "pacer 6.1/min"});
+  push_key(SDLK_n);
+  pump(c, 12.0);
+  SDL_Event text{};
+  text.type = SDL_TEXTINPUT;
+  SDL_strlcpy(text.text.text, "cough", sizeof text.text.text);
+  SDL_PushEvent(&text);
+  push_key(SDLK_RETURN);
+  pump(c, 12.5);
+  ui::mark_events(pipeline, c, marks);
+  CHECK(drain() == std::vector<std::string>{"cough"});
+  ui::mark_events(pipeline, c, marks); // nothing new, nothing marked
+  CHECK(drain().empty());
 }

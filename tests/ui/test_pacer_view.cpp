@@ -180,6 +180,7 @@ TEST_CASE("pacer view: the buttons are laid out for the mouse in a normal window
   CHECK(find(ui::ActionKind::toggle_mute));
   CHECK(find(ui::ActionKind::toggle_fullscreen));
   CHECK(find(ui::ActionKind::end_session));
+  CHECK(find(ui::ActionKind::next_score)); // the score card itself
   for (auto const& b : buttons) {
     CHECK(b.rect.x >= 0);
     CHECK(b.rect.x + b.rect.w <= 1280);

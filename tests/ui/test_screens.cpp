@@ -15,6 +15,7 @@ TEST_CASE("summary screen: a scripted session shows its numbers and time close t
   app::SessionFlow flow({false, 60.0, 240.0, app::ScoreKind::coherence});
   app::Metrics m;
   m.quality = 0.9;
+  m.hrv_poor = false;
   m.hr_bpm = 70;
   m.rmssd_ms = 30;
   m.breathing_bpm = 12;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "app/store.hpp"
 #include "support/process.hpp"
 #include "ui/paint.hpp"
 
@@ -18,7 +19,7 @@ const std::string kEnv = "env SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software S
 
 TEST_CASE("window run: a baseline and a training session end with the summary on stdout", "[ui][e2e]") {
   const auto r = run_process(kEnv + pneuma_binary() +
-                             " run --minutes 3 --baseline 1 --speed 60 --preset relax --shape wave --score rsa");
+                             " run --no-store --minutes 3 --baseline 1 --speed 60 --preset relax --shape wave --score rsa");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   auto const& s = j.at("summary");
@@ -39,7 +40,7 @@ TEST_CASE("window run: a baseline and a training session end with the summary on
 
 TEST_CASE("window run: bad window options are usage errors", "[ui][e2e]") {
   for (const char* args : {"--shape star", "--preset 4-0-6", "--window 100x100", "--fps 500", "--rate 6.05"}) {
-    const auto r = run_process(kEnv + pneuma_binary() + " run " + args, true);
+    const auto r = run_process(kEnv + pneuma_binary() + " run --no-store " + args, true);
     INFO(args << ": " << r.out);
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("pneuma run: ") == 0);
@@ -49,7 +50,7 @@ TEST_CASE("window run: bad window options are usage errors", "[ui][e2e]") {
 TEST_CASE("window run: --screenshot saves the drawn frame", "[ui][e2e]") {
   const auto path = std::filesystem::temp_directory_path() / "pneuma_test_shot.bmp";
   std::filesystem::remove(path);
-  const auto r = run_process(kEnv + pneuma_binary() + " run --speed 20 --window 800x450 --screenshot " +
+  const auto r = run_process(kEnv + pneuma_binary() + " run --no-store --speed 20 --window 800x450 --screenshot " +
                              path.string() + " --screenshot-at 3.9");
   REQUIRE(r.exit_code == 0);
   REQUIRE(std::filesystem::exists(path));
@@ -70,4 +71,25 @@ TEST_CASE("window run: --screenshot saves the drawn frame", "[ui][e2e]") {
   SDL_FreeSurface(argb);
   CHECK(n > 20000);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("window run: --preset resonance paces at the profile's assessed frequency", "[ui][e2e]") {
+  const auto dir = std::filesystem::temp_directory_path() / "pneuma_test_resonance";
+  std::filesystem::remove_all(dir);
+  {
+    pneuma::app::Store store(dir / "pneuma");
+    const auto profile = store.ensure_profile(pneuma::app::Store::kDefaultProfile);
+    store.set_resonance(profile.id, 5.3, 0.8);
+  }
+  const auto r = run_process("env XDG_DATA_HOME=" + dir.string() + " " + pneuma_binary() +
+                             " run --headless --no-record --preset resonance --minutes 0.05 --speed 50");
+  REQUIRE(r.exit_code == 0);
+  const auto first = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
+  CHECK(first.at("pacer_bpm").get<double>() == Approx(5.3));
+  // A named preset is not overridden by the profile's frequency.
+  const auto c = run_process("env XDG_DATA_HOME=" + dir.string() + " " + pneuma_binary() +
+                             " run --headless --no-record --preset coherent --minutes 0.05 --speed 50");
+  REQUIRE(c.exit_code == 0);
+  CHECK(nlohmann::json::parse(c.out.substr(0, c.out.find('\n'))).at("pacer_bpm").get<double>() == Approx(6.0));
+  std::filesystem::remove_all(dir);
 }
