@@ -101,8 +101,13 @@ double median(std::vector<double> v) {
 }
 
 void flag_artifacts(BeatSeries& b) {
+  // Slow breathing swings RR by 30 % and more from beat to beat over a breath, gradually; an
+  // ectopic beat is a short-long spike and a missed or extra beat a near-doubling or halving.
+  // So: outside 300..2000 ms; more than 35 % from the median of the 11 beats around; or a spike:
+  // differences to both neighbours above 15 % of that median and of opposite sign.
   const std::size_t n = b.rr_ms.size();
   b.artifact.assign(n, false);
+  auto at = [&](std::size_t i) { return i < n ? b.rr_ms[i] : std::nan(""); };
   for (std::size_t i = 0; i < n; ++i) {
     const double rr = b.rr_ms[i];
     if (!std::isfinite(rr)) continue; // the first beat has no interval; it is not an artifact
@@ -114,7 +119,15 @@ void flag_artifacts(BeatSeries& b) {
     for (std::size_t j = i >= 5 ? i - 5 : 0; j < std::min(n, i + 6); ++j)
       if (j != i && std::isfinite(b.rr_ms[j])) around.push_back(b.rr_ms[j]);
     const double m = median(around);
-    if (std::isfinite(m) && std::abs(rr - m) > 0.2 * m) b.artifact[i] = true;
+    if (!std::isfinite(m)) continue;
+    if (std::abs(rr - m) > 0.35 * m) {
+      b.artifact[i] = true;
+      continue;
+    }
+    const double before = rr - at(i - 1), after = at(i + 1) - rr;
+    if (i > 0 && std::isfinite(before) && std::isfinite(after) && std::abs(before) > 0.15 * m &&
+        std::abs(after) > 0.15 * m && (before > 0) != (after > 0))
+      b.artifact[i] = true;
   }
 }
 
@@ -147,6 +160,41 @@ std::vector<double> belt_grid(drivers::files::SignalData const& belt, double t0,
     v.push_back(sum / count);
   }
   return resample(t, v, t0, t1);
+}
+
+/// Breaths per minute by counting cycles of the belt (4 Hz grid): the slow baseline (moving mean
+/// over `period_s`) removed, a 1 s moving mean against noise, then upward crossings of +10 % of
+/// the signal's SD after it went below -10 % (hysteresis). A sigh is one breath, whatever its depth,
+/// so the count is not pulled by it as a spectral peak is. nullopt with fewer than 3 breaths.
+std::optional<double> counted_rate(std::vector<double> const& v, double period_s) {
+  const int n = static_cast<int>(v.size());
+  const int half_base = std::max(2, static_cast<int>(period_s * kGridHz / 2));
+  const int half_smooth = 2;
+  std::vector<double> x(v.size());
+  for (int i = 0; i < n; ++i) {
+    double base = 0, smooth = 0;
+    int nb = 0, ns = 0;
+    for (int k = std::max(0, i - half_base); k <= std::min(n - 1, i + half_base); ++k, ++nb) base += v[static_cast<std::size_t>(k)];
+    for (int k = std::max(0, i - half_smooth); k <= std::min(n - 1, i + half_smooth); ++k, ++ns)
+      smooth += v[static_cast<std::size_t>(k)];
+    x[static_cast<std::size_t>(i)] = smooth / ns - base / nb;
+  }
+  double var = 0;
+  for (double a : x) var += a * a;
+  const double sd = std::sqrt(var / std::max(1, n));
+  if (!(sd > 0)) return std::nullopt;
+  std::vector<double> ups;
+  bool armed = false;
+  for (int i = 1; i < n; ++i) {
+    const double a = x[static_cast<std::size_t>(i)];
+    if (a < -0.1 * sd) armed = true;
+    if (armed && a >= 0.1 * sd) {
+      ups.push_back(i / kGridHz);
+      armed = false;
+    }
+  }
+  if (ups.size() < 3) return std::nullopt;
+  return 60.0 * static_cast<double>(ups.size() - 1) / (ups.back() - ups.front());
 }
 
 } // namespace
@@ -202,7 +250,7 @@ std::vector<double> hr_series(BeatSeries const& beats, double t0, double t1, dou
   for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
     if (beats.artifact[i] || !std::isfinite(beats.rr_ms[i])) continue;
     if (beats.t_s[i] < t0 - 5 || beats.t_s[i] > t1 + 5) continue;
-    t.push_back(beats.t_s[i]);
+    t.push_back(beats.t_s[i] - beats.rr_ms[i] / 2000.0); // the interval's rate belongs to its middle
     v.push_back(60000.0 / beats.rr_ms[i]);
   }
   std::vector<double> out;
@@ -298,6 +346,9 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
     if (auto f = peak_hz(belt_spec, 0.05, 0.7)) {
       w.breathing_bpm = *f * 60.0;
       w.breathing_from_belt = true;
+      // Counting breaths is steadier than the peak over a short window (sighs, drift).
+      if (auto counted = counted_rate(volume, 60.0 / std::max(*w.breathing_bpm, 3.0)))
+        w.breathing_bpm = *counted;
     }
   } else if (!hr_spec.psd.empty()) {
     if (auto f = peak_hz(hr_spec, 0.05, 0.4)) w.breathing_bpm = *f * 60.0;

@@ -44,6 +44,7 @@ RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pip
     rc.header.patient_name = setup_.profile;
     rc.header.equipment = "pneuma 0.1.0";
     rc.header.note = setup_.note;
+    rc.pacer_schedule = setup_.pacer_schedule;
     recorder_ = std::make_unique<Recorder>(rc, pipeline_);
   }
   if (store_ != nullptr) {

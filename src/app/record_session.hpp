@@ -28,6 +28,7 @@ struct SessionSetup {
   std::optional<Rating> before;
   std::optional<std::int64_t> plan_id;
   std::string note;                   ///< EDF+ "recording additional"
+  std::vector<std::pair<double, PacerTimeline>> pacer_schedule; ///< see RecorderConfig
 };
 
 struct SessionOutcome {

@@ -300,30 +300,51 @@ void RecordWriter::write_event(double onset_s, double duration_s, std::string te
   if (journal_ != nullptr) std::fprintf(journal_, "%lld\t%lld\t%s\n", onset, duration, text.c_str());
 }
 
-void RecordWriter::set_pacer(PacerTimeline const& pacer) { pacer_ = pacer; }
+void RecordWriter::set_pacer(PacerTimeline const& pacer) {
+  if (config_.pacer_schedule.empty()) pacer_ = pacer;
+}
 
 void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   const double rr_ms = rr.ms();
   if (!(rr_ms > 0)) return;
-  double t = rr.t_s;
-  if (beat_clock_) {
-    const double candidate = *beat_clock_ + rr_ms / 1000.0;
-    if (std::abs(candidate - rr.t_s) <= kReanchor_s) t = candidate;
+  if (std::isfinite(rr.device_t_s)) { // the device stamps its beats (replay, PMD): no estimate needed
+    recent_beats_.push_back({rr.device_t_s, rr_ms});
+    write_beat(rr.device_t_s, rr_ms);
+    return;
   }
-  beat_clock_ = t;
+  double c = beat_clock_ ? *beat_clock_ + rr_ms / 1000.0 : rr.t_s;
+  if (!beat_clock_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first beat, or beats were lost
+    flush_beats(INFINITY);
+    c = rr.t_s;
+    delta_s_ = 0;
+  }
+  beat_clock_ = c;
+  delta_s_ = std::max(delta_s_, c - rr.t_s);
+  pending_beats_.push_back({c, rr_ms, rr.t_s});
+  recent_beats_.push_back({c - delta_s_, rr_ms});
+  flush_beats(rr.t_s - 2.0); // held 2 s so the offset can settle; a crash loses at most these
+}
+
+void RecordWriter::flush_beats(double before_arrival_s) {
+  while (!pending_beats_.empty() && pending_beats_.front().arrival_s <= before_arrival_s) {
+    const auto b = pending_beats_.front();
+    pending_beats_.pop_front();
+    write_beat(b.c_s - delta_s_, b.rr_ms);
+  }
+}
+
+void RecordWriter::write_beat(double t, double rr_ms) {
   write_event(t, -1, "R");
   ++result_.beats;
   if (last_rr_.size() >= 5) {
     std::vector<double> sorted = last_rr_;
-    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2),
-                     sorted.end());
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
     const double median = sorted[sorted.size() / 2];
-    if (std::abs(rr_ms - median) > 0.2 * median)
+    if (std::abs(rr_ms - median) > 0.35 * median) // beyond what breathing does to RR
       write_event(t, -1, "Artifact RR " + std::to_string(std::lround(rr_ms)) + "ms");
   }
   last_rr_.push_back(rr_ms);
   if (last_rr_.size() > 11) last_rr_.erase(last_rr_.begin());
-  recent_beats_.push_back({t, rr_ms});
 }
 
 void RecordWriter::on_status(drivers::DeviceStatus const& s) {
@@ -380,6 +401,8 @@ void RecordWriter::sample_pacer(std::int64_t record, Channel& ch) {
   const double t0 = static_cast<double>(record);
   for (int i = 0; i < ch.fs; ++i) {
     const double t = t0 + i / static_cast<double>(ch.fs);
+    for (auto const& [from, timeline] : config_.pacer_schedule)
+      if (from <= t + 1e-9) pacer_ = timeline;
     if (!pacer_) {
       ch.pending.push_back(0);
       continue;
@@ -473,6 +496,7 @@ RecordResult RecordWriter::finish(double end_s) {
     const auto last = static_cast<std::int64_t>(std::ceil(end - 1e-6));
     while (!failed() && records_ < last) write_record();
   }
+  if (handle_ >= 0 && !failed()) flush_beats(INFINITY);
   closed_ = true;
   bool closed_ok = true;
   if (handle_ >= 0) {

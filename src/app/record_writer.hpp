@@ -8,7 +8,8 @@
 // intervals, re-anchored to arrival time when they drift apart by > 3 s), pacer phase changes
 // ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
 // ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
-// ("Artifact RR 420ms": more than 20 % from the median of the last 11 beats, as HRVBioFeedback).
+// ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
+// beats; slow breathing alone swings RR by 30 %).
 //
 // The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
 // data: rates are the source's nominal ones when given, otherwise measured from the samples' device
@@ -31,6 +32,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/pacer_timeline.hpp"
@@ -52,6 +54,9 @@ struct RecorderConfig {
   double belt_hz = 0;         ///< nominal belt rate; 0 = measure
   double layout_after_s = 2.0;
   bool sync_to_disk = true;   ///< fdatasync at most once per wall-clock second
+  /// A pacer program known in advance (assessment steps): (session time, timeline from then on).
+  /// When given, the pacer is taken from it, exactly, instead of from set_pacer() polling.
+  std::vector<std::pair<double, PacerTimeline>> pacer_schedule;
 };
 
 struct RecordResult {
@@ -139,7 +144,18 @@ private:
   std::vector<Event> early_events_;
   int annotation_signals_ = 6;
   // beats
-  std::optional<double> beat_clock_;
+  // Beat times from RR intervals (no device clock): c = cumulative sum of RR; the strap sends each
+  // beat after it happened, so the offset to arrival time, delta = max(c - arrival), converges to
+  // the true offset as beats fall ever closer before a notification. Beats are held briefly so
+  // the estimate settles before they are written.
+  struct PendingBeat {
+    double c_s, rr_ms, arrival_s;
+  };
+  std::optional<double> beat_clock_; ///< c of the last beat
+  double delta_s_ = 0;
+  std::deque<PendingBeat> pending_beats_;
+  void write_beat(double t_s, double rr_ms);
+  void flush_beats(double before_arrival_s);
   std::deque<Beat> recent_beats_; ///< for the HR signal and the artifact rule
   std::vector<double> last_rr_;   ///< last 11 RR for the artifact rule
   // pacer
