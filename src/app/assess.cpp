@@ -36,32 +36,50 @@ void AssessProtocol::validate() const {
     throw std::invalid_argument("--discard must leave at least 20 s of each step to analyse");
 }
 
+std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid) {
+  std::vector<StepResult const*> by_rate;
+  for (auto const* s : valid)
+    if (s->stats.phase_deg) by_rate.push_back(s);
+  std::sort(by_rate.begin(), by_rate.end(), [](auto* a, auto* b) { return a->rate_bpm < b->rate_bpm; });
+  std::optional<double> any;
+  for (std::size_t i = 0; i + 1 < by_rate.size(); ++i) {
+    const double ra = by_rate[i]->rate_bpm, rb = by_rate[i + 1]->rate_bpm;
+    const double pa = *by_rate[i]->stats.phase_deg, pb = *by_rate[i + 1]->stats.phase_deg;
+    if ((pa >= 0) == (pb > 0) || std::abs(pa - pb) > 150) continue; // no crossing, or a wrap
+    const double at = pa == pb ? ra : ra + (rb - ra) * pa / (pa - pb);
+    if (pa >= 0 && pb <= 0) return at; // HR leads at slower rates and lags at faster: the expected way
+    if (!any) any = at;
+  }
+  return any;
+}
+
 void score_steps(AssessResult& result) {
   std::vector<StepResult*> valid;
   for (auto& s : result.steps)
     if (s.valid) valid.push_back(&s);
-  // Amplitude criteria: min-max over the valid steps (worst 0, best 1), so they rank, not compress.
-  auto minmax = [&](std::size_t k, auto pick) {
-    double lo = INFINITY, hi = -INFINITY;
+  auto largest = [&](auto pick) {
+    double m = 0;
     for (auto* s : valid)
-      if (auto v = pick(*s)) {
-        lo = std::min(lo, *v);
-        hi = std::max(hi, *v);
-      }
-    for (auto* s : valid)
-      if (auto v = pick(*s)) s->criteria[k] = hi > lo ? (*v - lo) / (hi - lo) : 1.0;
+      if (auto v = pick(*s)) m = std::max(m, *v);
+    return m;
   };
-  minmax(1, [](StepResult const& s) { return s.stats.p2t_bpm; });
-  minmax(2, [](StepResult const& s) { return s.stats.lf_ms2; });
-  minmax(3, [](StepResult const& s) { return s.stats.lf_peak_ms2_hz; });
-  minmax(4, [](StepResult const& s) { return s.stats.smoothness; });
+  const double max_p2t = largest([](StepResult const& s) { return s.stats.p2t_bpm; });
+  const double max_lf = largest([](StepResult const& s) { return s.stats.lf_ms2; });
+  const double max_peak = largest([](StepResult const& s) { return s.stats.lf_peak_ms2_hz; });
+  const double max_smooth = largest([](StepResult const& s) { return s.stats.smoothness; });
   int min_peaks = 1 << 20;
   for (auto* s : valid)
     if (s->stats.lf_peaks && *s->stats.lf_peaks > 0) min_peaks = std::min(min_peaks, *s->stats.lf_peaks);
+  result.in_phase_bpm = in_phase_rate(valid);
   for (auto* s : valid) {
     auto& c = s->criteria;
     auto const& st = s->stats;
-    if (st.phase_deg) c[0] = std::max(0.0, 1 - std::abs(*st.phase_deg) / 90.0);
+    if (result.in_phase_bpm) c[0] = std::max(0.0, 1 - std::abs(s->rate_bpm - *result.in_phase_bpm) / 1.0);
+    else if (st.phase_deg) c[0] = std::max(0.0, 1 - std::abs(*st.phase_deg) / 90.0);
+    if (st.p2t_bpm && max_p2t > 0) c[1] = *st.p2t_bpm / max_p2t;
+    if (st.lf_ms2 && max_lf > 0) c[2] = *st.lf_ms2 / max_lf;
+    if (st.lf_peak_ms2_hz && max_peak > 0) c[3] = *st.lf_peak_ms2_hz / max_peak;
+    if (st.smoothness && max_smooth > 0) c[4] = *st.smoothness / max_smooth;
     if (st.lf_peaks && *st.lf_peaks > 0) c[5] = static_cast<double>(min_peaks) / *st.lf_peaks;
     double score = 0;
     for (std::size_t k = 0; k < c.size(); ++k) score += kCriterionWeights[k] * c[k].value_or(0);
@@ -179,9 +197,10 @@ nlohmann::ordered_json AssessResult::to_json() const {
   nlohmann::ordered_json j;
   j["recommended_bpm"] = recommended_bpm ? nlohmann::ordered_json(*recommended_bpm) : nlohmann::ordered_json(nullptr);
   j["confidence"] = num(confidence, 3);
+  j["in_phase_bpm"] = num(in_phase_bpm, 2);
   j["note"] = note;
-  j["weighting"] = "criteria in Shaffer & Meehan's order weighted 6:5:4:3:2:1 (sum 1): phase, p2t, lf_power, "
-                   "lf_peak, smoothness, lf_peaks";
+  j["weighting"] = "criteria in Shaffer & Meehan's priority order weighted 32:16:8:4:2:1 (sum 1; each outweighs "
+                   "all below it): phase, p2t, lf_power, lf_peak, smoothness, lf_peaks; x compliance factor";
   j["steps"] = steps_json();
   return j;
 }

@@ -60,8 +60,10 @@ TEST_CASE("assess: scoring ranks the step that wins the prioritised criteria", "
   REQUIRE(r.recommended_bpm);
   CHECK(*r.recommended_bpm == 5.5);
   CHECK(r.confidence == Approx(1.0)); // every criterion agrees, clear margin, not at an edge
-  CHECK(*r.steps[2].criteria[0] == Approx(1 - 2 / 90.0));
-  CHECK(*r.steps[0].criteria[1] == 0.0); // min-max: the smallest swing scores 0
+  REQUIRE(r.in_phase_bpm);
+  CHECK(*r.in_phase_bpm == Approx(5.5 + 0.5 * 2 / 27.0)); // between 5.5 (+2 deg) and 6.0 (-25 deg)
+  CHECK(*r.steps[2].criteria[0] == Approx(1 - 0.5 * 2 / 27.0));
+  CHECK(*r.steps[0].criteria[1] == Approx(12 / 19.0)); // the largest swing scores 1
   // A step off the pacer by the whole tolerance keeps half its score.
   auto off = r;
   off.steps[2].stats.breathing_bpm = 6.0;
