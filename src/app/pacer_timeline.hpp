@@ -30,6 +30,16 @@ public:
   void change(double session_s, PacerSettings settings) {
     model_.change(pacer_time(session_s), settings);
   }
+  /// Glide from `from_bpm` to the settings' rate over `duration_s`, starting now.
+  void glide(double session_s, double from_bpm, double duration_s) {
+    model_.glide(pacer_time(session_s), from_bpm, duration_s);
+  }
+  [[nodiscard]] double rate_at(double session_s) const noexcept {
+    return model_.rate_at(pacer_time(session_s));
+  }
+  [[nodiscard]] bool gliding(double session_s) const noexcept {
+    return model_.gliding(pacer_time(session_s));
+  }
   [[nodiscard]] PacerSettings const& settings() const noexcept { return model_.settings(); }
 
 private:

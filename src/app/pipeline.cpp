@@ -11,7 +11,8 @@ namespace pneuma::app {
 namespace {
 double resp_hz_of(PipelineConfig const& config) {
   for (auto const& s : config.sources)
-    if (s.kind == "sim" || s.kind == "serial" || s.kind == "replay") return nominal_resp_hz(s);
+    if (s.kind == "sim" || s.kind == "serial" || s.kind == "replay" || s.kind == "tcp" || s.kind == "udp")
+      return nominal_resp_hz(s);
   return 50.0;
 }
 } // namespace
@@ -65,6 +66,7 @@ void Pipeline::dsp_loop(std::stop_token stop) noexcept {
   const auto tick = clock_.speed() > 20 ? std::chrono::microseconds(500)
                                         : std::chrono::milliseconds(5);
   while (!stop.stop_requested()) {
+    analyzer_.set_pacer(pacer_.load()); // a copy: the analyzer reads it without a lock
     const std::size_t n = samples_.drain([this, &next_snapshot_s](drivers::DeviceSample const& s) {
       // Emit the snapshots for whole seconds the data has passed, before this sample counts.
       while (drivers::time_of(s) >= next_snapshot_s) {

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "pneuma/drivers/ble/ble.hpp"
+#include "pneuma/drivers/link/link_factory.hpp"
 #include "pneuma/drivers/replay_device.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 
@@ -20,12 +22,16 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec,
     return std::make_unique<drivers::sim::SimDevice>(
         ctx.executor, ctx.clock, drivers::sim::PersonParams::from_spec(spec), std::move(guide));
   }
+  if (drivers::is_link_source(spec)) return drivers::make_link_device(spec, ctx.executor, ctx.clock);
+  if (spec.kind == "ble")
+    return drivers::make_ble_strap(ctx.executor, ctx.clock, drivers::ble_config_from_spec(spec));
   if (spec.kind == "replay") return std::make_unique<drivers::ReplayDevice>(ctx.executor, ctx.clock, spec);
   throw std::invalid_argument("source kind '" + spec.kind + "' is not supported by this build yet");
 }
 
 double nominal_resp_hz(drivers::SourceSpec const& spec) {
   if (spec.kind == "sim") return drivers::sim::PersonParams::from_spec(spec).belt_hz;
+  if (drivers::is_link_source(spec)) return drivers::link_resp_hz(spec);
   if (spec.kind == "replay") {
     const auto content = drivers::ReplayContent::load(spec);
     return content.resp.fs > 0 ? content.resp.fs : 50.0;

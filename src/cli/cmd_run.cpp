@@ -3,10 +3,13 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "app/headless.hpp"
+#include "app/pacer_presets.hpp"
 #include "app/pipeline.hpp"
+#include "app/session_flow.hpp"
 #include "app/source_factory.hpp"
 #include "cli/session_options.hpp"
 #include "cli/command.hpp"
@@ -25,17 +28,52 @@ po::options_description run_options() {
   o.add_options()("help,h", "show this help")(
       "source,s", po::value<std::vector<std::string>>()->composing(),
       "input source, repeatable (default sim); see pneuma --help")(
-      "rate,r", po::value<double>()->default_value(6.0, "6"), "pacer rate, breaths/min (3-12)")(
+      "rate,r", po::value<double>()->default_value(6.0, "6"), "pacer rate, breaths/min (3-12, 0.1 steps)")(
       "ie", po::value<std::string>()->default_value("1:1.5"), "inhale:exhale ratio")(
+      "inhale", po::value<double>(), "inhale seconds (with --exhale: sets the rate and ratio)")(
+      "exhale", po::value<double>(), "exhale seconds (with --inhale)")(
       "hold-in", po::value<double>()->default_value(0.0, "0"), "pause after inhale, s (0-10)")(
       "hold-out", po::value<double>()->default_value(0.0, "0"), "pause after exhale, s (0-10)")(
-      "minutes,m", po::value<double>()->default_value(10.0, "10"), "session length, minutes")(
+      "preset", po::value<std::string>(),
+      "coherent (5-0-5-0), relax (4-0-6-0), resonance (your assessed rate), or seconds "
+      "inhale-hold-exhale-hold like 4-2-6-0")(
+      "glide", po::value<double>(), "start at your own breathing rate and glide down to the pacer "
+                                    "rate over this many minutes")(
+      "minutes,m", po::value<double>()->default_value(10.0, "10"), "training length, minutes")(
+      "baseline", po::value<double>()->default_value(0.0, "0"),
+      "minutes of free breathing (no pacer) measured before training")(
+      "ratings", "ask for tension and pain (0-10) before and after")(
+      "score", po::value<std::string>()->default_value("coherence"), "main score: coherence, rsa or rmssd")(
+      "shape", po::value<std::string>()->default_value("circle"), "pacer shape: circle, bar or wave")(
+      "cue", po::value<std::string>()->default_value("tone"), "sound: tone (rises and falls) or chimes")(
+      "volume", po::value<double>()->default_value(0.5, "0.5"), "sound volume 0-1")(
+      "mute", "start with the sound muted")("no-sound", "do not open an audio device")(
       "fullscreen", "fullscreen window")(
+      "window", po::value<std::string>(), "initial window size, WIDTHxHEIGHT (default 1280x720)")(
+      "clinician", "two windows: a large minimal one for the patient and one for the clinician")(
+      "display", po::value<int>(), "clinician mode: the patient's display (0, 1, ...)")(
+      "fps", po::value<int>(), "frame cap, 30-144 (default 60; 30 with the software renderer)")(
+      "screenshot", po::value<std::string>(), "save the window as BMP and close (at --screenshot-at, "
+                                              "or when the summary shows)")(
+      "screenshot-at", po::value<double>(), "session second to take the screenshot at")(
       "headless", "no window: print one JSON object per second of session time")(
       "speed", po::value<double>()->default_value(1.0, "1"),
       "run the simulated/replayed clock this many times faster than real time");
   add_session_options(o);
   return o;
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+double in_range(po::variables_map const& vm, const char* name, double lo, double hi) {
+  const double v = vm[name].as<double>();
+  if (!(v >= lo && v <= hi))
+    throw std::invalid_argument("--" + std::string(name) + " " + fmt(v) + ": expected " + fmt(lo) + " to " + fmt(hi));
+  return v;
 }
 
 int run_main(std::vector<std::string> const& args) {
@@ -53,6 +91,7 @@ int run_main(std::vector<std::string> const& args) {
   }
 
   app::PipelineConfig config;
+  ui::WindowOptions window;
   double minutes = vm["minutes"].as<double>();
   double speed = vm["speed"].as<double>();
   try {
@@ -60,18 +99,72 @@ int run_main(std::vector<std::string> const& args) {
       return usage_error("run", "--minutes " + std::to_string(minutes) + ": expected 0 to 1440");
     if (!(speed >= 0.1 && speed <= 10000))
       return usage_error("run", "--speed: expected a factor from 0.1 to 10000");
-    config.pacer.rate_bpm = vm["rate"].as<double>();
-    std::tie(config.pacer.inhale_parts, config.pacer.exhale_parts) =
-        app::PacerSettings::parse_ratio(vm["ie"].as<std::string>());
-    config.pacer.hold_in_s = vm["hold-in"].as<double>();
-    config.pacer.hold_out_s = vm["hold-out"].as<double>();
-    config.pacer.validate();
+    // Pacer: a preset first, then explicit options on top of it.
+    app::PacerSettings pacer;
+    if (vm.count("preset")) pacer = app::preset_settings(vm["preset"].as<std::string>());
+    if (!vm["rate"].defaulted() || !vm.count("preset")) pacer.rate_bpm = vm["rate"].as<double>();
+    if (!vm["ie"].defaulted() || !vm.count("preset"))
+      std::tie(pacer.inhale_parts, pacer.exhale_parts) = app::PacerSettings::parse_ratio(vm["ie"].as<std::string>());
+    if (!vm["hold-in"].defaulted() || !vm.count("preset")) pacer.hold_in_s = vm["hold-in"].as<double>();
+    if (!vm["hold-out"].defaulted() || !vm.count("preset")) pacer.hold_out_s = vm["hold-out"].as<double>();
+    if (vm.count("inhale") != vm.count("exhale"))
+      return usage_error("run", "--inhale and --exhale go together (seconds of each)");
+    if (vm.count("inhale")) {
+      if (!vm["rate"].defaulted() || !vm["ie"].defaulted())
+        return usage_error("run", "--inhale/--exhale set the rate and ratio: leave out --rate and --ie");
+      pacer = app::PacerSettings::from_seconds(vm["inhale"].as<double>(), pacer.hold_in_s,
+                                               vm["exhale"].as<double>(), pacer.hold_out_s);
+    }
+    pacer.validate();
+    if (std::abs(pacer.rate_bpm * 10 - std::round(pacer.rate_bpm * 10)) > 1e-6 && !vm.count("inhale") &&
+        !vm.count("preset"))
+      return usage_error("run", "--rate " + fmt(pacer.rate_bpm) + ": use steps of 0.1 breaths/min");
+    config.pacer = pacer;
+
+    window.setup.pacer = pacer;
+    window.setup.flow.training_s = minutes * 60.0;
+    window.setup.flow.baseline_s = in_range(vm, "baseline", 0, 30) * 60.0;
+    window.setup.flow.ratings = vm.count("ratings") > 0;
+    window.setup.flow.score = app::parse_score_kind(vm["score"].as<std::string>());
+    window.setup.shape = ui::parse_shape(vm["shape"].as<std::string>());
+    window.setup.volume = in_range(vm, "volume", 0, 1);
+    window.setup.muted = vm.count("mute") > 0;
+    window.setup.fullscreen = vm.count("fullscreen") > 0;
+    if (vm.count("glide")) window.setup.glide_s = in_range(vm, "glide", 0.5, 30) * 60.0;
+    const std::string cue = vm["cue"].as<std::string>();
+    if (cue != "tone" && cue != "chimes")
+      return usage_error("run", "--cue '" + cue + "': expected tone or chimes");
+    window.cue = cue == "tone" ? app::CueStyle::tone : app::CueStyle::chimes;
+    window.audio = vm.count("no-sound") == 0;
+    window.clinician = vm.count("clinician") > 0;
+    if (vm.count("display")) {
+      window.display = vm["display"].as<int>();
+      if (window.display < 0 || window.display > 15)
+        return usage_error("run", "--display: expected a display number 0 to 15");
+    }
+    if (vm.count("fps")) {
+      window.fps = vm["fps"].as<int>();
+      if (window.fps < 30 || window.fps > 144) return usage_error("run", "--fps: expected 30 to 144");
+    }
+    if (vm.count("window")) {
+      const std::string size = vm["window"].as<std::string>();
+      int w = 0, h = 0;
+      char tail = 0;
+      if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 480 || h < 320 || w > 8192 || h > 8192)
+        return usage_error("run", "--window '" + size + "': expected WIDTHxHEIGHT, at least 480x320");
+      window.width = w;
+      window.height = h;
+    }
+    if (vm.count("screenshot")) window.screenshot = vm["screenshot"].as<std::string>();
+    if (vm.count("screenshot-at")) window.screenshot_at_s = in_range(vm, "screenshot-at", 0, 24 * 3600);
+
     std::vector<std::string> sources{"sim"};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
     speed *= app::replay_speed(config.sources); // replay:FILE?speed=N runs the session clock N x
     if (vm["minutes"].defaulted())               // a replay lasts as long as its file
       if (auto d = app::replay_duration_s(config.sources)) minutes = std::max(1.0, std::ceil(*d)) / 60.0;
+    window.setup.flow.training_s = minutes * 60.0;
   } catch (std::invalid_argument const& e) {
     return usage_error("run", e.what());
   }
@@ -98,11 +191,14 @@ int run_main(std::vector<std::string> const& args) {
 
   if (!vm.count("headless")) {
     std::string why;
-    const auto outcome = ui::run_trainer_window(
-        *pipeline, ui::WindowOptions{vm.count("fullscreen") > 0, minutes}, g_interrupted, why);
-    if (outcome != ui::WindowOutcome::no_display)
+    ui::WindowReport report;
+    const auto outcome = ui::run_trainer_window(*pipeline, window, g_interrupted, why, &report);
+    if (outcome != ui::WindowOutcome::no_display) {
+      if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
+      std::cout << app::summary_json(report.summary, report.markers) << std::endl;
       return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
-                                outcome == ui::WindowOutcome::finished, std::cerr, "run");
+                           outcome == ui::WindowOutcome::finished, std::cerr, "run");
+    }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
   }
   app::run_headless(*pipeline, minutes, std::cout, g_interrupted);

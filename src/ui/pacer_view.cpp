@@ -1,129 +1,531 @@
 #include "ui/pacer_view.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
-#include <numbers>
+#include <limits>
 #include <string>
+
+#include "ui/format.hpp"
 
 namespace pneuma::ui {
 namespace {
-constexpr int kSegments = 180;
+using namespace palette;
 
-std::string format_rate(const char* label, double v, const char* unit) {
-  char buf[64];
-  if (std::isfinite(v))
-    std::snprintf(buf, sizeof buf, "%s %.1f %s", label, v, unit);
-  else
-    std::snprintf(buf, sizeof buf, "%s -- %s", label, unit);
-  return buf;
+int px_of(float v) { return std::max(10, static_cast<int>(std::lround(v))); }
+
+bool holding(app::PacerPhase p) {
+  return p == app::PacerPhase::hold_in || p == app::PacerPhase::hold_out;
 }
 
-std::string format_clock(double s) {
-  const int total = static_cast<int>(std::max(0.0, s));
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", total / 60, total % 60);
+SDL_Color follow_colour(app::FollowLevel level) {
+  switch (level) {
+  case app::FollowLevel::in_step: return kGood;
+  case app::FollowLevel::close: return kNearly;
+  case app::FollowLevel::off_pace: return kWarn;
+  default: return kFaint;
+  }
+}
+
+std::string rate_text(double bpm) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f /min", bpm);
   return buf;
 }
 } // namespace
 
-int PacerView::circle_radius(double position, int width, int height) noexcept {
-  const double size = std::min(static_cast<double>(width), height * 0.78);
-  const double r_min = 0.12 * size, r_max = 0.36 * size;
-  return static_cast<int>(std::lround(r_min + (r_max - r_min) * std::clamp(position, 0.0, 1.0)));
+PacerGeometry PacerView::geometry(int width, int height, bool patient, double rate_bpm) {
+  PacerGeometry g;
+  const auto w = static_cast<float>(width), h = static_cast<float>(height);
+  const float u = std::max(0.25F, std::min(w / 1280.0F, h / 720.0F));
+  g.unit = u;
+  const bool wide = !patient && w >= 1.25F * h;
+  const float top = patient ? 0.06F * h : 56 * u;
+  const float bottom = patient ? 0.04F * h : (wide ? 76 * u : 76 * u + 48 * u);
+  const float panel_w = wide ? std::clamp(0.31F * w, 340 * u, 470 * u) : 0.0F;
+  g.area = {0, top, w - (wide ? panel_w + 40 * u : 0.0F), h - top - bottom};
+  g.word_px = patient ? px_of(h / 10) : px_of(40 * u);
+  const float below = 1.9F * static_cast<float>(g.word_px);
+  const float avail = std::max(10.0F, g.area.h - below - 16 * u);
+  const float size = std::min(g.area.w * 0.86F, avail);
+  g.r_max = 0.47F * size;
+  g.r_min = 0.14F * size;
+  g.cx = g.area.x + g.area.w / 2;
+  g.cy = g.area.y + 8 * u + avail / 2;
+  g.word_y = g.cy + g.r_max + 0.35F * static_cast<float>(g.word_px);
+  const float bar_w = std::max(36 * u, 0.42F * g.r_max);
+  g.bar = {g.cx - bar_w / 2, g.cy - g.r_max, bar_w, 2 * g.r_max};
+  const float margin = 48 * u;
+  g.wave = {g.area.x + margin, g.cy - g.r_max, std::max(10.0F, g.area.w - 2 * margin), 2 * g.r_max};
+  g.wave_now_x = g.wave.x + 0.62F * g.wave.w;
+  const double period = 60.0 / std::clamp(rate_bpm, 3.0, 12.0);
+  const double total = std::clamp(2.2 * period, 14.0, 44.0);
+  g.wave_past_s = 0.62 * total;
+  g.wave_future_s = 0.38 * total;
+  return g;
 }
 
-void PacerView::fill_circle(int cx, int cy, int radius, SDL_Color colour) {
-  std::array<SDL_Vertex, kSegments + 1> v{};
-  const SDL_FPoint centre{static_cast<float>(cx), static_cast<float>(cy)};
-  v[0] = {centre, colour, {0, 0}};
-  for (int i = 0; i < kSegments; ++i) {
-    const double a = 2 * std::numbers::pi * i / kSegments;
-    v[static_cast<std::size_t>(i + 1)] = {
-        {static_cast<float>(cx + radius * std::cos(a)), static_cast<float>(cy + radius * std::sin(a))},
-        colour, {0, 0}};
-  }
-  std::array<int, kSegments * 3> idx{};
-  for (int i = 0; i < kSegments; ++i) {
-    idx[static_cast<std::size_t>(3 * i)] = 0;
-    idx[static_cast<std::size_t>(3 * i + 1)] = i + 1;
-    idx[static_cast<std::size_t>(3 * i + 2)] = (i + 1) % kSegments + 1;
-  }
-  SDL_RenderGeometry(renderer_, nullptr, v.data(), static_cast<int>(v.size()), idx.data(),
-                     static_cast<int>(idx.size()));
+float PacerView::circle_radius(PacerGeometry const& g, double position) noexcept {
+  return g.r_min + (g.r_max - g.r_min) * static_cast<float>(std::clamp(position, 0.0, 1.0));
 }
 
-void PacerView::ring(int cx, int cy, int radius, int thickness, SDL_Color colour) {
-  std::array<SDL_Vertex, 2 * kSegments> v{};
-  for (int i = 0; i < kSegments; ++i) {
-    const double a = 2 * std::numbers::pi * i / kSegments;
-    const float c = static_cast<float>(std::cos(a)), s = static_cast<float>(std::sin(a));
-    const float r_out = static_cast<float>(radius), r_in = static_cast<float>(radius - thickness);
-    v[static_cast<std::size_t>(2 * i)] = {{cx + r_out * c, cy + r_out * s}, colour, {0, 0}};
-    v[static_cast<std::size_t>(2 * i + 1)] = {{cx + r_in * c, cy + r_in * s}, colour, {0, 0}};
-  }
-  std::array<int, kSegments * 6> idx{};
-  for (int i = 0; i < kSegments; ++i) {
-    const int a = 2 * i, b = 2 * i + 1, c = (2 * i + 2) % (2 * kSegments),
-              d = (2 * i + 3) % (2 * kSegments);
-    const std::array<int, 6> quad{a, b, c, b, d, c};
-    std::copy(quad.begin(), quad.end(), idx.begin() + 6 * i);
-  }
-  SDL_RenderGeometry(renderer_, nullptr, v.data(), static_cast<int>(v.size()), idx.data(),
-                     static_cast<int>(idx.size()));
+float PacerView::bar_top(PacerGeometry const& g, double position) noexcept {
+  // Never quite empty, so the bar is visible at the bottom of the breath.
+  const float frac = 0.08F + 0.92F * static_cast<float>(std::clamp(position, 0.0, 1.0));
+  return g.bar.y + g.bar.h * (1 - frac);
 }
 
-void PacerView::draw(ViewModel const& m, int width, int height) {
-  using namespace palette;
-  SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
-  SDL_SetRenderDrawColor(renderer_, kBackground.r, kBackground.g, kBackground.b, 255);
-  SDL_RenderClear(renderer_);
+float PacerView::wave_y(PacerGeometry const& g, double position) noexcept {
+  const float pad = 0.08F * g.wave.h;
+  return g.wave.y + g.wave.h - pad - (g.wave.h - 2 * pad) * static_cast<float>(position);
+}
 
-  const int cx = width / 2;
-  const int cy = static_cast<int>(height * 0.42);
-  const int px = std::max(12, height / 36); // base text size: readable across a room when large
-  const int r_max = circle_radius(1.0, width, height);
-  const int r = circle_radius(m.pacer.position, width, height);
-  const bool holding =
-      m.pacer.phase == app::PacerPhase::hold_in || m.pacer.phase == app::PacerPhase::hold_out;
-  const SDL_Color fill = holding ? kHold : kPacer;
+PacerView::~PacerView() {
+  if (layer_ != nullptr) SDL_DestroyTexture(layer_);
+}
 
-  ring(cx, cy, r_max + 3, 3, kGuide); // where a full breath reaches
-  SDL_Color glow = fill;
-  glow.a = 50;
-  fill_circle(cx, cy, r + std::max(4, r / 12), glow);
-  fill_circle(cx, cy, r, fill);
+PacerView::LayerKey PacerView::layer_key(ViewModel const& m, int w, int h) {
+  LayerKey k;
+  k.quarter = static_cast<long>(std::floor(m.session_s * 4));
+  k.w = w;
+  k.h = h;
+  k.stage = static_cast<int>(m.stage);
+  k.shape = static_cast<int>(m.shape);
+  k.score = static_cast<int>(m.score);
+  k.flags = (m.paused ? 1 : 0) | (m.muted ? 2 : 0) | (m.audio ? 4 : 0) | (m.fullscreen ? 8 : 0) |
+            (m.gliding ? 16 : 0) | (m.patient ? 32 : 0);
+  k.rate_tenths = static_cast<int>(std::lround(m.timeline.settings().rate_bpm * 10));
+  k.volume = static_cast<int>(std::lround(m.volume * 100));
+  return k;
+}
 
-  // Phase word and seconds left, under the circle.
-  const int word_y = cy + r_max + px;
-  std::string prompt{m.paused ? "paused" : app::to_prompt(m.pacer.phase)};
-  text_.draw(prompt, 2 * px, m.paused ? kWarn : kText, cx, word_y, Align::centre);
+void PacerView::draw_layer(ViewModel const& m, PacerGeometry const& g, int w, int h) {
+  const float u = g.unit;
+  paint_.clear(kBackground);
+  draw_top_bar(m, w, u, m.patient);
+  layer_buttons_.clear();
+  if (m.patient) return;
+  const bool wide = static_cast<float>(w) >= 1.25F * static_cast<float>(h);
+  if (wide) {
+    const float x = g.area.x + g.area.w + 8 * u;
+    draw_panel(m, {x, 56 * u + 12 * u, static_cast<float>(w) - x - 32 * u,
+                   static_cast<float>(h) - 56 * u - 76 * u - 12 * u}, u);
+  } else {
+    draw_compact_numbers(m, static_cast<float>(h) - 76 * u - 44 * u, w, u);
+  }
+  layer_buttons_ = draw_buttons(m, w, h, u);
+}
 
-  // Numbers along the bottom: what the body does, next to what the pacer asks.
-  const int row_y = height - 3 * px;
-  const int margin = px;
-  text_.draw(format_rate("Pacer", m.pacer.rate_bpm, "/min"), px, kMuted, margin, row_y);
-  text_.draw(format_rate("Breathing", m.metrics.breathing_bpm, "/min"), px, kText, width / 2 - px * 5,
-             row_y, Align::centre);
-  text_.draw(format_rate("Heart", m.metrics.hr_bpm, "bpm"), px, kText, width / 2 + px * 6, row_y,
-             Align::centre);
-  std::string timer = format_clock(m.session_s);
-  if (m.session_length_s > 0) timer += " / " + format_clock(m.session_length_s);
-  text_.draw(timer, px, kMuted, width - margin, row_y, Align::right);
+std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
+  const PacerGeometry g = geometry(w, h, m.patient, m.pacer.rate_bpm);
+  // Everything but the pacer changes at most a few times a second: it is drawn into a layer
+  // (a target texture) four times a second or when the state changes, and copied each frame.
+  SDL_Renderer* r = paint_.renderer();
+  const LayerKey key = layer_key(m, w, h);
+  bool rebuilt = false;
+  if (layer_ == nullptr || !(key == key_)) {
+    if (layer_ != nullptr && (key.w != key_.w || key.h != key_.h)) {
+      SDL_DestroyTexture(layer_);
+      layer_ = nullptr;
+    }
+    if (layer_ == nullptr) {
+      layer_ = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+      if (layer_ != nullptr) SDL_SetTextureBlendMode(layer_, SDL_BLENDMODE_NONE);
+    }
+    if (layer_ == nullptr || SDL_SetRenderTarget(r, layer_) != 0) {
+      // No render targets here: draw everything directly.
+      draw_layer(m, g, w, h);
+      draw_pacer(m, g);
+      text_.end_frame();
+      return layer_buttons_;
+    }
+    draw_layer(m, g, w, h);
+    SDL_SetRenderTarget(r, nullptr);
+    key_ = key;
+    rebuilt = true;
+  }
+  SDL_RenderCopy(r, layer_, nullptr, nullptr);
+  draw_pacer(m, g);
+  if (rebuilt) text_.end_frame(); // keep the layer's text cached between rebuilds
+  return layer_buttons_;
+}
 
-  // Status line at the top: device state and signal quality.
-  const auto state = m.metrics.status.state;
-  const bool ok = state == drivers::DeviceStatus::State::streaming;
-  std::string status{drivers::to_string(state)};
-  if (!m.metrics.status.message().empty()) status += ": " + std::string(m.metrics.status.message());
-  text_.draw(status, std::max(10, px * 2 / 3), ok ? kMuted : kWarn, margin, margin / 2);
-  char quality[48];
-  std::snprintf(quality, sizeof quality, "signal %d%%",
-                static_cast<int>(std::lround(100 * m.metrics.quality)));
-  text_.draw(quality, std::max(10, px * 2 / 3), m.metrics.quality >= 0.5 ? kMuted : kWarn,
-             width - margin, margin / 2, Align::right);
-  text_.end_frame();
+void PacerView::draw_top_bar(ViewModel const& m, int w, float u, bool patient) {
+  const auto fw = static_cast<float>(w);
+  // Progress of the current stage along the very top edge.
+  const double frac = m.stage_length_s > 0 ? std::clamp(m.stage_elapsed_s / m.stage_length_s, 0.0, 1.0) : 0.0;
+  const float thick = std::max(3.0F, 4 * u);
+  paint_.fill_rect({0, 0, fw, thick}, kPanel);
+  paint_.fill_rect({0, 0, fw * static_cast<float>(frac), thick}, with_alpha(kPacer, 200));
+  std::string timer = format_clock(m.stage_elapsed_s);
+  if (m.stage_length_s > 0) timer += " / " + format_clock(m.stage_length_s);
+  if (patient) {
+    const int px = px_of(static_cast<float>(w) / 60);
+    text_.draw(timer, px, kFaint, w - px, px, Align::right);
+    return;
+  }
+  const int px = px_of(18 * u);
+  const float mid = 28 * u;
+  // Device state and signal quality, left.
+  const auto& st = m.metrics.status;
+  paint_.fill_circle(24 * u, mid, 6 * u, state_colour(st.state));
+  std::string left{drivers::to_string(st.state)};
+  if (st.state != drivers::DeviceStatus::State::streaming && !st.message().empty())
+    left += ": " + std::string(st.message());
+  if (m.metrics.battery_pct >= 0) left += " · battery " + std::to_string(m.metrics.battery_pct) + "%";
+  const int quality = static_cast<int>(std::lround(100 * std::clamp(m.metrics.quality, 0.0, 1.0)));
+  left += " · signal " + std::string(quality >= 70 ? "good" : quality >= 50 ? "fair" : "poor");
+  const SDL_Color left_colour = st.state == drivers::DeviceStatus::State::streaming && quality >= 50 ? kMuted : kWarn;
+  text_.draw(left, px, left_colour, static_cast<int>(38 * u), static_cast<int>(mid - px * 0.62F));
+  // What is happening, centre.
+  std::string stage;
+  if (m.stage == app::FlowStage::baseline)
+    stage = "Baseline · breathe as you like";
+  else if (m.gliding)
+    stage = "Slowing down towards " + rate_text(m.timeline.settings().rate_bpm);
+  else {
+    char buf[96];
+    auto const& s = m.timeline.settings();
+    std::snprintf(buf, sizeof buf, "Training · %.1f breaths/min · in:out %g:%g", m.pacer.rate_bpm,
+                  s.inhale_parts, s.exhale_parts);
+    stage = buf;
+    if (s.hold_in_s > 0 || s.hold_out_s > 0) {
+      std::snprintf(buf, sizeof buf, " · holds %g/%g s", s.hold_in_s, s.hold_out_s);
+      stage += buf;
+    }
+  }
+  text_.draw(stage, px, kMuted, w / 2, static_cast<int>(mid - px * 0.62F), Align::centre);
+  text_.draw(timer, px_of(22 * u), kText, static_cast<int>(fw - 32 * u),
+             static_cast<int>(mid - 22 * u * 0.62F), Align::right);
+}
+
+void PacerView::draw_pacer(ViewModel const& m, PacerGeometry const& g) {
+  const bool baseline = m.stage == app::FlowStage::baseline;
+  SDL_Color fill = holding(m.pacer.phase) ? kHold : kPacer;
+  if (baseline) fill = kGuide;
+  switch (m.shape) {
+  case PacerShape::bar: draw_bar(m, g, fill); break;
+  case PacerShape::wave: draw_wave(m, g, fill); break;
+  default: draw_circle(m, g, fill); break;
+  }
+  // The phase word, and under it how long the phase lasts.
+  const auto word_y = static_cast<int>(g.word_y);
+  const auto cx = static_cast<int>(g.cx);
+  const int small = std::max(12, g.word_px * 2 / 5);
+  if (baseline) {
+    text_.draw("breathe as you like", g.word_px, kText, cx, word_y, Align::centre);
+    text_.draw("measuring your resting rhythm · " +
+                   format_clock(std::max(0.0, m.stage_length_s - m.stage_elapsed_s)) + " left",
+               small, kMuted, cx, word_y + g.word_px * 13 / 10, Align::centre);
+  } else if (m.paused) {
+    text_.draw("paused", g.word_px, kWarn, cx, word_y, Align::centre);
+    if (!m.patient)
+      text_.draw("press space to go on", small, kMuted, cx, word_y + g.word_px * 13 / 10, Align::centre);
+  } else {
+    text_.draw(std::string(app::to_prompt(m.pacer.phase)), g.word_px, kText, cx, word_y, Align::centre);
+    const int left = static_cast<int>(std::ceil(std::max(0.0, m.pacer.phase_left_s) - 1e-6));
+    text_.draw(std::to_string(std::max(1, left)), small, kMuted, cx, word_y + g.word_px * 13 / 10,
+               Align::centre);
+  }
+}
+
+void PacerView::draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Color fill) {
+  const float u = g.unit;
+  paint_.ring(g.cx, g.cy, g.r_max + 3 * u, std::max(1.5F, 2 * u), with_alpha(kGuide, 170));
+  paint_.ring(g.cx, g.cy, g.r_min, std::max(1.0F, 1 * u), with_alpha(kGuide, 90));
+  const float r = circle_radius(g, m.pacer.position);
+  paint_.halo(g.cx, g.cy, r - 1, std::max(6.0F, 0.10F * r), with_alpha(fill, 80));
+  paint_.fill_circle(g.cx, g.cy, r, fill);
+}
+
+void PacerView::draw_bar(ViewModel const& m, PacerGeometry const& g, SDL_Color fill) {
+  const float radius = g.bar.w / 2;
+  paint_.fill_round_rect({g.bar.x - 4, g.bar.y - 4, g.bar.w + 8, g.bar.h + 8}, radius + 4, kPanelEdge);
+  paint_.fill_round_rect(g.bar, radius, kPanel);
+  const float top = bar_top(g, m.pacer.position);
+  paint_.fill_round_rect({g.bar.x, top, g.bar.w, g.bar.y + g.bar.h - top}, radius, fill);
+  // Ticks at the empty and full marks, left and right of the track.
+  const float tick = 0.35F * g.bar.w;
+  for (double p : {0.0, 1.0}) {
+    const float y = bar_top(g, p);
+    paint_.fill_rect({g.bar.x - tick - 10 * g.unit, y - 1, tick, 2}, kGuide);
+    paint_.fill_rect({g.bar.x + g.bar.w + 10 * g.unit, y - 1, tick, 2}, kGuide);
+  }
+}
+
+void PacerView::draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color fill) {
+  const float u = g.unit;
+  const double pps = (g.wave_now_x - g.wave.x) / g.wave_past_s; // pixels per second
+  // Guides at empty and full.
+  for (double p : {0.0, 1.0})
+    paint_.fill_rect({g.wave.x, wave_y(g, p) - 1, g.wave.w, 2}, with_alpha(kGuide, 110));
+  paint_.fill_rect({g.wave_now_x - 1, g.wave.y, 2, g.wave.h}, with_alpha(kGuide, 140));
+  const bool baseline = m.stage == app::FlowStage::baseline;
+  // The pacer's curve: past dimmer, what is coming brighter.
+  if (!baseline) {
+    for (int part = 0; part < 2; ++part) {
+      points_.clear();
+      const float x0 = part == 0 ? g.wave.x : g.wave_now_x;
+      const float x1 = part == 0 ? g.wave_now_x : g.wave.x + g.wave.w;
+      for (float x = x0;; x += 3) {
+        const float xc = std::min(x, x1);
+        const double t = m.session_s + (xc - g.wave_now_x) / pps;
+        points_.push_back({xc, wave_y(g, m.timeline.at(t).position)});
+        if (xc >= x1) break;
+      }
+      paint_.polyline(points_, std::max(3.0F, 7 * u), with_alpha(fill, part == 0 ? 110 : 255));
+    }
+  }
+  // The measured breath on the same scale: normalised to its range over the visible past.
+  auto const& tr = m.metrics.traces.breath;
+  float lo = 1e30F, hi = -1e30F;
+  for (std::size_t i = 0; i < tr.count; ++i) {
+    if (tr.time_of(i) < m.session_s - g.wave_past_s) continue;
+    lo = std::min(lo, tr.at(i));
+    hi = std::max(hi, tr.at(i));
+  }
+  const float legend_px = static_cast<float>(px_of(15 * u));
+  // The scale remembers recent breaths (its span decays with a 20 s time constant), so a pause in
+  // breathing shows as a flat line rather than magnified noise.
+  if (tr.count > 10 && hi >= lo) {
+    const double dt = std::clamp(m.session_s - span_t_, 0.0, 60.0);
+    breath_span_ = std::max(hi - lo, breath_span_ * static_cast<float>(std::exp(-dt / 20.0)));
+  }
+  span_t_ = m.session_s;
+  if (tr.count > 10 && breath_span_ > 1e-6F) {
+    points_.clear();
+    const float span = breath_span_;
+    lo = (lo + hi) / 2 - span / 2;
+    for (std::size_t i = 0; i < tr.count; ++i) {
+      const double t = tr.time_of(i);
+      if (t < m.session_s - g.wave_past_s) continue;
+      const auto x = static_cast<float>(g.wave_now_x - (m.session_s - t) * pps);
+      const double p = 0.05 + 0.9 * (tr.at(i) - lo) / span;
+      points_.push_back({std::min(x, g.wave_now_x), wave_y(g, p)});
+    }
+    paint_.polyline(points_, std::max(2.0F, 4 * u), kBreath);
+  } else {
+    text_.draw("no breathing signal to draw", static_cast<int>(legend_px), kFaint,
+               static_cast<int>(g.wave.x + 0.3F * g.wave.w), static_cast<int>(g.wave.y + g.wave.h / 2),
+               Align::centre);
+  }
+  // Legend, under the plot.
+  const auto ly = static_cast<int>(g.wave.y + g.wave.h + 8 * u);
+  const auto lx = static_cast<int>(g.wave.x);
+  paint_.fill_rect({g.wave.x, static_cast<float>(ly) + legend_px * 0.55F, 22 * u, 4 * u}, kPacer);
+  const SDL_Point a = text_.draw("pacer", static_cast<int>(legend_px), kMuted, lx + static_cast<int>(30 * u), ly);
+  const float bx = g.wave.x + 30 * u + static_cast<float>(a.x) + 24 * u;
+  paint_.fill_rect({bx, static_cast<float>(ly) + legend_px * 0.55F, 22 * u, 4 * u}, kBreath);
+  text_.draw("your breath", static_cast<int>(legend_px), kMuted, static_cast<int>(bx + 30 * u), ly);
+  // The ball rides the pacer at "now".
+  if (!baseline) {
+    const float y = wave_y(g, m.pacer.position);
+    const float r = 14 * u;
+    paint_.halo(g.wave_now_x, y, r, 10 * u, with_alpha(fill, 80));
+    paint_.fill_circle(g.wave_now_x, y, r, fill);
+  }
+}
+
+void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
+  const int title = px_of(16 * u), big = px_of(36 * u), small = px_of(15 * u);
+  const float pad = 18 * u, gap = 12 * u, radius = 14 * u;
+  const auto x = static_cast<int>(panel.x + pad);
+  float y = panel.y;
+  auto card = [&](float height) {
+    paint_.fill_round_rect({panel.x, y, panel.w, height}, radius, kPanel);
+    const float top = y;
+    y += height + gap;
+    return top;
+  };
+  auto line_y = [](float top, float offset) { return static_cast<int>(top + offset); };
+
+  // 1. Following the pacer: a word and a colour.
+  {
+    const float top = card(112 * u);
+    text_.draw("Following the pacer", title, kMuted, x, line_y(top, pad * 0.8F));
+    const auto level = app::follow_level(m.follow);
+    std::string word{app::follow_words(level)};
+    const bool measuring = !m.paused && m.stage == app::FlowStage::training;
+    if (!measuring) word = m.paused ? "paused" : "not yet";
+    text_.draw(word, big, measuring ? follow_colour(level) : kFaint, x, line_y(top, pad * 0.8F + 24 * u));
+    std::string detail = "needs a breathing belt signal";
+    if (measuring && std::isfinite(m.follow.lag_s)) {
+      char buf[64];
+      if (std::abs(m.follow.lag_s) < 0.3)
+        std::snprintf(buf, sizeof buf, "breath right with the pacer");
+      else
+        std::snprintf(buf, sizeof buf, "breath %.1f s %s the pacer", std::abs(m.follow.lag_s),
+                      m.follow.lag_s > 0 ? "behind" : "ahead of");
+      detail = buf;
+    } else if (!measuring) {
+      detail = m.paused ? "press space to go on" : "starts with the training";
+    }
+    text_.draw(detail, small, kMuted, x, line_y(top, pad * 0.8F + 70 * u));
+  }
+  // 2. Breathing and heart rate, side by side.
+  {
+    const float top = card(108 * u);
+    const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
+    text_.draw("Breathing", title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw("Heart", title, kMuted, x2, line_y(top, pad * 0.8F));
+    const auto br = shown(m.metrics.breathing_bpm, 1, m.metrics.breathing_quality >= 0.5);
+    const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
+    const SDL_Point a = text_.draw(br.text, big, br.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
+    text_.draw("/min", small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    const SDL_Point b = text_.draw(hr.text, big, hr.trusted ? kText : kFaint, x2, line_y(top, pad * 0.8F + 22 * u));
+    text_.draw("bpm", small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    text_.draw("pacer " + rate_text(m.pacer.rate_bpm), small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
+    if (std::isfinite(m.metrics.rsa_bpm)) {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "swing %.0f bpm per breath", m.metrics.rsa_bpm);
+      text_.draw(buf, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
+    }
+  }
+  // 3. The chosen score and what it means.
+  {
+    const float top = card(118 * u);
+    const double v = app::score_value(m.score, m.metrics);
+    const bool good = m.metrics.quality >= 0.5 &&
+                      !(std::isfinite(m.metrics.artifact_pct) && m.metrics.artifact_pct > 5.0);
+    const auto sv = shown(v, m.score == app::ScoreKind::coherence ? 1 : 0, good);
+    text_.draw(std::string(app::score_name(m.score)) + "  (c: change)", title, kMuted, x,
+               line_y(top, pad * 0.8F));
+    const SDL_Point a = text_.draw(sv.text, big, sv.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
+    text_.draw(std::string(app::score_unit(m.score)), small, kMuted, x + a.x + static_cast<int>(6 * u),
+               line_y(top, pad * 0.8F + 40 * u));
+    std::string meaning{app::score_meaning(m.score)};
+    if (!std::isfinite(v)) meaning = "not known yet: needs a minute of clean beats";
+    else if (!sv.trusted) meaning = "from poor data: read it as a rough guess";
+    text_.draw(meaning, small, sv.trusted ? kMuted : kWarn, x, line_y(top, pad * 0.8F + 74 * u));
+  }
+  // 4. Heart rate, last 60 s: the RSA waves.
+  {
+    const float height = panel.y + panel.h - y;
+    if (height < 90 * u) return;
+    const float top = card(height);
+    text_.draw("Heart rate · last 60 s", title, kMuted, x, line_y(top, pad * 0.8F));
+    draw_hr_trace(paint_, text_, m.metrics, &m.timeline,
+                  {panel.x + pad, top + pad + 26 * u, panel.w - 2 * pad, height - 2 * pad - 26 * u}, u,
+                  points_);
+  }
+}
+
+void PacerView::draw_compact_numbers(ViewModel const& m, float y, int w, float u) {
+  const int px = px_of(20 * u);
+  const auto br = shown(m.metrics.breathing_bpm, 1, m.metrics.breathing_quality >= 0.5);
+  const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
+  const auto level = app::follow_level(m.follow);
+  const auto iy = static_cast<int>(y);
+  text_.draw("Breathing " + br.text + " /min", px, br.trusted ? kText : kFaint, w / 6, iy, Align::centre);
+  text_.draw("Heart " + hr.text + " bpm", px, hr.trusted ? kText : kFaint, w / 2, iy, Align::centre);
+  text_.draw(std::string(app::follow_words(level)), px, follow_colour(level), 5 * w / 6, iy, Align::centre);
+}
+
+void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px) {
+  if (b.action.kind != ActionKind::none)
+    paint.fill_round_rect(b.rect, b.rect.h / 2, b.on ? mix(kPanel, kPacer, 0.45) : kPanel);
+  text.draw(b.label, px, b.action.kind == ActionKind::none ? kText : (b.on ? kText : kMuted),
+            static_cast<int>(b.rect.x + b.rect.w / 2),
+            static_cast<int>(b.rect.y + b.rect.h / 2 - static_cast<float>(px) * 0.62F), Align::centre);
+}
+
+std::vector<Button> PacerView::draw_buttons(ViewModel const& m, int w, int h, float u) {
+  std::vector<Button> b;
+  const float bh = 44 * u, y = static_cast<float>(h) - 60 * u, gap = 10 * u, group = 28 * u;
+  const int px = px_of(17 * u);
+  float x = 24 * u;
+  auto add = [&](Action a, std::string label, bool on, float width) {
+    b.push_back({a, {x, y, width, bh}, std::move(label), on});
+    x += width + gap;
+  };
+  using K = ActionKind;
+  add({K::rate_down}, "\u2212", false, bh);
+  add({}, rate_text(m.timeline.settings().rate_bpm), false, 96 * u);
+  add({K::rate_up}, "+", false, bh);
+  x += group;
+  add({K::toggle_pause}, m.paused ? "resume" : "pause", m.paused, 96 * u);
+  x += group;
+  add({K::shape, 0}, "circle", m.shape == PacerShape::circle, 84 * u);
+  add({K::shape, 1}, "bar", m.shape == PacerShape::bar, 64 * u);
+  add({K::shape, 2}, "wave", m.shape == PacerShape::wave, 76 * u);
+  x += group;
+  std::string sound = !m.audio ? "no sound" : m.muted ? "muted"
+                                             : "sound " + std::to_string(static_cast<int>(std::lround(m.volume * 100))) + "%";
+  add({K::toggle_mute}, sound, m.muted, 120 * u);
+  const float right = static_cast<float>(w) - 24 * u;
+  const float end_w = 72 * u, fs_w = 120 * u;
+  if (x + fs_w + end_w + gap < right) {
+    x = right - end_w - gap - fs_w;
+    add({K::toggle_fullscreen}, m.fullscreen ? "window" : "full screen", m.fullscreen, fs_w);
+    add({K::end_session}, "end", false, end_w);
+  }
+  for (auto const& button : b) draw_button(paint_, text_, button, px);
+  return b;
+}
+
+void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
+                   app::PacerTimeline const* timeline, SDL_FRect box, float u,
+                   std::vector<SDL_FPoint>& pts) {
+  auto const& tr = m.traces.hr;
+  box.w -= 30 * u; // room on the right for the scale
+  const double t_end = std::max(m.t_s, tr.count > 0 ? tr.t_last_s : 0.0);
+  const double t_begin = t_end - 60.0;
+  const int px = std::max(10, static_cast<int>(std::lround(13 * u)));
+  auto x_of = [&](double t) { return box.x + box.w * static_cast<float>((t - t_begin) / 60.0); };
+  // Inhale periods of the pacer, shaded, so the heart's rise with each breath in is easy to see.
+  if (timeline != nullptr && !timeline->paused()) {
+    for (double t = t_begin; t < t_end; t += 0.25) {
+      if (timeline->at(t).phase != app::PacerPhase::inhale) continue;
+      double t2 = t;
+      while (t2 < t_end && timeline->at(t2).phase == app::PacerPhase::inhale) t2 += 0.25;
+      paint.fill_rect({x_of(t), box.y, x_of(t2) - x_of(t), box.h}, with_alpha(palette::kPacer, 26));
+      t = t2;
+    }
+  }
+  float lo = 1e9F, hi = -1e9F;
+  for (std::size_t i = 0; i < tr.count; ++i) {
+    const float v = tr.at(i);
+    if (std::isfinite(v) && tr.time_of(i) >= t_begin) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (hi < lo) {
+    text.draw("no heart beats yet", px, palette::kFaint, static_cast<int>(box.x + box.w / 2),
+              static_cast<int>(box.y + box.h / 2 - static_cast<float>(px)), Align::centre);
+    return;
+  }
+  // At least 12 bpm of range, with grid lines every 5 bpm.
+  const float mid = (lo + hi) / 2, span = std::max(12.0F, (hi - lo) * 1.15F);
+  lo = mid - span / 2;
+  hi = mid + span / 2;
+  auto y_of = [&](float v) { return box.y + box.h * (hi - v) / (hi - lo); };
+  for (float g = std::ceil(lo / 5) * 5; g <= hi; g += 5) {
+    const float y = y_of(g);
+    paint.fill_rect({box.x, y, box.w, 1}, with_alpha(palette::kGuide, 70));
+    if (y > box.y + static_cast<float>(px) && y < box.y + box.h - 2)
+      text.draw(std::to_string(static_cast<int>(g)), px, palette::kFaint, static_cast<int>(box.x + box.w + 30 * u),
+                static_cast<int>(y - static_cast<float>(px) * 0.62F), Align::right);
+  }
+  pts.clear();
+  auto flush = [&] {
+    if (pts.size() >= 2) paint.polyline(pts, std::max(2.0F, 3 * u), palette::kHeart);
+    pts.clear();
+  };
+  // One point per beat (where the held value changes), joined by straight lines.
+  float previous = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t i = 0; i < tr.count; ++i) {
+    const double t = tr.time_of(i);
+    const float v = tr.at(i);
+    if (t < t_begin || !std::isfinite(v)) {
+      flush();
+      previous = std::numeric_limits<float>::quiet_NaN();
+      continue;
+    }
+    if (v != previous || i + 1 == tr.count) pts.push_back({x_of(t), y_of(v)});
+    previous = v;
+  }
+  flush();
 }
 
 } // namespace pneuma::ui

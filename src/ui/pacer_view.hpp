@@ -1,46 +1,110 @@
 #pragma once
-// Draws one frame of the trainer: the pacer (expanding circle), the phase word, the measured
-// breathing and heart rate, session time and device status. Draws only what it is given.
+// The training screen: the pacer (circle, bar or wave) with the phase word, and around it the
+// live feedback: how well the breath follows the pacer, breathing and heart rate, the chosen
+// score with its meaning, a 60 s heart-rate trace, device status and signal quality, the session
+// timer and progress, and the on-screen buttons. Patient mode (clinician sessions) keeps only
+// the pacer, the phase word and the timer, large enough to read across a room.
+// Draws only what it is given (ViewModel); layout is a pure function of the output size, in
+// pixels (HiDPI: the renderer's output size, not the window's).
 
 #include <SDL.h>
 
+#include <string>
+#include <vector>
+
 #include "app/metrics.hpp"
-#include "app/pacer_model.hpp"
+#include "app/pacer_follow.hpp"
+#include "app/pacer_timeline.hpp"
+#include "app/session_flow.hpp"
+#include "ui/controls.hpp"
+#include "ui/paint.hpp"
 #include "ui/text.hpp"
 
 namespace pneuma::ui {
 
 struct ViewModel {
+  app::PacerTimeline timeline{};
   app::PacerFrame pacer{};
   app::Metrics metrics{};
+  app::FollowResult follow{};
   double session_s = 0;
-  double session_length_s = 0;
+  double stage_elapsed_s = 0;
+  double stage_length_s = 0;
+  app::FlowStage stage = app::FlowStage::training;
+  PacerShape shape = PacerShape::circle;
+  app::ScoreKind score = app::ScoreKind::coherence;
   bool paused = false;
+  bool muted = false;
+  bool audio = false; ///< an audio device is open
+  double volume = 0.5;
+  bool gliding = false;
+  bool patient = false; ///< large and minimal (the patient's screen in clinician mode)
+  bool fullscreen = false;
 };
 
-/// Okabe-Ito colour-blind-safe palette.
-namespace palette {
-inline constexpr SDL_Color kBackground{16, 24, 48, 255};
-inline constexpr SDL_Color kPacer{86, 180, 233, 255};  // sky blue
-inline constexpr SDL_Color kHold{0, 158, 115, 255};    // bluish green
-inline constexpr SDL_Color kGuide{70, 90, 130, 255};
-inline constexpr SDL_Color kText{235, 240, 250, 255};
-inline constexpr SDL_Color kMuted{150, 165, 195, 255};
-inline constexpr SDL_Color kWarn{230, 159, 0, 255};    // orange
-} // namespace palette
+/// Where the pacer is drawn, for a given output size (pixels).
+struct PacerGeometry {
+  SDL_FRect area{};          ///< the pacer's part of the screen
+  float cx = 0, cy = 0;      ///< circle centre (also the bar's centre line)
+  float r_min = 0, r_max = 0;
+  SDL_FRect bar{};           ///< the bar's track
+  SDL_FRect wave{};          ///< the wave's plot box
+  float wave_now_x = 0;      ///< x of "now" in the wave
+  double wave_past_s = 0, wave_future_s = 0;
+  float word_y = 0;          ///< top of the phase word
+  int word_px = 0;           ///< phase word size
+  float unit = 1;            ///< 1 at 1280x720
+};
 
 class PacerView {
 public:
-  PacerView(SDL_Renderer* renderer, TextRenderer& text) : renderer_(renderer), text_(text) {}
-  void draw(ViewModel const& model, int width, int height);
-  /// Radius of the pacer circle for a target position 0..1 in a window of this size.
-  static int circle_radius(double position, int width, int height) noexcept;
+  PacerView(SDL_Renderer* renderer, TextRenderer& text) : paint_(renderer), text_(text) {}
+  ~PacerView();
+  PacerView(PacerView const&) = delete;
+  PacerView& operator=(PacerView const&) = delete;
+  /// Draws the training screen; returns the buttons drawn (empty in patient mode).
+  std::vector<Button> draw(ViewModel const& model, int width, int height);
+
+  static PacerGeometry geometry(int width, int height, bool patient, double rate_bpm = 6.0);
+  /// Circle radius for a target position 0..1.
+  static float circle_radius(PacerGeometry const& g, double position) noexcept;
+  /// Top of the bar's fill for a target position 0..1.
+  static float bar_top(PacerGeometry const& g, double position) noexcept;
+  /// y of a position 0..1 in the wave box.
+  static float wave_y(PacerGeometry const& g, double position) noexcept;
 
 private:
-  void fill_circle(int cx, int cy, int radius, SDL_Color colour);
-  void ring(int cx, int cy, int radius, int thickness, SDL_Color colour);
-  SDL_Renderer* renderer_;
+  struct LayerKey {
+    long quarter = -1; ///< quarter seconds of session time
+    int w = 0, h = 0, stage = 0, shape = 0, score = 0, flags = 0, rate_tenths = 0, volume = 0;
+    bool operator==(LayerKey const&) const = default;
+  };
+  static LayerKey layer_key(ViewModel const& m, int w, int h);
+  void draw_layer(ViewModel const& m, PacerGeometry const& g, int w, int h);
+  void draw_top_bar(ViewModel const& m, int w, float u, bool patient);
+  void draw_pacer(ViewModel const& m, PacerGeometry const& g);
+  void draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
+  void draw_bar(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
+  void draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
+  void draw_panel(ViewModel const& m, SDL_FRect panel, float u);
+  void draw_compact_numbers(ViewModel const& m, float y, int w, float u);
+  std::vector<Button> draw_buttons(ViewModel const& m, int w, int h, float u);
+  Painter paint_;
   TextRenderer& text_;
+  std::vector<SDL_FPoint> points_; // scratch for curves
+  float breath_span_ = 0;          // remembered range of the belt trace (wave shape)
+  double span_t_ = 0;
+  SDL_Texture* layer_ = nullptr;   // everything but the pacer
+  LayerKey key_{};
+  std::vector<Button> layer_buttons_;
 };
+
+/// A heart-rate trace (last 60 s of the 4 Hz trace) in a box, auto-scaled, gaps left open;
+/// shared with the clinician window. Inhale periods of the pacer are shaded behind it.
+void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
+                   app::PacerTimeline const* timeline, SDL_FRect box, float u,
+                   std::vector<SDL_FPoint>& scratch);
+/// Draws a clickable pill button.
+void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px);
 
 } // namespace pneuma::ui

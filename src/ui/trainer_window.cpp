@@ -3,10 +3,16 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <string_view>
 
+#include "ui/audio_output.hpp"
+#include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
+#include "ui/screens.hpp"
 
 namespace pneuma::ui {
 namespace {
@@ -17,6 +23,75 @@ struct SdlSession {
     if (video) SDL_Quit();
   }
 };
+
+using WindowPtr = std::unique_ptr<SDL_Window, decltype(&SDL_DestroyWindow)>;
+using RendererPtr = std::unique_ptr<SDL_Renderer, decltype(&SDL_DestroyRenderer)>;
+
+RendererPtr make_renderer(SDL_Window* window) {
+  RendererPtr r(SDL_CreateRenderer(window, -1, SDL_RENDERER_PRESENTVSYNC), &SDL_DestroyRenderer);
+  if (!r) {
+    // The software renderer draws into the window surface: keep that a plain surface rather than
+    // an OpenGL texture (which would load a GL driver, ~60 MB, for nothing).
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    r.reset(SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE));
+  }
+  if (r) SDL_SetRenderDrawBlendMode(r.get(), SDL_BLENDMODE_BLEND);
+  return r;
+}
+
+/// One window with its renderer, text cache and the buttons it shows.
+struct Surface {
+  WindowPtr window{nullptr, &SDL_DestroyWindow};
+  RendererPtr renderer{nullptr, &SDL_DestroyRenderer};
+  std::unique_ptr<TextRenderer> text;
+  std::vector<Button> buttons;
+  int w = 0, h = 0;
+  float scale_x = 1, scale_y = 1;
+
+  bool open(const char* title, int x, int y, int width, int height, Uint32 flags, std::string& why) {
+    window.reset(SDL_CreateWindow(title, x, y, width, height, flags));
+    if (!window) {
+      why = std::string("cannot open a window: ") + SDL_GetError();
+      return false;
+    }
+    SDL_SetWindowMinimumSize(window.get(), 480, 320);
+    renderer = make_renderer(window.get());
+    if (!renderer) {
+      why = std::string("cannot create a renderer: ") + SDL_GetError();
+      return false;
+    }
+    text = std::make_unique<TextRenderer>(renderer.get());
+    return true;
+  }
+  [[nodiscard]] Uint32 id() const { return SDL_GetWindowID(window.get()); }
+  [[nodiscard]] bool minimised() const {
+    return (SDL_GetWindowFlags(window.get()) & (SDL_WINDOW_MINIMIZED | SDL_WINDOW_HIDDEN)) != 0;
+  }
+  void measure() {
+    SDL_GetRendererOutputSize(renderer.get(), &w, &h);
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window.get(), &ww, &wh);
+    scale_x = ww > 0 ? static_cast<float>(w) / static_cast<float>(ww) : 1.0F;
+    scale_y = wh > 0 ? static_cast<float>(h) / static_cast<float>(wh) : 1.0F;
+  }
+};
+
+Uint32 window_of(SDL_Event const& e) {
+  switch (e.type) {
+  case SDL_WINDOWEVENT: return e.window.windowID;
+  case SDL_KEYDOWN:
+  case SDL_KEYUP: return e.key.windowID;
+  case SDL_TEXTINPUT: return e.text.windowID;
+  case SDL_MOUSEBUTTONDOWN:
+  case SDL_MOUSEBUTTONUP: return e.button.windowID;
+  default: return 0;
+  }
+}
+
+std::string clinician_path(std::string const& path) {
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "-clinician" + p.extension().string())).string();
+}
 } // namespace
 
 std::string display_unavailable_reason() {
@@ -29,8 +104,22 @@ std::string display_unavailable_reason() {
   return {};
 }
 
+bool save_screenshot(SDL_Renderer* renderer, std::string const& path, std::string& why) {
+  int w = 0, h = 0;
+  SDL_GetRendererOutputSize(renderer, &w, &h);
+  std::unique_ptr<SDL_Surface, decltype(&SDL_FreeSurface)> shot(
+      SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888), &SDL_FreeSurface);
+  if (!shot || SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_ARGB8888, shot->pixels, shot->pitch) != 0 ||
+      SDL_SaveBMP(shot.get(), path.c_str()) != 0) {
+    why = "cannot save screenshot " + path + ": " + SDL_GetError();
+    return false;
+  }
+  return true;
+}
+
 WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& options,
-                                 std::atomic<bool> const& interrupted, std::string& why) {
+                                 std::atomic<bool> const& interrupted, std::string& why,
+                                 WindowReport* report) {
   why = display_unavailable_reason();
   if (!why.empty()) return WindowOutcome::no_display;
 
@@ -46,75 +135,193 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   }
   sdl.ttf = true;
   SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-  Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-  if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  std::unique_ptr<SDL_Window, decltype(&SDL_DestroyWindow)> window(
-      SDL_CreateWindow("Pneuma", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 720, flags),
-      &SDL_DestroyWindow);
-  if (!window) {
-    why = std::string("cannot open a window: ") + SDL_GetError();
-    return WindowOutcome::no_display;
+  if (const char* driver = std::getenv("SDL_RENDER_DRIVER"); driver != nullptr && std::string_view(driver) == "software")
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0"); // see make_renderer
+  SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0"); // two windows, two screens
+
+  // The main window: the trainer, or in clinician mode the patient's screen.
+  const int displays = std::max(1, SDL_GetNumVideoDisplays());
+  const int patient_display =
+      options.display >= 0 ? std::min(options.display, displays - 1) : displays - 1;
+  const Uint32 base = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+  bool fullscreen = options.setup.fullscreen || (options.clinician && (displays > 1 || options.display >= 0));
+  Surface main;
+  {
+    const int pos = options.clinician ? static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display))
+                                      : static_cast<int>(SDL_WINDOWPOS_CENTERED);
+    const int w = options.clinician && !fullscreen ? options.width * 3 / 4 : options.width;
+    const int h = options.clinician && !fullscreen ? options.height * 3 / 4 : options.height;
+    if (!main.open(options.clinician ? "Pneuma" : "Pneuma - breathing trainer", pos, pos, w, h,
+                   base | (fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U), why))
+      return WindowOutcome::no_display;
   }
-  std::unique_ptr<SDL_Renderer, decltype(&SDL_DestroyRenderer)> renderer(
-      SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_PRESENTVSYNC), &SDL_DestroyRenderer);
-  if (!renderer) renderer.reset(SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_SOFTWARE));
-  if (!renderer) {
-    why = std::string("cannot create a renderer: ") + SDL_GetError();
-    return WindowOutcome::no_display;
+  Surface clinic;
+  if (options.clinician) {
+    const int pos = static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display == 0 && displays > 1 ? 1 : 0));
+    if (!clinic.open("Pneuma - clinician", pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
   }
 
-  TextRenderer text(renderer.get());
-  PacerView view(renderer.get(), text);
+  // The dummy video driver shows nothing to anyone: run unattended (no ratings to wait for, and
+  // close once the summary is reached; it is printed anyway).
+  const char* video_driver = SDL_GetCurrentVideoDriver();
+  const bool unattended = video_driver != nullptr && std::string_view(video_driver) == "dummy";
+  TrainerSetup setup = options.setup;
+  setup.fullscreen = fullscreen;
+  if (unattended) setup.flow.ratings = false;
+  TrainerController control(setup);
+  pipeline.pacer().store(control.timeline());
+  control.take_pacer_changed();
+  PacerView view(main.renderer.get(), *main.text);
+  Screens screens(main.renderer.get(), *main.text);
+  std::unique_ptr<ClinicianView> clinician_view;
+  if (options.clinician) clinician_view = std::make_unique<ClinicianView>(clinic.renderer.get(), *clinic.text);
+
   pipeline.start();
   auto& clock = pipeline.clock();
-  const double end_s = options.minutes * 60.0;
-  ViewModel model;
-  model.session_length_s = end_s;
-  WindowOutcome outcome = WindowOutcome::finished;
+  AudioOutput audio(pipeline.pacer(), clock);
+  std::string audio_note;
+  if (options.audio && !unattended) {
+    app::AudioCueConfig cue_config;
+    cue_config.volume = setup.volume;
+    if (audio.open(cue_config, audio_note)) audio.cue()->set_style(options.cue);
+  } else {
+    audio_note = unattended ? "" : "sound off (--no-sound)";
+  }
+  if (clinic.window) SDL_StartTextInput();
 
-  for (bool running = true; running;) {
+  ViewModel model;
+  app::Metrics metrics;
+  WindowOutcome outcome = WindowOutcome::finished;
+  // Slow breathing moves slowly: 30 frames/s look as smooth as 60 when every frame is drawn by
+  // the CPU (software renderer), at half the cost. With a GPU, 60 (or the display's vsync).
+  SDL_RendererInfo info{};
+  SDL_GetRendererInfo(main.renderer.get(), &info);
+  const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+  // With vsync the display sets the pace (30-144 Hz); the cap then only guards against a driver
+  // that reports vsync but does not wait (144 /s), unless --fps asks for less.
+  const bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0 && !software;
+  const int fps = options.fps > 0 ? std::clamp(options.fps, 30, 144) : (software ? 30 : vsync ? 144 : 60);
+  const Uint64 frame_ms = static_cast<Uint64>(1000 / fps);
+
+  // Rating and summary screens stand still: drawn again only after input, a change of stage,
+  // or once a second, and the loop then waits for events instead of spinning.
+  app::FlowStage drawn_stage = app::FlowStage::done;
+  Uint64 static_drawn_ms = 0;
+  Uint64 clinic_drawn_ms = 0;
+  while (!control.quit) {
     const Uint64 frame_start = SDL_GetTicks64();
     SDL_Event e;
+    int events = 0;
     while (SDL_PollEvent(&e) != 0) {
-      if (e.type == SDL_QUIT) {
-        running = false;
-        outcome = WindowOutcome::closed;
-      } else if (e.type == SDL_KEYDOWN && e.key.repeat == 0) {
-        const SDL_Keycode key = e.key.keysym.sym;
-        if (key == SDLK_ESCAPE || key == SDLK_q) {
-          running = false;
-          outcome = WindowOutcome::closed;
-        } else if (key == SDLK_SPACE) {
-          auto timeline = pipeline.pacer().load();
-          if (timeline.paused())
-            timeline.resume(clock.now_s());
-          else
-            timeline.pause(clock.now_s());
-          pipeline.pacer().store(timeline);
-        }
+      ++events;
+      const double now = clock.now_s();
+      const bool from_clinic = clinic.window && window_of(e) == clinic.id();
+      if (from_clinic && e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) {
+        control.apply(hit_test(clinic.buttons, static_cast<float>(e.button.x) * clinic.scale_x,
+                               static_cast<float>(e.button.y) * clinic.scale_y),
+                      now);
+        continue;
       }
+      if (e.type == SDL_QUIT || (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE))
+        outcome = WindowOutcome::closed;
+      // Marker notes are typed in the clinician window only.
+      if (e.type == SDL_TEXTINPUT && !from_clinic) continue;
+      control.handle(e, now);
     }
     const double now = clock.now_s();
-    if (now >= end_s || interrupted.load()) running = false;
-    const auto timeline = pipeline.pacer().load();
-    model.pacer = timeline.at(now);
-    model.paused = timeline.paused();
-    model.session_s = std::min(now, end_s);
-    pipeline.metrics().read(model.metrics);
+    if (interrupted.load()) {
+      outcome = WindowOutcome::closed;
+      break;
+    }
+    pipeline.metrics().read(metrics);
+    control.update(now, metrics);
+    if (control.take_pacer_changed()) pipeline.pacer().store(control.timeline());
+    if (control.fullscreen != fullscreen) {
+      fullscreen = control.fullscreen;
+      SDL_SetWindowFullscreen(main.window.get(), fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U);
+    }
+    if (auto* cue = audio.cue()) {
+      cue->set_muted(control.muted);
+      cue->set_volume(control.volume);
+    }
+    if (control.quit) break;
 
-    int w = 0, h = 0;
-    SDL_GetRendererOutputSize(renderer.get(), &w, &h);
-    view.draw(model, w, h);
-    SDL_RenderPresent(renderer.get());
-    if ((SDL_GetWindowFlags(window.get()) & SDL_WINDOW_MINIMIZED) != 0) {
-      SDL_Delay(100); // idle politely while minimised
+    auto const& flow = control.flow();
+    model.timeline = control.timeline();
+    model.pacer = model.timeline.at(now);
+    model.metrics = metrics;
+    model.follow = control.follow();
+    model.session_s = now;
+    model.stage = flow.stage();
+    model.stage_elapsed_s = std::min(flow.stage_elapsed(now), std::max(flow.stage_length(), 0.0));
+    model.stage_length_s = flow.stage_length();
+    model.shape = control.shape;
+    model.score = control.score;
+    model.paused = control.user_paused;
+    model.muted = control.muted;
+    model.audio = audio.cue() != nullptr;
+    model.volume = control.volume;
+    model.gliding = model.timeline.gliding(now);
+    model.patient = options.clinician;
+    model.fullscreen = fullscreen;
+
+    const bool shoot = !options.screenshot.empty() &&
+                       (options.screenshot_at_s >= 0 ? now >= options.screenshot_at_s
+                                                     : flow.stage() == app::FlowStage::summary);
+    const bool still = flow.stage() == app::FlowStage::rating_before ||
+                       flow.stage() == app::FlowStage::rating_after || flow.stage() == app::FlowStage::summary;
+    const bool stale = !still || events > 0 || flow.stage() != drawn_stage || frame_start - static_drawn_ms >= 1000;
+    const bool draw_main = (!main.minimised() && stale) || shoot;
+    if (draw_main) {
+      drawn_stage = flow.stage();
+      static_drawn_ms = frame_start;
+      main.measure();
+      std::vector<Button> buttons;
+      if (flow.stage() == app::FlowStage::rating_before || flow.stage() == app::FlowStage::rating_after)
+        buttons = screens.draw_rating({flow.stage() == app::FlowStage::rating_after, flow.question(), flow.draft()},
+                                      main.w, main.h);
+      else if (flow.stage() == app::FlowStage::summary)
+        buttons = screens.draw_summary(flow.summary(), main.w, main.h);
+      else
+        buttons = view.draw(model, main.w, main.h);
+      control.set_buttons(std::move(buttons), main.scale_x, main.scale_y);
+    }
+    // The clinician's signals arrive at 10 Hz (belt) and 4 Hz (heart): 10 redraws a second do.
+    const bool draw_clinic = clinic.window && ((!clinic.minimised() && (events > 0 || frame_start - clinic_drawn_ms >= 100)) || shoot);
+    if (draw_clinic) {
+      clinic_drawn_ms = frame_start;
+      clinic.measure();
+      ClinicianModel cm{model, &flow.markers(), control.editing_note, control.note};
+      cm.view.patient = false;
+      clinic.buttons = clinician_view->draw(cm, clinic.w, clinic.h);
+    }
+    if (shoot) {
+      std::string shot_why;
+      if (!save_screenshot(main.renderer.get(), options.screenshot, shot_why) ||
+          (clinic.window && !save_screenshot(clinic.renderer.get(), clinician_path(options.screenshot), shot_why)))
+        SDL_Log("%s", shot_why.c_str());
+      control.quit = true;
+    }
+    if (unattended && flow.stage() == app::FlowStage::summary) control.quit = true;
+    if (draw_main) SDL_RenderPresent(main.renderer.get());
+    if (draw_clinic) SDL_RenderPresent(clinic.renderer.get());
+
+    if (!draw_main && !draw_clinic) {
+      SDL_WaitEventTimeout(nullptr, still ? 250 : 100); // minimised or a still screen: idle politely
     } else {
-      // Cap at ~60 frames/s when the renderer does not wait for vsync (software, offscreen).
+      // Cap the frame rate when the renderer does not wait for vsync (software, offscreen).
       const Uint64 spent = SDL_GetTicks64() - frame_start;
-      if (spent < 16) SDL_Delay(static_cast<Uint32>(16 - spent));
+      if (spent < frame_ms) SDL_Delay(static_cast<Uint32>(frame_ms - spent));
     }
   }
+  if (clinic.window) SDL_StopTextInput();
   pipeline.stop();
+  if (report != nullptr) {
+    report->summary = control.flow().summary();
+    report->markers = control.flow().markers();
+    report->ran = true;
+    report->audio_note = audio_note;
+  }
   return outcome;
 }
 

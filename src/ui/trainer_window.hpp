@@ -1,27 +1,53 @@
 #pragma once
-// The trainer window: SDL2 video + event loop around PacerView. The UI never waits on I/O or DSP:
-// it reads the metrics mailbox and the pacer each frame (vsync).
+// The trainer window: SDL2 video + event loop around the views. The UI never waits on I/O or DSP:
+// each frame it reads the metrics mailbox, advances the session flow, publishes the pacer when it
+// changed, and draws (vsync; capped at --fps when the renderer does not wait). Minimised, it
+// draws nothing and wakes ten times a second.
+// Clinician mode opens two windows: the patient's (large and minimal, fullscreen on the chosen
+// display when there is a second one) and the clinician's (signals, numbers, controls, markers).
 
 #include <atomic>
 #include <string>
+#include <vector>
 
+#include "app/audio_cue.hpp"
 #include "app/pipeline.hpp"
+#include "app/session_flow.hpp"
+#include "ui/controls.hpp"
 
 namespace pneuma::ui {
 
 struct WindowOptions {
-  bool fullscreen = false;
-  double minutes = 10;
+  TrainerSetup setup{};
+  bool clinician = false;
+  int display = -1;             ///< patient display (clinician mode); -1: the last one
+  bool audio = true;
+  app::CueStyle cue = app::CueStyle::tone;
+  int fps = 0;                  ///< frame cap (30..144); 0: the display's vsync (<= 144), else 60, 30 with the software renderer
+  int width = 1280, height = 720; ///< initial window size
+  std::string screenshot;       ///< BMP path: capture and close (clinician: also <stem>-clinician.bmp)
+  double screenshot_at_s = -1;  ///< session time to capture at; -1: when the summary shows
 };
 
 enum class WindowOutcome { finished, closed, no_display };
 
+struct WindowReport {
+  app::SessionSummary summary{};
+  std::vector<app::EventMarker> markers;
+  bool ran = false;
+  std::string audio_note; ///< why there is no sound, when there is none
+};
+
 /// Why no window can be opened here (empty when one probably can).
 std::string display_unavailable_reason();
 
-/// Opens the window, starts the pipeline and runs the session. Returns no_display (pipeline not
-/// started, `why` set) when no window can be opened. Keys: Esc / q quit, space pause.
+/// Opens the window(s), starts the pipeline and runs the session. Returns no_display (pipeline not
+/// started, `why` set) when no window can be opened.
 WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& options,
-                                 std::atomic<bool> const& interrupted, std::string& why);
+                                 std::atomic<bool> const& interrupted, std::string& why,
+                                 WindowReport* report = nullptr);
+
+/// Saves what the renderer has drawn (call before SDL_RenderPresent) as a BMP file.
+bool save_screenshot(SDL_Renderer* renderer, std::string const& path, std::string& why);
 
 } // namespace pneuma::ui

@@ -1,0 +1,105 @@
+// Frame cost of the trainer window with SDL's software renderer (the slowest path: no GPU), at
+// 1280x720 and 1920x1080: CPU time per frame for each pacer shape and for the clinician view,
+// and what that means at 60 frames/s (percent of one core). Drawn into a surface, so no display
+// is needed; a real window adds the copy to the screen (present).
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+
+#include "bench.hpp"
+#include "ui/clinician_view.hpp"
+#include "ui/pacer_view.hpp"
+
+namespace pneuma::bench {
+namespace {
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// Metrics as a session in progress has them: full belt and HR traces.
+app::Metrics live_metrics(app::PacerTimeline const& timeline, double t_s) {
+  app::Metrics m;
+  m.t_s = t_s;
+  m.breathing_bpm = 6.02;
+  m.breathing_quality = 0.9;
+  m.hr_bpm = 66;
+  m.quality = 0.88;
+  m.rmssd_ms = 48;
+  m.coherence = 2.4;
+  m.status = drivers::DeviceStatus::make(0, drivers::DeviceStatus::State::streaming, "sim");
+  for (int i = 255; i >= 0; --i) {
+    const double t = t_s - 0.1 * i;
+    m.traces.breath.push(t, static_cast<float>(400 * timeline.at(t - 1).position));
+  }
+  for (int i = 239; i >= 0; --i) {
+    const double t = t_s - 0.25 * i;
+    m.traces.hr.push(t, static_cast<float>(66 + 8 * std::sin(2 * 3.14159265 * t / 10)));
+  }
+  return m;
+}
+
+enum class Screen { circle, bar, wave, clinician };
+
+Result frames(int w, int h, Screen screen) {
+  if (TTF_WasInit() == 0 && TTF_Init() != 0) throw std::runtime_error(TTF_GetError());
+  std::unique_ptr<SDL_Surface, decltype(&SDL_FreeSurface)> surface(
+      SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888), &SDL_FreeSurface);
+  std::unique_ptr<SDL_Renderer, decltype(&SDL_DestroyRenderer)> renderer(
+      SDL_CreateSoftwareRenderer(surface.get()), &SDL_DestroyRenderer);
+  if (!renderer) throw std::runtime_error(SDL_GetError());
+  ui::TextRenderer text(renderer.get());
+  ui::PacerView view(renderer.get(), text);
+  ui::ClinicianView clinician(renderer.get(), text);
+  ui::ViewModel m;
+  m.timeline = app::PacerTimeline({6.0, 1.0, 1.5, 0, 0});
+  m.shape = screen == Screen::bar ? ui::PacerShape::bar : screen == Screen::wave ? ui::PacerShape::wave
+                                                                                 : ui::PacerShape::circle;
+  m.stage_length_s = 600;
+  m.audio = true;
+  const int n = 240; // 4 s of frames at 60 /s
+  double t = 100;
+  auto frame = [&] {
+    t += 1.0 / 60;
+    m.session_s = m.stage_elapsed_s = t;
+    m.pacer = m.timeline.at(t);
+    if (static_cast<int>(t * 60) % 6 == 0) m.metrics = live_metrics(m.timeline, t); // metrics at ~10 Hz
+    if (screen == Screen::clinician)
+      keep(clinician.draw({m, nullptr, false, {}}, w, h));
+    else
+      keep(view.draw(m, w, h));
+  };
+  m.metrics = live_metrics(m.timeline, t);
+  for (int i = 0; i < 30; ++i) frame(); // warm the text cache
+  const double c0 = cpu_seconds();
+  Result r = measure(n, [&] {
+    for (int i = 0; i < n; ++i) frame();
+  });
+  const double cpu_ms = 1000 * (cpu_seconds() - c0) / n;
+  r.extra["cpu_ms_per_frame"] = cpu_ms;
+  r.extra["core_pct_at_60fps"] = cpu_ms * 60 / 10;
+  r.extra["core_pct_at_30fps"] = cpu_ms * 30 / 10;
+  return r;
+}
+
+const Registration kCircle720("ui_frame_circle_1280x720", "training screen, circle, software renderer",
+                              [] { return frames(1280, 720, Screen::circle); });
+const Registration kWave720("ui_frame_wave_1280x720", "training screen, wave + breath, software renderer",
+                            [] { return frames(1280, 720, Screen::wave); });
+const Registration kBar720("ui_frame_bar_1280x720", "training screen, bar, software renderer",
+                           [] { return frames(1280, 720, Screen::bar); });
+const Registration kCircle1080("ui_frame_circle_1920x1080", "training screen, circle, software renderer",
+                               [] { return frames(1920, 1080, Screen::circle); });
+const Registration kWave1080("ui_frame_wave_1920x1080", "training screen, wave + breath, software renderer",
+                             [] { return frames(1920, 1080, Screen::wave); });
+const Registration kClinician1080("ui_frame_clinician_1920x1080", "clinician window, software renderer",
+                                  [] { return frames(1920, 1080, Screen::clinician); });
+
+} // namespace
+} // namespace pneuma::bench

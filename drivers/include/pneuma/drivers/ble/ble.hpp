@@ -1,0 +1,67 @@
+#pragma once
+// BLE heart-rate straps through BlueZ over the system D-Bus (sdbus-c++ 1.2; protocols.md §1-3).
+//
+// Any strap with the Heart Rate service (0x180D): 0x2A37 notifications -> HeartRate + RrInterval,
+// Battery Level (0x2A19) read and, where offered, notified. A Polar H10 (PMD service) also streams
+// ECG at 130 Hz and, on request, ACC: both notifications subscribed before the START command,
+// the control point's answer checked, device clock mapped onto the session clock (offset + drift,
+// re-anchored on a clock reset), and STOP sent on shutdown (an H10 streams until its battery
+// dies otherwise).
+// Client sequence (protocols.md §3.3): find the device (GetManagedObjects, else discovery with a
+// UUID filter), Connect, wait for ServicesResolved, find characteristics BY UUID under the device
+// path, add the PropertiesChanged match, then StartNotify. Connected/ServicesResolved false,
+// InterfacesRemoved, or a bluetoothd restart (NameOwnerChanged) = link lost: back off (1 s
+// doubling to 10 s) and start again from the top, so new object paths are found again.
+// Runs on the io thread: the sd-bus connection's fd is watched by Asio. D-Bus messages are
+// decoded by sdbus-c++, which allocates per message; the parsers behind it do not.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pneuma/drivers/clock.hpp"
+#include "pneuma/drivers/device.hpp"
+#include "pneuma/drivers/source_spec.hpp"
+
+namespace pneuma::drivers {
+
+inline constexpr std::string_view kHeartRateServiceUuid = "0000180d-0000-1000-8000-00805f9b34fb";
+
+struct BleConfig {
+  std::string address;      ///< "AA:BB:CC:DD:EE:FF"; empty = the first strap advertising 0x180D
+  bool ecg = true;          ///< Polar PMD ECG at 130 Hz when the strap has PMD
+  bool acc = false;         ///< Polar PMD ACC (200 Hz, 16 bit, ±8 G)
+  double backoff_min_s = 1;
+  double backoff_max_s = 10;
+  double connect_timeout_s = 20;
+  double stall_s = 4;       ///< no notification for this long = stalled (HR comes at 1 Hz)
+};
+
+/// `ble:auto` / `ble:AA:BB:CC:DD:EE:FF` with options ecg=0|1, acc=0|1. Throws std::invalid_argument.
+BleConfig ble_config_from_spec(SourceSpec const& spec);
+
+/// The strap device. start() throws std::runtime_error when there is no system D-Bus at all;
+/// everything else (no BlueZ, no adapter, strap out of range) is reported as status and retried.
+std::unique_ptr<Device> make_ble_strap(boost::asio::any_io_executor executor, Clock const& clock,
+                                       BleConfig config);
+
+struct BleSeen {
+  std::string address;
+  std::string name;
+  short rssi = 0;
+  bool connected = false;
+  bool pmd = false; ///< Polar Measurement Data (ECG/ACC) offered
+};
+
+struct BleScanResult {
+  std::vector<BleSeen> devices;
+  std::string error; ///< one line; empty on success
+};
+
+/// Scans `seconds` for devices advertising 0x180D (BlueZ discovery with a UUID filter, LE).
+/// `progress(fraction)` is called a few times a second. Never throws.
+BleScanResult ble_scan(double seconds, std::function<void(double)> const& progress);
+
+} // namespace pneuma::drivers

@@ -1,0 +1,127 @@
+#pragma once
+// RR artifact detection and correction: Lipponen & Tarvainen 2019 (J Med Eng Technol
+// 43(3):173-181, the Kubios "automatic correction"), as a streaming variant on a look-back window.
+//
+//   dRR[k] = RR[k] - RR[k-1]
+//   mRR[k] = RR[k] - median(RR[k-5..k+5]),  negative values doubled
+//   Th1 = a * QD(|dRR|), Th2 = a * QD(|mRR|)   QD = (Q3 - Q1) / 2 over the last 91 beats, a = 5.2
+//   normalised D = dRR / Th1, M = mRR / Th2; S12, S22 as in the paper (neighbouring D values);
+//   ectopic:  D > 1 and S12 < -c1 D - c2,  or  D < -1 and S12 > -c1 D + c2   (c1 0.13, c2 0.17)
+//   long/short candidates: (D > 1 and S22 < -1) or |M| > 3 or (D < -1 and S22 > 1), then
+//   missed:  long and |RR/2 - med| < Th2   -> split into two equal intervals
+//   extra:   short and |RR[k] + RR[k+1] - med| < Th2 -> merged into one interval
+//   otherwise long/short -> replaced by the local median;  ectopic pair -> both set to their mean
+//   (the premature beat moved to the middle of its neighbours; the pair's total time is kept).
+//
+// Differences from the paper's offline form, and why:
+// * Thresholds use the 91 beats that end at the newest beat (look-back) instead of +-45 around
+//   the beat: the live stream has no future. Decisions wait for 5 beats of look-ahead (the
+//   median window), so a beat is released 7 beats after it arrived.
+// * Both beats of an ectopic pair are classified together (the pattern is tested at the beat and
+//   the next one before the long/short rules), so a premature beat is "ectopic", not "short".
+// * Thresholds are floored at 10 % of the local median RR: on exactly periodic or alternating
+//   series QD is 0 and every tiny change would otherwise be an artifact (correction must not
+//   touch clean data).
+// * Intervals that are not numbers or <= 0 are dropped and counted; intervals > 3 s are gaps:
+//   released as they are, flagged `gap`, never corrected or bridged.
+//
+// Units: ms. Delay: 7 beats. Thread contract: construction allocates nothing; push() and
+// reset() are noexcept, allocation-free, one thread.
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace pneuma::dsp {
+
+enum class BeatClass : std::uint8_t { normal, ectopic, missed, extra, long_short, gap };
+std::string_view to_string(BeatClass c) noexcept;
+
+/// One beat of the corrected (NN) series, released after the look-ahead.
+struct CorrectedBeat {
+  double rr_ms = 0;        ///< corrected interval (the raw one when normal)
+  double raw_rr_ms = 0;    ///< what came in (for a split or merge: the interval it came from)
+  BeatClass cls = BeatClass::normal;
+  bool after_gap = false;  ///< successive differences must not span into this beat
+  std::uint64_t raw_index = 0; ///< index of the (first) raw interval it came from
+};
+
+struct ArtifactCounts {
+  std::uint64_t beats = 0;   ///< raw intervals accepted
+  std::uint64_t ectopic = 0; ///< raw intervals in ectopic pairs
+  std::uint64_t missed = 0;  ///< raw intervals that hid a missed beat
+  std::uint64_t extra = 0;   ///< raw intervals created by an extra beat
+  std::uint64_t long_short = 0;
+  std::uint64_t gaps = 0;
+  std::uint64_t invalid = 0; ///< dropped: NaN, <= 0
+  [[nodiscard]] std::uint64_t artifacts() const noexcept { return ectopic + missed + extra + long_short + gaps; }
+  [[nodiscard]] double percent() const noexcept {
+    return beats == 0 ? 0.0 : 100.0 * static_cast<double>(artifacts()) / static_cast<double>(beats);
+  }
+};
+
+struct ArtifactConfig {
+  double alpha = 5.2;
+  double c1 = 0.13;
+  double c2 = 0.17;
+  int qd_window = 91;
+  double min_threshold_rel = 0.10; ///< threshold floor, fraction of the local median RR
+  double gap_ms = 3000;
+};
+
+class ArtifactCorrector {
+public:
+  explicit ArtifactCorrector(ArtifactConfig const& config = {}) noexcept : cfg_(config) {}
+
+  /// One raw interval in; returns how many corrected beats are now released (read with out(i)).
+  int push(double rr_ms) noexcept;
+  /// Releases everything still waiting (end of a record); same contract as push().
+  int flush() noexcept;
+  [[nodiscard]] CorrectedBeat const& out(int i) const noexcept { return out_[static_cast<std::size_t>(i)]; }
+  [[nodiscard]] ArtifactCounts const& counts() const noexcept { return counts_; }
+  void reset() noexcept;
+
+private:
+  static constexpr int kCap = 256;
+  static constexpr int kLookAhead = 5;
+  struct Slot {
+    double rr = 0, raw = 0, absd = 0, absm = 0;
+    std::uint64_t raw_index = 0;
+    BeatClass cls = BeatClass::normal;
+    bool synthetic = false, gap = false, after_gap = false;
+  };
+  void append(double rr, bool synthetic) noexcept;
+  void evaluate() noexcept;
+  void refresh(int from, int to) noexcept;
+  [[nodiscard]] double median_around(int k) const noexcept;
+  [[nodiscard]] double norm_d(int k, double th1) const noexcept;
+  [[nodiscard]] bool ectopic_at(int k, double th1) const noexcept;
+  [[nodiscard]] double quartile_dev(bool use_m, int last) const noexcept;
+  void release(int upto) noexcept;
+  void insert_at(int k, Slot const& s) noexcept;
+  void erase_at(int k) noexcept;
+
+  ArtifactConfig cfg_;
+  std::array<Slot, kCap> s_{};
+  int size_ = 0;
+  int eval_ = 1;     // next beat to classify
+  int released_ = 0; // beats [0, released_) have been emitted
+  int real_pending_synth_ = 0;
+  std::array<CorrectedBeat, 16> out_{};
+  int out_n_ = 0;
+  ArtifactCounts counts_{};
+  bool next_after_gap_ = false;
+};
+
+/// Offline: the whole raw series through the same corrector.
+struct CleanedRr {
+  std::vector<double> raw_ms;         ///< accepted raw intervals (invalid ones dropped)
+  std::vector<CorrectedBeat> beats;   ///< corrected series with classes
+  ArtifactCounts counts{};
+  [[nodiscard]] std::vector<double> nn_ms() const; ///< corrected intervals, gaps left out
+};
+CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config = {});
+
+} // namespace pneuma::dsp

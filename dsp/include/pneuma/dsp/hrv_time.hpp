@@ -1,0 +1,32 @@
+#pragma once
+// Time-domain and geometric HRV of an NN-interval series (Task Force 1996; Shaffer & Ginsberg 2017).
+//
+//   MeanNN = mean(NN)                 SDNN  = sd(NN, n-1)
+//   RMSSD  = sqrt(mean(dNN^2))        SDSD  = sd(dNN, n-1)     dNN = successive differences
+//   pNN50  = 100 * #(|dNN| > 50 ms) / #dNN                     MeanHR = 60000 / MeanNN
+//   Poincare (Brennan 2001): SD1 = sd((NN[k+1] - NN[k]) / sqrt 2), SD2 = sd((NN[k+1] + NN[k]) / sqrt 2)
+//   Baevsky stress index: SI = AMo / (2 Mo MxDMn); 50 ms histogram bins aligned to multiples of
+//   50 ms, Mo = modal bin centre [s], AMo = % of intervals in it, MxDMn = max - min [s].
+//   (Kubios reports sqrt(SI); we report SI itself, as Baevsky defined it.)
+//
+// Input: NN intervals in ms; a NaN entry marks a break (a gap or a removed beat): it is skipped and
+// no successive difference spans it (as NeuroKit's non-successive handling). Results in ms, %,
+// beats/min; NaN when undefined (fewer than 2 intervals, 0 spread for SI).
+// Thread contract: pure functions; hrv_time() allocates nothing.
+
+#include <span>
+
+namespace pneuma::dsp {
+
+struct HrvTime {
+  int n = 0;                 ///< valid intervals
+  int n_diff = 0;            ///< valid successive differences
+  double mean_nn_ms = 0, sdnn_ms = 0, rmssd_ms = 0, sdsd_ms = 0, pnn50_pct = 0, pnn20_pct = 0;
+  double mean_hr_bpm = 0, median_nn_ms = 0;
+  double sd1_ms = 0, sd2_ms = 0;
+  double stress_index = 0;   ///< Baevsky SI (dimension 1/s^2 with AMo in %)
+};
+
+HrvTime hrv_time(std::span<const double> nn_ms) noexcept;
+
+} // namespace pneuma::dsp

@@ -1,0 +1,159 @@
+#pragma once
+// The causal respiration pipeline: raw belt / impedance / derived samples in, breaths and running
+// breathing metrics out, one sample at a time.
+//
+//   input (10..1000 Hz, any units, NaN = missing)
+//    -> hold of the last valid value for <= 1 s (longer runs: a gap), clip detection
+//    -> block average to ~25 Hz (D = round(fs / 25); first null of the boxcar at 25 Hz)
+//    -> s = Butterworth low-pass order 2 at 1.5 Hz (detection and timing; group delay 0.15 s,
+//           subtracted from the reported times)
+//       d = Butterworth band-pass order 2, 0.05-1.0 Hz (3-60/min; spectral rate, polarity, noise)
+//    -> polarity: given, or automatic: the end-expiratory level is where a breath dwells (flat
+//       troughs, sharp peaks). Per peak-to-peak cycle, x = (time in the bottom quarter - time in
+//       the top quarter) / their sum; the median over 15 cycles below -0.35 for 5 breaths in a row
+//       (after >= 8 cycles and 60 s) flips the polarity and restarts the detector. Near-sinusoidal
+//       breathing gives no evidence: then the set (default: up) polarity stays.
+//    -> BreathDetector (adaptive hysteresis, resp_breath_detector.hpp) on polarity * s
+//    -> per breath: onset, peak, inhale, exhale, I:E, depth, rate; RespRateSmoother; sighs
+//    -> SpectralRateEstimator on d (60 s window, 5 s hop, KissFFT, log-parabolic interpolation)
+//
+// Signal-quality index (0..1) = valid x snr x rhythm x recency:
+//   valid   = 1 - share of the last ~10 s that was missing or clipped
+//   snr     = x^2 / (1 + x^2), x = median depth / (6 x noise SD of s)
+//   rhythm  = share of the last 8 periods within [0.5, 2] x their median
+//   recency = 1 while the last peak is within max(12 s, 2.5 median periods), then falls to 0 over
+//             the same span again (apnoea, or a lost signal: either way no valid rate now)
+//
+// Units: input arbitrary; times in stream seconds = samples / fs + marked gap lengths; rates in
+// breaths/min. Delay: boxcar (D - 1) / 2 samples + low-pass 0.15 s + the confirmation fall (12 % of
+// a typical depth); about 0.3-0.45 s from a true end of inspiration to its report.
+// Thread contract: constructor may throw std::invalid_argument (bad rate or configuration);
+// process(), mark_gap() and reset() are noexcept, allocation-free, one thread.
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "pneuma/dsp/butterworth.hpp"
+#include "pneuma/dsp/resp_breath_detector.hpp"
+#include "pneuma/dsp/resp_rate_smoother.hpp"
+#include "pneuma/dsp/resp_types.hpp"
+#include "pneuma/dsp/spectral_rate.hpp"
+#include "pneuma/dsp/units.hpp"
+
+namespace pneuma::dsp {
+
+struct RespAnalyzerConfig {
+  RespPolarity polarity = RespPolarity::automatic;
+  double internal_hz = 25.0;   ///< target rate after block averaging
+  double smooth_hz = 1.5;      ///< detection low-pass cut-off
+  double band_lo_hz = 0.05;    ///< band-pass edges (3..60/min)
+  double band_hi_hz = 1.0;
+  double max_hold_s = 1.0;     ///< NaN runs up to this are bridged by holding the last value
+  double restart_gap_s = 2.0;  ///< marked gaps from this length restart the detector
+  BreathDetectorConfig detector{};
+  SpectralRateConfig spectral{60.0, 20.0, 5.0, 0.05, 0.7, 4.0, 512};
+};
+
+class RespAnalyzer {
+public:
+  /// Designs the filters for `fs` (>= 4 Hz); throws std::invalid_argument naming the problem.
+  RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs);
+
+  /// One input sample (NaN / inf = missing). Returns RespEvent bits.
+  unsigned process(float x) noexcept;
+  /// Data known to be missing for `seconds` before the next sample (a device gap).
+  void mark_gap(double seconds) noexcept;
+  /// Back to the state after construction (design kept).
+  void reset() noexcept;
+
+  [[nodiscard]] RespMetrics const& metrics() const noexcept { return metrics_; }
+  [[nodiscard]] BreathDetector const& breaths() const noexcept { return detector_; }
+  /// The newest breath (valid once metrics().breaths > 0).
+  [[nodiscard]] Breath const& last_breath() const noexcept { return detector_.last(); }
+  [[nodiscard]] double internal_hz() const noexcept { return internal_hz_; }
+  /// Stream time of the next input sample (samples so far / fs + marked gaps), s.
+  [[nodiscard]] double next_sample_time_s() const noexcept {
+    return static_cast<double>(n_in_) / fs_hz_ + gap_time_s_;
+  }
+  [[nodiscard]] int decimation() const noexcept { return decimation_; }
+  /// Delay subtracted from detected times (boxcar + low-pass group delay), s.
+  [[nodiscard]] double timing_delay_s() const noexcept { return delay_s_; }
+  /// Latest smoothed detection signal (polarity applied) and band-passed signal, for displays.
+  [[nodiscard]] double smoothed() const noexcept { return last_s_; }
+  [[nodiscard]] double bandpassed() const noexcept { return last_d_; }
+  /// Evidence for the current polarity (median dwell asymmetry; > 0 right way up), NaN before any.
+  [[nodiscard]] double polarity_score() const noexcept { return polarity_score_; }
+
+private:
+  unsigned internal_step(double u) noexcept;
+  void update_polarity(unsigned events) noexcept;
+  double dwell_asymmetry() const noexcept;
+  void update_quality() noexcept;
+  void settle(double u) noexcept;
+
+  /// Max and min over the last ~12 s, kept as 1-s blocks (a rolling range).
+  struct RangeTracker {
+    static constexpr int kBlocks = 12;
+    std::array<double, kBlocks> hi{}, lo{};
+    int n = 0, next = 0, in_block = 0, block_len = 1;
+    double cur_hi = 0, cur_lo = 0;
+    double blocks_hi = -HUGE_VAL, blocks_lo = HUGE_VAL; ///< over the completed blocks
+    void add(double v) noexcept;
+    [[nodiscard]] double range() const noexcept;
+    [[nodiscard]] double max() const noexcept;
+    [[nodiscard]] double min() const noexcept;
+    void clear() noexcept {
+      n = next = in_block = 0;
+      blocks_hi = -HUGE_VAL;
+      blocks_lo = HUGE_VAL;
+    }
+  };
+
+  RespAnalyzerConfig config_;
+  double fs_hz_;
+  int decimation_;
+  double internal_hz_;
+  double delay_s_;
+  SosCascade lp_, bp_;
+  BreathDetector detector_;
+  SpectralRateEstimator spectral_;
+  RespRateSmoother smoother_;
+  RangeTracker s_range_, u_range_;
+  RespMetrics metrics_{};
+
+  // input stage
+  std::uint64_t n_in_ = 0;        ///< input samples consumed (time base)
+  double gap_time_s_ = 0;         ///< total marked gap time
+  double block_sum_ = 0;
+  int block_n_ = 0;
+  int block_invalid_ = 0;
+  float last_valid_ = 0;
+  bool have_valid_ = false;
+  int invalid_run_ = 0;
+  int max_hold_ = 1;
+  bool need_settle_ = true;
+  // internal stage
+  double last_u_ = 0, last_s_ = 0, last_d_ = 0;
+  int flat_run_ = 0;
+  double noise_var_ = 0;
+  // polarity evidence: dwell asymmetry of the last peak-to-peak cycles
+  static constexpr int kDwellBreaths = 15;
+  static constexpr double kDwellMaxCycleS = 40.0;
+  std::vector<double> history_;   ///< s at the internal rate, kDwellMaxCycleS long
+  std::uint64_t k_internal_ = 0;
+  std::array<double, kDwellBreaths> dwell_{};
+  int dwell_n_ = 0, dwell_next_ = 0;
+  int against_ = 0;               ///< consecutive breaths whose evidence says flip
+  double polarity_score_ = kRespUnknown;
+  double sign_ = 1.0;
+  bool flipped_ = false;
+  double polarity_since_s_ = 0;
+  double ema_short_ = 0;           ///< weight of ~10 s exponential averages
+  double invalid_ema_ = 0, clipped_ema_ = 0;
+  double rhythm_ = 1.0;           ///< plausible share of recent periods (updated per breath)
+};
+
+} // namespace pneuma::dsp

@@ -1,0 +1,114 @@
+#pragma once
+// Breathing without a belt: surrogate respiration signals that feed the same RespAnalyzer.
+//
+// * RSA (respiratory sinus arrhythmia): heart rate rises on inspiration. Each beat gives
+//   HR = 60000 / RR [beats/min] at its R time; the beat series is linearly interpolated onto an
+//   even 4 Hz grid (HeartPy calc_breathing and NeuroKit use 4 Hz-1 kHz splines; linear keeps it
+//   causal: a grid point is emitted once the next beat is in, i.e. one RR interval of delay).
+// * EDR (ECG-derived respiration, R-amplitude modulation): the chest's impedance and the heart's
+//   electrical axis change with lung volume, so the R-wave amplitude follows breathing. Per R peak
+//   (sample index from any R detector): amplitude = ECG[R] - mean ECG over [R - 110 ms, R - 70 ms]
+//   (the PR segment as the local baseline); the beat series is then resampled like RSA.
+// * Chest accelerometer (Polar H10 ACC, mg): breathing tilts the chest wall. Gravity and posture
+//   are removed by subtracting an exponential average per axis (time constant 10 s; cf. EBYT's
+//   EMA alpha 0.999), the remainder is low-passed (Butterworth order 2 at 1 Hz) and projected on
+//   its principal axis: the top eigenvector of its 3x3 covariance (exponential, 30 s), updated
+//   every 0.2 s and kept sign-continuous (algorithms.md "Every-Breath-You-Take"). A change of
+//   posture (motion > 6 x the breathing RMS and > 40 mg) re-seats the gravity estimate at once.
+// Output polarity: RSA and EDR rise with inspiration in most people and leads, but not all; use
+// RespPolarity::automatic downstream. Units: RSA beats/min, EDR ECG units, ACC mg.
+// Delay: RSA/EDR one RR interval; ACC the low-pass (about 0.2 s).
+// Thread contract: constructors may throw; push()/process() are noexcept, allocation-free, one
+// thread. The offline helpers allocate.
+
+#include <Eigen/Core>
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "pneuma/dsp/butterworth.hpp"
+#include "pneuma/dsp/units.hpp"
+
+namespace pneuma::dsp {
+
+/// Beat-synchronous values (one per R peak) -> an even grid, by linear interpolation.
+class BeatSeriesResampler {
+public:
+  /// `out_hz` grid rate (4 Hz is usual); intervals longer than `max_gap_s` emit NaN (missed beats).
+  explicit BeatSeriesResampler(double out_hz = 4.0, double max_gap_s = 3.0);
+  /// One beat value at `t_s`; writes the grid samples that became known into `out` (returns the
+  /// count; at most out.size(), the rest are dropped and counted).
+  std::size_t push(double t_s, double value, std::span<float> out) noexcept;
+  [[nodiscard]] double out_hz() const noexcept { return out_hz_; }
+  /// Time of the first grid sample (the first beat), NaN before any.
+  [[nodiscard]] double start_s() const noexcept { return start_s_; }
+  [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
+  void reset() noexcept;
+
+private:
+  double out_hz_, max_gap_s_;
+  double start_s_;
+  double last_t_ = 0, last_v_ = 0;
+  bool have_last_ = false;
+  std::uint64_t next_k_ = 0; ///< next grid index to emit
+  std::uint64_t dropped_ = 0;
+};
+
+/// Rejects beat values far from their neighbours (a missed or false R peak, an ectopic beat):
+/// |v - median of the last 9 accepted| > 4 x 1.4826 x MAD. Rejected beats are skipped (the
+/// resampler interpolates across them).
+class BeatOutlierGate {
+public:
+  /// True if `v` is accepted (it then joins the history).
+  bool accept(double v) noexcept;
+  [[nodiscard]] std::uint64_t rejected() const noexcept { return rejected_; }
+
+private:
+  std::array<double, 9> ring_{};
+  int n_ = 0, next_ = 0, run_ = 0;
+  std::uint64_t rejected_ = 0;
+};
+
+/// R-wave amplitude against the PR-segment baseline (see the banner); NaN if the window is cut.
+double r_wave_amplitude(std::span<const double> ecg, SampleRate fs, std::size_t r_index) noexcept;
+
+/// Chest accelerometer -> respiration surrogate, one sample at a time.
+class AccBreathing {
+public:
+  explicit AccBreathing(SampleRate fs);
+  /// One 3-axis sample in mg; returns the projected, filtered value (0 until settled).
+  float process(float x_mg, float y_mg, float z_mg) noexcept;
+  /// Times the gravity estimate was re-seated after a change of posture.
+  [[nodiscard]] std::uint64_t posture_changes() const noexcept { return posture_changes_; }
+  /// Current principal (breathing) axis, unit vector.
+  [[nodiscard]] Eigen::Vector3d const& axis() const noexcept { return axis_; }
+  void reset() noexcept;
+
+private:
+  double fs_hz_;
+  double gravity_alpha_, cov_alpha_;
+  int update_every_;
+  int since_update_ = 0;
+  bool started_ = false;
+  Eigen::Vector3d gravity_ = Eigen::Vector3d::Zero();
+  static constexpr double kPostureFactor = 6.0; ///< x the RMS of the breathing motion
+  static constexpr double kPostureMinMg = 40.0;
+  Eigen::Matrix3d cov_ = Eigen::Matrix3d::Zero();
+  double power_ = 0;              ///< mean squared filtered motion (30 s)
+  std::uint64_t posture_changes_ = 0;
+  Eigen::Vector3d axis_ = Eigen::Vector3d::UnitZ();
+  std::array<SosCascade, 3> lp_;
+};
+
+/// Offline: 4 Hz heart-rate series from beat times (s) and their RR intervals (ms).
+std::vector<double> rsa_series(std::span<const double> beat_s, std::span<const double> rr_ms,
+                               double out_hz = 4.0);
+/// Offline: 4 Hz R-amplitude series from an ECG and its R-peak sample indices.
+std::vector<double> edr_series(std::span<const double> ecg, SampleRate fs,
+                               std::span<const std::size_t> r_indices, double out_hz = 4.0);
+/// Offline: the accelerometer surrogate at the input rate.
+std::vector<double> acc_series(std::span<const double> x, std::span<const double> y,
+                               std::span<const double> z, SampleRate fs);
+
+} // namespace pneuma::dsp

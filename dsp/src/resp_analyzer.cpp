@@ -1,0 +1,314 @@
+#include "pneuma/dsp/resp_analyzer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace pneuma::dsp {
+namespace {
+
+int decimation_for(double fs, double internal_hz) {
+  if (!(internal_hz >= 4.0)) throw std::invalid_argument("respiration internal rate must be >= 4 Hz");
+  return std::max(1, static_cast<int>(std::lround(fs / internal_hz)));
+}
+
+SampleRate checked_rate(SampleRate fs) {
+  if (fs.hz() < 4.0 || fs.hz() > 20000.0)
+    throw std::invalid_argument("respiration sampling rate " + std::to_string(fs.hz()) +
+                                " Hz is outside 4..20000 Hz");
+  return fs;
+}
+
+SpectralRateConfig spectral_for(SpectralRateConfig c, double internal_hz) {
+  c.analysis_hz = std::min(c.analysis_hz, internal_hz);
+  c.hi_hz = std::min(c.hi_hz, 0.45 * internal_hz);
+  return c;
+}
+
+} // namespace
+
+void RespAnalyzer::RangeTracker::add(double v) noexcept {
+  if (in_block == 0) cur_hi = cur_lo = v;
+  cur_hi = std::max(cur_hi, v);
+  cur_lo = std::min(cur_lo, v);
+  if (++in_block >= block_len) { // once a second: the extremes of the completed blocks
+    hi[static_cast<std::size_t>(next)] = cur_hi;
+    lo[static_cast<std::size_t>(next)] = cur_lo;
+    next = (next + 1) % kBlocks;
+    n = std::min(n + 1, kBlocks);
+    in_block = 0;
+    blocks_hi = -HUGE_VAL;
+    blocks_lo = HUGE_VAL;
+    for (int i = 0; i < n; ++i) {
+      blocks_hi = std::max(blocks_hi, hi[static_cast<std::size_t>(i)]);
+      blocks_lo = std::min(blocks_lo, lo[static_cast<std::size_t>(i)]);
+    }
+  }
+}
+
+double RespAnalyzer::RangeTracker::max() const noexcept {
+  return in_block > 0 ? std::max(blocks_hi, cur_hi) : blocks_hi;
+}
+
+double RespAnalyzer::RangeTracker::min() const noexcept {
+  return in_block > 0 ? std::min(blocks_lo, cur_lo) : blocks_lo;
+}
+
+double RespAnalyzer::RangeTracker::range() const noexcept {
+  if (n == 0 && in_block == 0) return 0.0;
+  return max() - min();
+}
+
+RespAnalyzer::RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs)
+    : config_(config), fs_hz_(checked_rate(fs).hz()),
+      decimation_(decimation_for(fs.hz(), config.internal_hz)),
+      internal_hz_(fs.hz() / decimation_), delay_s_(0),
+      spectral_(spectral_for(config.spectral, fs.hz() / decimation_),
+                SampleRate(fs.hz() / decimation_)) {
+  const SampleRate fi(internal_hz_);
+  const double smooth_hz = std::min(config.smooth_hz, 0.4 * internal_hz_);
+  const double hi = std::min(config.band_hi_hz, 0.45 * internal_hz_);
+  if (!(config.band_lo_hz > 0) || !(config.band_lo_hz < hi))
+    throw std::invalid_argument("respiration band must satisfy 0 < low edge < high edge");
+  if (!(config.max_hold_s >= 0) || !(config.restart_gap_s > 0))
+    throw std::invalid_argument("respiration hold and restart times must be positive");
+  const auto lp = butterworth_sos({FilterBand::lowpass, 2, smooth_hz, 0}, fi);
+  lp_ = SosCascade(lp);
+  bp_ = SosCascade(butterworth_sos({FilterBand::bandpass, 2, config.band_lo_hz, hi}, fi));
+  delay_s_ = sos_group_delay_s(lp, 0.1, fi) + 0.5 * (decimation_ - 1) / fs_hz_;
+  BreathDetectorConfig dc = config.detector;
+  dc.time_offset_s = delay_s_;
+  detector_ = BreathDetector(dc);
+  max_hold_ = std::max(1, static_cast<int>(std::lround(config.max_hold_s * fs_hz_)));
+  s_range_.block_len = u_range_.block_len = std::max(1, static_cast<int>(std::lround(internal_hz_)));
+  ema_short_ = 1.0 / (10.0 * internal_hz_);
+  history_.assign(static_cast<std::size_t>(std::lround(kDwellMaxCycleS * internal_hz_)) + 1, 0.0);
+  reset();
+}
+
+void RespAnalyzer::reset() noexcept {
+  detector_.reset();
+  spectral_.reset();
+  smoother_.reset();
+  lp_.reset();
+  bp_.reset();
+  s_range_.clear();
+  u_range_.clear();
+  metrics_ = {};
+  n_in_ = 0;
+  gap_time_s_ = 0;
+  block_sum_ = 0;
+  block_n_ = block_invalid_ = 0;
+  have_valid_ = false;
+  invalid_run_ = 0;
+  need_settle_ = true;
+  flat_run_ = 0;
+  noise_var_ = 0;
+  k_internal_ = 0;
+  dwell_n_ = dwell_next_ = 0;
+  against_ = 0;
+  polarity_score_ = kRespUnknown;
+  sign_ = config_.polarity == RespPolarity::down ? -1.0 : 1.0;
+  metrics_.polarity = config_.polarity == RespPolarity::down ? RespPolarity::down : RespPolarity::up;
+  metrics_.polarity_decided = config_.polarity != RespPolarity::automatic;
+  polarity_since_s_ = 0;
+  invalid_ema_ = clipped_ema_ = 0;
+  rhythm_ = 1.0;
+}
+
+void RespAnalyzer::mark_gap(double seconds) noexcept {
+  if (!(seconds > 0) || !std::isfinite(seconds)) return;
+  gap_time_s_ += seconds;
+  ++metrics_.gaps;
+  if (seconds >= config_.restart_gap_s) {
+    detector_.restart();
+    spectral_.reset();
+    need_settle_ = true;
+    block_sum_ = 0;
+    block_n_ = block_invalid_ = 0;
+  }
+}
+
+void RespAnalyzer::settle(double u) noexcept {
+  lp_.settle_to(u);
+  bp_.settle_to(u);
+  last_u_ = u;
+  need_settle_ = false;
+}
+
+unsigned RespAnalyzer::process(float x) noexcept {
+  ++n_in_;
+  if (!std::isfinite(x)) {
+    ++metrics_.invalid_samples;
+    ++block_invalid_;
+    if (++invalid_run_ == max_hold_ + 1) { // too long to bridge: a gap
+      detector_.restart();
+      spectral_.reset();
+      need_settle_ = true;
+      ++metrics_.gaps;
+    }
+    if (!have_valid_) return kRespNone;
+    x = last_valid_;
+  } else {
+    invalid_run_ = 0;
+    last_valid_ = x;
+    have_valid_ = true;
+  }
+  block_sum_ += static_cast<double>(x);
+  if (++block_n_ < decimation_) return kRespNone;
+  const double u = block_sum_ / block_n_;
+  const bool invalid = block_invalid_ > 0;
+  block_sum_ = 0;
+  block_n_ = block_invalid_ = 0;
+  metrics_.t_s = static_cast<double>(n_in_ - 1) / fs_hz_ + gap_time_s_;
+  if (invalid_run_ > max_hold_) { // inside a long run of missing samples: nothing to analyse
+    invalid_ema_ += ema_short_ * (1.0 - invalid_ema_);
+    metrics_.invalid_fraction = invalid_ema_;
+    update_quality();
+    return kRespNone;
+  }
+  if (need_settle_) settle(u);
+  invalid_ema_ += ema_short_ * ((invalid ? 1.0 : 0.0) - invalid_ema_);
+  return internal_step(u);
+}
+
+unsigned RespAnalyzer::internal_step(double u) noexcept {
+  const double t = metrics_.t_s;
+  const double s = lp_(u);
+  const double d = bp_(u);
+  last_s_ = sign_ * s;
+  last_d_ = sign_ * d;
+
+  // Noise of s, from the residual above the smoother's band (white-noise scaling).
+  const double r = u - s;
+  noise_var_ += ema_short_ * (r * r - noise_var_);
+  const double smooth_hz = std::min(config_.smooth_hz, 0.4 * internal_hz_);
+  const double noise_sd = std::sqrt(noise_var_ * smooth_hz / (0.5 * internal_hz_ - smooth_hz));
+  s_range_.add(s);
+  u_range_.add(u);
+
+  // Clipping: flat for >= 0.3 s at the top or bottom of the recent range.
+  flat_run_ = (u == last_u_) ? flat_run_ + 1 : 0;
+  last_u_ = u;
+  bool clipping = false;
+  if (flat_run_ >= 0.3 * internal_hz_) {
+    const double hi = u_range_.max(), lo = u_range_.min(), urange = hi - lo;
+    clipping = urange > 0 && (u >= hi - 0.05 * urange || u <= lo + 0.05 * urange);
+  }
+  clipped_ema_ += ema_short_ * ((clipping ? 1.0 : 0.0) - clipped_ema_);
+  metrics_.clipping = clipping;
+  metrics_.clipped_fraction = clipped_ema_;
+  metrics_.invalid_fraction = invalid_ema_;
+
+  history_[static_cast<std::size_t>(k_internal_ % history_.size())] = s;
+  ++k_internal_;
+
+  unsigned ev = detector_.step(sign_ * s, t, noise_sd, s_range_.range(), t);
+  if (ev & (kRespNewBreath | kRespBreathRevised)) {
+    Breath const& b = detector_.last();
+    metrics_.breaths = detector_.count();
+    metrics_.sighs = detector_.sighs();
+    metrics_.depth_rel = b.depth_rel;
+    metrics_.amplitude = detector_.amplitude();
+    if (std::isfinite(b.rate_bpm)) {
+      metrics_.last_rate_bpm = b.rate_bpm;
+      if (ev & kRespNewBreath) metrics_.rate_bpm = smoother_.add(b.rate_bpm);
+    }
+    metrics_.regularity_cv = smoother_.regularity_cv();
+    rhythm_ = smoother_.plausible_share();
+  }
+  if ((ev & kRespBreathCompleted) && detector_.count() >= 2) {
+    Breath const& prev = detector_.recent(1);
+    metrics_.inhale_s = prev.inhale_s;
+    metrics_.exhale_s = prev.exhale_s;
+    metrics_.ie_ratio = prev.ie_ratio;
+  }
+  update_polarity(ev);
+  if (auto sr = spectral_.process(static_cast<float>(d))) {
+    metrics_.spectral_rate_bpm = sr->rate_bpm;
+    metrics_.spectral_quality = sr->quality;
+    ev |= kRespSpectralRate;
+  }
+  update_quality();
+  return ev | (flipped_ ? kRespPolarityChanged : 0u);
+}
+
+double RespAnalyzer::dwell_asymmetry() const noexcept {
+  // The peak-to-peak cycle that just ended, located in the history of s by its age.
+  Breath const& cur = detector_.last();
+  Breath const& prev = detector_.recent(1);
+  const double t = metrics_.t_s;
+  const auto age = [&](double peak_s) {
+    return static_cast<std::uint64_t>(std::lround((t - (peak_s + delay_s_)) * internal_hz_));
+  };
+  const std::uint64_t a0 = age(prev.peak_s), a1 = age(cur.peak_s);
+  if (a0 <= a1 + 4 || a0 + 1 >= history_.size() || a0 >= k_internal_) return kRespUnknown;
+  const std::uint64_t i0 = k_internal_ - 1 - a0, i1 = k_internal_ - 1 - a1;
+  const auto at = [&](std::uint64_t i) { return sign_ * history_[static_cast<std::size_t>(i % history_.size())]; };
+  double lo = at(i0), hi = std::min(at(i0), at(i1));
+  for (std::uint64_t i = i0; i <= i1; ++i) lo = std::min(lo, at(i));
+  const double depth = hi - lo;
+  if (!(depth > 0)) return kRespUnknown;
+  int top = 0, bottom = 0;
+  for (std::uint64_t i = i0; i <= i1; ++i) {
+    top += at(i) > hi - 0.25 * depth;
+    bottom += at(i) < lo + 0.25 * depth;
+  }
+  return static_cast<double>(bottom - top) / (bottom + top);
+}
+
+void RespAnalyzer::update_polarity(unsigned events) noexcept {
+  flipped_ = false;
+  if (!(events & kRespNewBreath) || detector_.count() < 2) return;
+  const double x = dwell_asymmetry();
+  if (!std::isfinite(x)) return;
+  dwell_[static_cast<std::size_t>(dwell_next_)] = x;
+  dwell_next_ = (dwell_next_ + 1) % kDwellBreaths;
+  dwell_n_ = std::min(dwell_n_ + 1, kDwellBreaths);
+  std::array<double, kDwellBreaths> v = dwell_;
+  std::nth_element(v.begin(), v.begin() + dwell_n_ / 2, v.begin() + dwell_n_);
+  polarity_score_ = v[static_cast<std::size_t>(dwell_n_ / 2)];
+  if (config_.polarity != RespPolarity::automatic) return;
+  if (dwell_n_ < 8 || metrics_.t_s - polarity_since_s_ < 60.0) return;
+  against_ = polarity_score_ < (metrics_.polarity_decided ? -0.45 : -0.35) ? against_ + 1 : 0;
+  if (against_ >= 5) { // five breaths in a row against the current polarity
+    against_ = 0;
+    sign_ = -sign_;
+    detector_.restart();
+    smoother_.reset();
+    dwell_n_ = dwell_next_ = 0;
+    polarity_since_s_ = metrics_.t_s;
+    metrics_.polarity = sign_ > 0 ? RespPolarity::up : RespPolarity::down;
+    metrics_.polarity_decided = true;
+    flipped_ = true;
+  } else if (polarity_score_ > 0.05) {
+    metrics_.polarity_decided = true;
+  }
+}
+
+void RespAnalyzer::update_quality() noexcept {
+  const double t = metrics_.t_s;
+  if (detector_.count() == 0) {
+    metrics_.quality = 0;
+    return;
+  }
+  const double valid = std::clamp(1.0 - invalid_ema_ - clipped_ema_, 0.0, 1.0);
+  const double smooth_hz = std::min(config_.smooth_hz, 0.4 * internal_hz_);
+  const double noise_sd = std::sqrt(noise_var_ * smooth_hz / (0.5 * internal_hz_ - smooth_hz));
+  const double a = detector_.amplitude();
+  const double x = a / (6.0 * noise_sd + 1e-300);
+  const double snr = std::isfinite(x) ? x * x / (1.0 + x * x) : 1.0;
+  const double rhythm = rhythm_;
+  const double period = detector_.median_period_s();
+  const double span = std::max(12.0, 2.5 * (std::isfinite(period) ? period : 4.0));
+  const double age = t - detector_.last().reported_s;
+  const double recency = age <= span ? 1.0 : std::max(0.0, 1.0 - (age - span) / span);
+  metrics_.quality = std::clamp(valid * snr * rhythm * recency, 0.0, 1.0);
+  if (recency <= 0) {
+    metrics_.rate_bpm = kRespUnknown;
+    metrics_.last_rate_bpm = kRespUnknown;
+  }
+}
+
+} // namespace pneuma::dsp

@@ -1,0 +1,193 @@
+// `pneuma analyze --kind ecg|rr`: R peaks, RR cleaning and HRV (design.md §5 keys ecg, rr, hrv,
+// hrv_raw). hrv.* comes from the corrected NN series, hrv_raw.* from the raw one; on clean data
+// they are identical because the correction leaves normal beats alone.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "cli/analysis.hpp"
+#include "pneuma/drivers/files/rr_file.hpp"
+#include "pneuma/drivers/files/signal_file.hpp"
+#include "pneuma/dsp/artifact_corrector.hpp"
+#include "pneuma/dsp/coherence.hpp"
+#include "pneuma/dsp/hrv.hpp"
+#include "pneuma/dsp/rpeak_detector.hpp"
+
+namespace pneuma::cli {
+namespace {
+
+/// NaN and infinities become null (JSON has no NaN).
+nlohmann::ordered_json num(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
+
+nlohmann::ordered_json hrv_json(dsp::HrvReport const& h, double coherence) {
+  nlohmann::ordered_json j;
+  j["n"] = h.time.n;
+  j["mean_nn_ms"] = num(h.time.mean_nn_ms);
+  j["sdnn_ms"] = num(h.time.sdnn_ms);
+  j["rmssd_ms"] = num(h.time.rmssd_ms);
+  j["sdsd_ms"] = num(h.time.sdsd_ms);
+  j["pnn50_pct"] = num(h.time.pnn50_pct);
+  j["mean_hr_bpm"] = num(h.time.mean_hr_bpm);
+  j["median_nn_ms"] = num(h.time.median_nn_ms);
+  j["vlf_ms2"] = num(h.freq.vlf_ms2);
+  j["lf_ms2"] = num(h.freq.lf_ms2);
+  j["hf_ms2"] = num(h.freq.hf_ms2);
+  j["lf_hf"] = num(h.freq.lf_hf);
+  j["lf_nu"] = num(h.freq.lf_nu);
+  j["hf_nu"] = num(h.freq.hf_nu);
+  j["lf_peak_hz"] = num(h.freq.lf_peak_hz);
+  j["hf_peak_hz"] = num(h.freq.hf_peak_hz);
+  j["lf_lomb_ms2"] = num(h.freq.lf_lomb_ms2);
+  j["hf_lomb_ms2"] = num(h.freq.hf_lomb_ms2);
+  j["lf_hf_lomb"] = num(h.freq.lf_hf_lomb);
+  j["sd1_ms"] = num(h.time.sd1_ms);
+  j["sd2_ms"] = num(h.time.sd2_ms);
+  j["dfa_alpha1"] = num(h.dfa_alpha1);
+  j["dfa_alpha2"] = num(h.dfa_alpha2);
+  j["sampen"] = num(h.sampen);
+  j["stress_index"] = num(h.time.stress_index);
+  j["coherence"] = num(coherence);
+  j["rsa_p2t_ms"] = nullptr; // needs breath onsets: not in an ECG/RR file on its own
+  j["artifact_pct"] = num(h.artifact_pct);
+  j["poor_quality"] = h.poor_quality;
+  return j;
+}
+
+/// Mean Pneuma coherence ratio over the record's 64 s windows (every 5 s); NaN when < 64 s.
+double mean_coherence(std::vector<double> const& t, std::vector<double> const& nn) {
+  std::vector<double> tt, rr;
+  for (std::size_t i = 0; i < nn.size(); ++i)
+    if (std::isfinite(nn[i])) {
+      tt.push_back(t[i]);
+      rr.push_back(nn[i]);
+    }
+  const auto series = dsp::coherence_series(tt, rr);
+  if (series.empty()) return std::nan("");
+  double sum = 0;
+  for (auto const& c : series) sum += c.ratio;
+  return sum / static_cast<double>(series.size());
+}
+
+/// Fills rr, hrv and hrv_raw from raw intervals (ms) and, when known, beat times (s).
+void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_t, nlohmann::ordered_json& out) {
+  const dsp::CleanedRr clean = dsp::clean_rr(raw);
+  // Raw series (invalid entries dropped) with its times.
+  std::vector<double> raw_ok, raw_t;
+  double acc = beat_t.empty() ? 0.0 : std::nan("");
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (!(std::isfinite(raw[i]) && raw[i] > 0)) continue;
+    acc += raw[i] / 1000.0;
+    raw_ok.push_back(raw[i] > 3000 ? std::nan("") : raw[i]); // a gap: not an interval to analyse
+    raw_t.push_back(beat_t.empty() ? acc : beat_t[i]);
+  }
+  // Corrected series: times from the raw beat times where a beat maps one-to-one, else the sum.
+  std::vector<double> nn, nn_t;
+  double t_run = raw_t.empty() ? 0.0 : raw_t.front() - raw_ok.front() / 1000.0;
+  if (!std::isfinite(t_run)) t_run = 0;
+  for (auto const& b : clean.beats) {
+    if (b.cls == dsp::BeatClass::gap) {
+      t_run = b.raw_index < raw_t.size() ? raw_t[b.raw_index] : t_run + b.raw_rr_ms / 1000.0;
+      nn.push_back(std::nan(""));
+      nn_t.push_back(t_run);
+      continue;
+    }
+    t_run += b.rr_ms / 1000.0;
+    nn.push_back(b.rr_ms);
+    nn_t.push_back(t_run);
+  }
+  const auto& c = clean.counts;
+  out["rr"] = {{"n", c.beats},
+               {"artifacts", {{"ectopic", c.ectopic}, {"missed", c.missed}, {"extra", c.extra},
+                              {"long_short", c.long_short}, {"gaps", c.gaps}, {"invalid", c.invalid}}},
+               {"corrected_pct", c.percent()}};
+  const double pct = c.percent();
+  dsp::HrvOptions options;
+  options.artifact_pct = pct;
+  const bool times_ok = std::is_sorted(nn_t.begin(), nn_t.end());
+  out["hrv"] = hrv_json(dsp::compute_hrv(nn, times_ok ? std::span<const double>(nn_t) : std::span<const double>{}, options),
+                        mean_coherence(nn_t, nn));
+  out["hrv_raw"] = hrv_json(dsp::compute_hrv(raw_ok, beat_t.empty() ? std::span<const double>{} : std::span<const double>(raw_t), options),
+                            mean_coherence(raw_t, raw_ok));
+  if (!out.contains("duration_s")) {
+    double total = 0;
+    for (double v : raw_ok)
+      if (std::isfinite(v)) total += v / 1000.0;
+    out["duration_s"] = total;
+  }
+}
+
+void analyze_rr(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
+  const auto series = drivers::files::read_rr(request.path, request.column);
+  if (series.rr_ms.empty()) throw std::runtime_error(request.path.string() + ": no RR intervals found");
+  out["input"]["source"] = series.source;
+  std::vector<double> t = series.beat_time_s;
+  if (t.size() != series.rr_ms.size()) t.clear();
+  analyze_intervals(series.rr_ms, t, out);
+}
+
+void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
+  const auto sig = drivers::files::read_signal(request.path, request.column, request.fs_hz);
+  if (sig.values.empty()) throw std::runtime_error(request.path.string() + ": the ECG signal is empty");
+  if (sig.fs_hz < 50 || sig.fs_hz > 2000)
+    throw std::invalid_argument("--fs " + std::to_string(sig.fs_hz) + ": ECG needs 50..2000 Hz");
+  std::vector<float> x(sig.values.size());
+  std::transform(sig.values.begin(), sig.values.end(), x.begin(), [](double v) { return static_cast<float>(v); });
+  const dsp::SampleRate fs(sig.fs_hz);
+  const auto peaks = dsp::detect_r_peaks(x, fs);
+  nlohmann::ordered_json ecg;
+  std::vector<double> t;
+  for (auto const& p : peaks) t.push_back(static_cast<double>(p.sample) / fs.hz());
+  ecg["r_peaks_s"] = t;
+  ecg["n_beats"] = t.size();
+  ecg["search_back_beats"] = std::count_if(peaks.begin(), peaks.end(), [](dsp::RPeak const& p) { return p.search_back; });
+  ecg["fs_hz"] = fs.hz();
+  std::size_t nan_count = std::count_if(sig.values.begin(), sig.values.end(), [](double v) { return !std::isfinite(v); });
+  ecg["invalid_samples"] = nan_count;
+  // Quality: implausible rates usually mean a wrong --fs or not an ECG.
+  std::vector<std::string> warnings;
+  std::vector<double> rr;
+  for (std::size_t i = 1; i < t.size(); ++i) rr.push_back(1000.0 * (t[i] - t[i - 1]));
+  const double duration = static_cast<double>(x.size()) / fs.hz();
+  out["duration_s"] = duration;
+  if (t.size() < 2) {
+    warnings.push_back(duration < 5 ? "record shorter than 5 s" : "no heartbeats found (flat, noise or not an ECG)");
+  } else {
+    std::vector<double> sorted = rr;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+    const double hr = 60000.0 / sorted[sorted.size() / 2];
+    ecg["median_hr_bpm"] = hr;
+    if (hr < 25 || hr > 230)
+      warnings.push_back("median heart rate " + std::to_string(static_cast<int>(hr)) +
+                         " beats/min is implausible: check --fs");
+  }
+  if (rr.empty()) {
+    ecg["warnings"] = warnings;
+    ecg["quality_ok"] = warnings.empty();
+    out["ecg"] = ecg;
+    out["rr"] = {{"n", 0}};
+    return;
+  }
+  analyze_intervals(rr, std::vector<double>(t.begin() + 1, t.end()), out);
+  // Many uncertain beats: noise, a wrong --fs or a wrong column. Say so; the numbers stay.
+  const double sb = static_cast<double>(ecg["search_back_beats"].get<std::int64_t>()) / static_cast<double>(t.size());
+  const double pct = out["rr"]["corrected_pct"].get<double>();
+  if (sb > 0.10 || pct > 20.0)
+    warnings.push_back("many uncertain beats (" + std::to_string(static_cast<int>(100 * sb)) + " % search-back, " +
+                       std::to_string(static_cast<int>(pct)) + " % artifacts): noisy ECG, or check --fs and --column");
+  ecg["warnings"] = warnings;
+  ecg["quality_ok"] = warnings.empty();
+  // Keep the documented key order: ecg before rr.
+  nlohmann::ordered_json ordered;
+  for (auto it = out.begin(); it != out.end(); ++it) {
+    if (it.key() == "rr") ordered["ecg"] = ecg;
+    ordered[it.key()] = *it;
+  }
+  out = std::move(ordered);
+}
+
+const AnalysisRegistration kRr({"rr", "RR intervals: artifact correction (Lipponen & Tarvainen 2019), HRV", &analyze_rr});
+const AnalysisRegistration kEcg({"ecg", "ECG: R peaks (Pan-Tompkins, causal), then as rr", &analyze_ecg});
+
+} // namespace
+} // namespace pneuma::cli

@@ -1,0 +1,193 @@
+// BLE straps through BlueZ, against a private dbus-daemon + python-dbusmock bluetoothd with GATT
+// objects (tests/mocks/bluez_gatt.py): notifications, Polar PMD start/stop, disconnect, replug
+// with new object paths, bluetoothd restart, and `pneuma devices`.
+#include <catch2/catch.hpp>
+#include <iostream>
+
+#include "drivers/dbus_mock_support.hpp"
+#include "drivers/link_support.hpp"
+#include "drivers/parser_support.hpp"
+#include "pneuma/drivers/ble/ble.hpp"
+#include "pneuma/drivers/io_thread.hpp"
+#include "pneuma/drivers/parsers/pmd.hpp"
+#include "support/process.hpp"
+
+using namespace pneuma::drivers;
+using pneuma::test::hex;
+using pneuma::test::MockBluez;
+using pneuma::test::SyncSink;
+using State = DeviceStatus::State;
+
+namespace {
+const std::string kStrap = "/org/bluez/hci0/dev_A0_9E_1A_12_34_56";
+const std::string kHrm = "00002a37-0000-1000-8000-00805f9b34fb";
+
+#define SKIP_WITHOUT_DBUSMOCK()                                                  \
+  if (const auto why = MockBluez::missing(); !why.empty()) {                     \
+    std::cout << "SKIPPED: " << why << "\n";                                     \
+    return;                                                                      \
+  }
+
+BleConfig fast(bool ecg = false) {
+  BleConfig c;
+  c.backoff_min_s = 0.1;
+  c.backoff_max_s = 0.4;
+  c.ecg = ecg;
+  return c;
+}
+
+struct BleRig {
+  SessionClock clock;
+  IoThread io;
+  SyncSink sink;
+  std::unique_ptr<Device> device;
+  explicit BleRig(BleConfig c) {
+    device = make_ble_strap(io.executor(), clock, std::move(c));
+    device->start(sink);
+    io.start();
+  }
+  ~BleRig() {
+    device->stop();
+    io.stop();
+  }
+  std::string statuses() const {
+    std::string s;
+    for (auto const& st : sink.of<DeviceStatus>()) s += std::string(st.message()) + "\n";
+    return s;
+  }
+};
+} // namespace
+
+TEST_CASE("ble strap: heart rate and RR from notifications, battery read", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Garmin HRM-Dual", false);
+  BleRig rig(fast());
+  const bool ready = bluez.notify_when_ready(kStrap, kHrm, hex("10 4b"));
+  INFO(rig.statuses());
+  REQUIRE(ready);
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("10 48 f8 03")));
+  REQUIRE(bluez.notify(kStrap, kHrm, hex("10 47 0c 03 ee 02")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<RrInterval>() == 3; }));
+  INFO(rig.statuses());
+  const auto hr = rig.sink.of<HeartRate>();
+  REQUIRE(hr.size() == 3);
+  CHECK(hr[0].bpm == 75);
+  CHECK(hr[2].bpm == 71);
+  const auto rr = rig.sink.of<RrInterval>();
+  CHECK(rr[0].ticks == 1016);
+  CHECK(rr[1].ticks == 780);
+  CHECK(rr[2].ticks == 750);
+  REQUIRE(rig.sink.count<BatteryLevel>() == 1);
+  CHECK(rig.sink.of<BatteryLevel>()[0].percent == 87);
+  CHECK(rig.sink.saw_state(State::streaming));
+}
+
+TEST_CASE("ble strap: Polar H10 ECG is started, decoded and stopped on shutdown", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  auto rig = std::make_unique<BleRig>(fast(true));
+  const std::string data = std::string(kPmdDataUuid);
+  REQUIRE(bluez.notify_when_ready(kStrap, data, hex("00 da eb c3 9e 98 43 52 08 00 88 ff ff 23 00 00 00 04 00")));
+  REQUIRE(rig->sink.wait([&] { return rig->sink.count<EcgSample>() == 3; }));
+  const auto ecg = rig->sink.of<EcgSample>();
+  CHECK(ecg[0].microvolts == -120);
+  CHECK(ecg[1].microvolts == 35);
+  CHECK(ecg[2].microvolts == 1024);
+  CHECK(ecg[2].t_s - ecg[1].t_s == Approx(1.0 / 130).margin(2e-6)); // device spacing kept
+  auto w = bluez.writes(kStrap);
+  REQUIRE(!w.empty());
+  CHECK(w[0] == hex("02 00 00 01 82 00 01 01 0E 00")); // start ECG 130 Hz, 14 bit
+  rig.reset(); // shutdown
+  w = bluez.writes(kStrap);
+  REQUIRE(w.size() >= 2);
+  CHECK(w.back() == hex("03 00")); // STOP ECG: the H10 would stream until its battery dies
+}
+
+TEST_CASE("ble strap: a refused PMD start is reported and heart rate keeps flowing", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.set_control_point_status(13); // device in charger
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  BleRig rig(fast(true));
+  REQUIRE(rig.sink.wait([&] { return rig.statuses().find("refused: device in charger") != std::string::npos; }));
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 4b")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 1; }));
+}
+
+TEST_CASE("ble strap: disconnect, then reconnect with new object paths", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H7", false);
+  BleRig rig(fast());
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 4b")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 1; }));
+  const auto before = bluez.characteristic_paths(kStrap);
+  bluez.drop_link(kStrap); // out of range
+  REQUIRE(rig.sink.wait([&] { return rig.sink.saw_state(State::lost); }));
+  // the driver reconnects by itself; the GATT tree comes back under new handles
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 4c")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 2; }));
+  CHECK(rig.sink.of<HeartRate>()[1].bpm == 76);
+  const auto after = bluez.characteristic_paths(kStrap);
+  REQUIRE(!after.empty());
+  CHECK(after != before);
+  CHECK(rig.sink.count<SignalGap>() == 1); // the silence is a gap, not interpolated
+}
+
+TEST_CASE("ble strap: survives a bluetoothd restart", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H9", false);
+  BleConfig c = fast();
+  c.address = "a0:9e:1a:12:34:56";
+  BleRig rig(c);
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 4b")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 1; }));
+  bluez.kill_bluetoothd();
+  REQUIRE(rig.sink.wait([&] { return rig.statuses().find("bluetoothd restarted") != std::string::npos; }));
+  bluez.start_bluetoothd();
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H9", false);
+  REQUIRE(bluez.notify_when_ready(kStrap, kHrm, hex("10 50")));
+  REQUIRE(rig.sink.wait([&] { return rig.sink.count<HeartRate>() == 2; }));
+  CHECK(rig.sink.of<HeartRate>()[1].bpm == 80);
+}
+
+TEST_CASE("ble strap: no adapter and no BlueZ are reported, not fatal", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.kill_bluetoothd();
+  {
+    BleRig rig(fast());
+    REQUIRE(rig.sink.wait([&] { return rig.statuses().find("BlueZ (bluetoothd) is not running") != std::string::npos; }));
+  }
+  bluez.start_bluetoothd(false);
+  BleRig rig(fast());
+  REQUIRE(rig.sink.wait([&] { return rig.statuses().find("no Bluetooth adapter found") != std::string::npos; }));
+}
+
+TEST_CASE("ble source strings: bad addresses and options are one-line errors", "[drivers]") {
+  CHECK_THROWS_WITH(ble_config_from_spec(SourceSpec::parse("ble:AA:BB")), Catch::Contains("expected ble:auto"));
+  CHECK_THROWS_WITH(ble_config_from_spec(SourceSpec::parse("ble:auto?hr=1")), Catch::Contains("unknown"));
+  const auto c = ble_config_from_spec(SourceSpec::parse("ble:A0:9E:1A:12:34:56?acc=1"));
+  CHECK(c.address == "A0:9E:1A:12:34:56");
+  CHECK(c.acc);
+  CHECK(c.ecg);
+}
+
+TEST_CASE("devices: lists straps advertising 0x180D, explains a missing BlueZ", "[drivers][ble][e2e]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  auto r = pneuma::test::run_process(pneuma::test::pneuma_binary() + " devices --seconds 0.5", true);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("A0:9E:1A:12:34:56  Polar H10 1234ABCD") != std::string::npos);
+  CHECK(r.out.find("Polar PMD (ECG/ACC)") != std::string::npos);
+  CHECK(r.out.find("--source ble:A0:9E:1A:12:34:56") != std::string::npos);
+  bluez.kill_bluetoothd();
+  r = pneuma::test::run_process(pneuma::test::pneuma_binary() + " devices --seconds 0.5", true);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("pneuma devices: BlueZ (bluetoothd) is not running") != std::string::npos);
+}

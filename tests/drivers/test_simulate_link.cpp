@@ -1,0 +1,209 @@
+// `pneuma simulate` end to end: the simulated person served on a pseudo-terminal (and TCP), read by
+// `pneuma run --headless` through the real drivers; plus the encoder the simulator uses.
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "drivers/link_support.hpp"
+#include "drivers/parser_support.hpp"
+#include "pneuma/drivers/parsers/bitalino.hpp"
+#include "pneuma/drivers/parsers/bridge_line.hpp"
+#include "pneuma/drivers/sim/link_simulator.hpp"
+#include "pneuma/drivers/sim/sim_device.hpp"
+#include "support/process.hpp"
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+extern char** environ;
+
+using namespace pneuma::drivers;
+using pneuma::test::pneuma_binary;
+using pneuma::test::run_process;
+using pneuma::test::TempDir;
+
+namespace {
+/// A background `pneuma simulate`, stopped (SIGTERM, then reaped) at scope exit.
+class Simulator {
+public:
+  Simulator(std::vector<std::string> args, std::string const& log_path) {
+    args.insert(args.begin(), {pneuma_binary(), "simulate"});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Simulator() { stop(); }
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  [[nodiscard]] bool running() const { return pid_ > 0; }
+
+private:
+  pid_t pid_ = -1;
+};
+
+bool wait_for_path(std::filesystem::path const& p) {
+  for (int i = 0; i < 200; ++i) {
+    if (std::filesystem::exists(p)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::vector<nlohmann::json> json_lines(std::string const& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+std::string slurp(std::filesystem::path const& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void check_breathing_follows_pacer(std::string const& out, bool expect_hr) {
+  const auto lines = json_lines(out);
+  REQUIRE(lines.size() == 90);
+  for (std::size_t i = 70; i < 90; ++i) {
+    INFO("t = " << lines[i]["t_s"]);
+    REQUIRE(lines[i]["breathing_bpm"].is_number());
+    CHECK(std::abs(lines[i]["breathing_bpm"].get<double>() - 6.0) <= 0.5);
+    if (expect_hr) {
+      REQUIRE(lines[i]["hr_bpm"].is_number());
+      CHECK(lines[i]["hr_bpm"].get<double>() > 45);
+      CHECK(lines[i]["hr_bpm"].get<double>() < 100);
+    }
+  }
+}
+} // namespace
+
+TEST_CASE("simulate: bridge on a pty, read by run --headless, breathes at the pacer rate", "[e2e][drivers]") {
+  TempDir dir;
+  const auto tty = dir.path() / "ttyBridge";
+  Simulator sim({"--as", "bridge", "--pty", tty.string(), "--speed", "40", "--seconds", "200"},
+                (dir.path() / "sim.log").string());
+  REQUIRE(sim.running());
+  REQUIRE(wait_for_path(tty));
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 40 --minutes 1.5 --source 'serial:" +
+                             tty.string() + "?protocol=bridge'");
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, true);
+}
+
+TEST_CASE("simulate: BITalino on a pty is started, read, and stopped on shutdown", "[e2e][drivers]") {
+  TempDir dir;
+  const auto tty = dir.path() / "ttyBITalino";
+  const auto log = dir.path() / "sim.log";
+  Simulator sim({"--as", "bitalino", "--pty", tty.string(), "--speed", "40", "--seconds", "200"}, log.string());
+  REQUIRE(wait_for_path(tty));
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 40 --minutes 1.5 --source 'serial:" +
+                             tty.string() + "?protocol=bitalino'");
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  sim.stop();
+  const std::string text = slurp(log);
+  CHECK(text.find("version asked") != std::string::npos);
+  CHECK(text.find("acquisition started, 1 channel(s)") != std::string::npos);
+  CHECK(text.find("acquisition stopped") != std::string::npos); // the driver sent 0x00 on exit
+}
+
+namespace {
+/// A loopback port that was free a moment ago.
+unsigned short free_port(bool udp) {
+  namespace asio = boost::asio;
+  asio::io_context ctx;
+  const auto lo = asio::ip::make_address("127.0.0.1");
+  if (udp) return asio::ip::udp::socket(ctx, asio::ip::udp::endpoint(lo, 0)).local_endpoint().port();
+  return asio::ip::tcp::acceptor(ctx, asio::ip::tcp::endpoint(lo, 0)).local_endpoint().port();
+}
+} // namespace
+
+TEST_CASE("simulate: bridge over UDP datagrams, read by run --headless", "[e2e][drivers]") {
+  TempDir dir;
+  const auto port = std::to_string(free_port(true));
+  Simulator sim({"--as", "bridge", "--udp", port, "--speed", "40", "--seconds", "200"}, (dir.path() / "sim.log").string());
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 40 --minutes 1.5 --source udp::" + port);
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, true);
+}
+
+TEST_CASE("simulate: bridge over TCP, read by run --headless", "[e2e][drivers]") {
+  TempDir dir;
+  const auto port = std::to_string(free_port(false));
+  const auto log = dir.path() / "sim.log";
+  Simulator sim({"--as", "bridge", "--tcp", port, "--speed", "40", "--seconds", "400"},
+                log.string());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto r = run_process(pneuma_binary() + " run --headless --speed 40 --minutes 1.5 --source tcp:127.0.0.1:" + port);
+  REQUIRE(r.exit_code == 0);
+  check_breathing_follows_pacer(r.out, true);
+  sim.stop();
+  CHECK(slurp(log).find("client connected from 127.0.0.1") != std::string::npos);
+}
+
+TEST_CASE("simulate: usage errors are one line with exit code 2", "[e2e][drivers]") {
+  auto r = run_process(pneuma_binary() + " simulate --as morse --pty /tmp/x", true);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "pneuma simulate: --as morse: expected bridge, bitalino or ascii\n");
+  r = run_process(pneuma_binary() + " simulate --as bridge", true);
+  CHECK(r.exit_code == 2);
+  r = run_process(pneuma_binary() + " simulate --as bitalino --tcp 5555", true);
+  CHECK(r.exit_code == 2);
+  r = run_process(pneuma_binary() + " simulate --as bridge --pty /tmp/x --garbage 2", true);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--garbage") != std::string::npos);
+  r = run_process(pneuma_binary() + " run --headless --minutes 0.1 --source 'serial:/nonexistent/tty?protocol=bridge'", true);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("cannot open serial port /nonexistent/tty") != std::string::npos);
+}
+
+TEST_CASE("simulate encoder: bridge lines decode back to the person's belt and strap", "[drivers]") {
+  sim::SimSensors sensors(sim::PersonParams{}, {});
+  sim::SimEncoder enc(sim::SimProtocol::bridge, {}, 1);
+  sensors.advance_to(30.0, enc);
+  enc.flush();
+  BridgeLineParser parser;
+  pneuma::test::CollectingSink sink;
+  for (auto const& f : enc.frames())
+    parser.feed({reinterpret_cast<const std::uint8_t*>(f.data()), f.size()}, 0, sink);
+  CHECK(sink.of<RespSample>().size() == 30 * 50);
+  CHECK(sink.of<HeartRate>().size() >= 28);
+  CHECK(sink.of<RrInterval>().size() >= 28);
+  CHECK(sink.of<BatteryLevel>().size() == 1);
+  CHECK(parser.stats().errors == 0);
+  CHECK(sink.of<SignalGap>().empty());
+}
+
+TEST_CASE("simulate encoder: drop and corrupt knobs show up as gaps and counted errors", "[drivers]") {
+  sim::SimFaults faults;
+  faults.drop = 0.05;
+  faults.corrupt = 0.05;
+  faults.garbage = 0.05;
+  sim::SimSensors sensors(sim::PersonParams{}, {});
+  sim::SimEncoder enc(sim::SimProtocol::bitalino, faults, 3);
+  enc.set_bitalino_acquiring(true, 1);
+  sensors.advance_to(60.0, enc);
+  BitalinoParser parser(1, 0, 50);
+  pneuma::test::CollectingSink sink;
+  for (auto const& f : enc.frames())
+    parser.feed({reinterpret_cast<const std::uint8_t*>(f.data()), f.size()}, 0, sink);
+  const auto n = static_cast<double>(sink.of<RespSample>().size());
+  CHECK(n > 3000 * 0.8);
+  CHECK(n < 3000 * 0.95);
+  CHECK(parser.stats().errors > 0);
+  CHECK(parser.stats().lost > 3000 * 0.05);
+}

@@ -1,0 +1,13 @@
+// libFuzzer: Arduino Serial-Plotter line parser, by column and by label.
+#include "fuzz_sink.hpp"
+#include "pneuma/drivers/parsers/ascii_plotter.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace pneuma::drivers;
+  static AsciiPlotterParser by_column(1);
+  static AsciiPlotterParser by_label(0, "belt");
+  pneuma::fuzz::CheckingSink sink;
+  by_column.feed({data, size}, 0.0, sink);
+  by_label.feed({data, size}, 0.0, sink);
+  return 0;
+}
