@@ -78,6 +78,12 @@ void RecordedSession::start() {
   if (recorder_) recorder_->start();
 }
 
+void RecordedSession::add_marker(double t_s, std::string const& note) { late_markers_.emplace_back(t_s, note); }
+
+void RecordedSession::set_rating(std::string const& moment, Rating const& rating) {
+  if (store_ != nullptr && id_) store_->set_rating(*id_, moment, rating);
+}
+
 SessionOutcome RecordedSession::finish(double end_s, bool completed) {
   SessionOutcome out;
   out.session_id = id_;
@@ -86,7 +92,9 @@ SessionOutcome RecordedSession::finish(double end_s, bool completed) {
   double duration = end_s > 0 ? end_s : 0;
   std::string status = completed ? "complete" : "interrupted";
   if (recorder_) {
-    const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1);
+    std::vector<std::pair<double, std::string>> events;
+    for (auto const& [t, note] : late_markers_) events.emplace_back(t, "Marker: " + note);
+    const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1, events);
     out.record = r;
     duration = r.seconds;
     if (!r.ok) {

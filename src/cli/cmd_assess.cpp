@@ -194,8 +194,11 @@ int assess_main(std::vector<std::string> const& args) {
   bool windowed = false;
   if (!vm.count("headless")) {
     std::string why;
-    const auto outcome = ui::run_trainer_window(*pipeline, ui::WindowOptions{vm.count("fullscreen") > 0, minutes},
-                                                g_stop, why);
+    ui::WindowOptions window;
+    window.setup.pacer = config.pacer;
+    window.setup.flow.training_s = minutes * 60.0;
+    window.setup.fullscreen = vm.count("fullscreen") > 0;
+    const auto outcome = ui::run_trainer_window(*pipeline, window, g_stop, why);
     if (outcome != ui::WindowOutcome::no_display) {
       windowed = true;
       completed = outcome == ui::WindowOutcome::finished;

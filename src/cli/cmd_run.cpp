@@ -76,6 +76,22 @@ double in_range(po::variables_map const& vm, const char* name, double lo, double
   return v;
 }
 
+/// The window's rating screens and markers, for the store and the recording.
+WindowResults window_results(ui::WindowReport const& report) {
+  WindowResults r;
+  auto rating = [](app::SelfRating const& s) -> std::optional<app::Rating> {
+    if (s.tension < 0 && s.pain < 0) return std::nullopt;
+    app::Rating out;
+    if (s.tension >= 0) out.tension = s.tension;
+    if (s.pain >= 0) out.pain = s.pain;
+    return out;
+  };
+  r.before = rating(report.summary.before);
+  r.after = rating(report.summary.after);
+  for (auto const& m : report.markers) r.markers.emplace_back(m.t_s, m.note);
+  return r;
+}
+
 int run_main(std::vector<std::string> const& args) {
   const auto options = run_options();
   po::variables_map vm;
@@ -90,6 +106,7 @@ int run_main(std::vector<std::string> const& args) {
     return kExitOk;
   }
 
+  install_resonance_provider(vm); // the "resonance" preset reads the profile's assessed rate
   app::PipelineConfig config;
   ui::WindowOptions window;
   double minutes = vm["minutes"].as<double>();
@@ -176,6 +193,8 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
+  window.setup.pacer = config.pacer; // a home plan or the profile's assessed rate may have set them
+  window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
   std::unique_ptr<app::Pipeline> pipeline;
@@ -197,7 +216,7 @@ int run_main(std::vector<std::string> const& args) {
       if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
       std::cout << app::summary_json(report.summary, report.markers) << std::endl;
       return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
-                           outcome == ui::WindowOutcome::finished, std::cerr, "run");
+                           outcome == ui::WindowOutcome::finished, std::cerr, "run", window_results(report));
     }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
   }

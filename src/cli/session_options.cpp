@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ostream>
 
+#include "app/pacer_presets.hpp"
 #include "app/plan.hpp"
 #include "app/source_factory.hpp"
 #include "cli/command.hpp"
@@ -143,9 +144,26 @@ std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app:
   return std::make_unique<app::RecordedSession>(plan.setup, plan.store.get(), pipeline, belt_hz);
 }
 
+void install_resonance_provider(po::variables_map const& vm) {
+  const std::string profile = vm.count("profile") ? vm["profile"].as<std::string>() : app::Store::kDefaultProfile;
+  const bool no_store = vm.count("no-store") > 0;
+  app::set_resonance_provider([profile, no_store]() -> std::optional<double> {
+    if (no_store) return std::nullopt;
+    try {
+      app::Store store;
+      if (auto p = store.find_profile(profile)) return p->rf_bpm;
+    } catch (app::StoreError const&) { // no store, no assessment: the preset says how to get one
+    }
+    return std::nullopt;
+  });
+}
+
 int close_session(std::unique_ptr<app::RecordedSession>& session, double end_s, bool completed,
-                  std::ostream& err, std::string const& command) {
+                  std::ostream& err, std::string const& command, WindowResults const& window) {
   if (!session) return kExitOk;
+  for (auto const& [t, note] : window.markers) session->add_marker(t, note);
+  if (window.before) session->set_rating("before", *window.before);
+  if (window.after) session->set_rating("after", *window.after);
   const auto outcome = session->finish(end_s, completed);
   for (auto const& m : outcome.messages) err << "pneuma " << command << ": " << m << "\n";
   std::string saved;
