@@ -7,6 +7,10 @@
 #include <numbers>
 #include <numeric>
 
+#include "pneuma/dsp/artifact_corrector.hpp"
+#include "pneuma/dsp/coherence.hpp"
+#include "pneuma/dsp/hrv_frequency.hpp"
+#include "pneuma/dsp/hrv_time.hpp"
 #include "pneuma/dsp/real_fft.hpp"
 
 namespace pneuma::app {
@@ -94,40 +98,48 @@ std::vector<double> resample(std::vector<double> const& t, std::vector<double> c
   return out;
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return std::nan("");
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
 
 void flag_artifacts(BeatSeries& b) {
-  // Slow breathing swings RR by 30 % and more from beat to beat over a breath, gradually; an
-  // ectopic beat is a short-long spike and a missed or extra beat a near-doubling or halving.
-  // So: outside 300..2000 ms; more than 35 % from the median of the 11 beats around; or a spike:
-  // differences to both neighbours above 15 % of that median and of opposite sign.
+  // Lipponen & Tarvainen 2019 through the heart DSP's offline corrector. An interval is flagged
+  // when its corrected beat is not "normal" (ectopic, missed, extra, long/short, gap) or when it
+  // was merged away (an extra beat: the second interval of the pair has no beat of its own).
   const std::size_t n = b.rr_ms.size();
   b.artifact.assign(n, false);
-  auto at = [&](std::size_t i) { return i < n ? b.rr_ms[i] : std::nan(""); };
-  for (std::size_t i = 0; i < n; ++i) {
-    const double rr = b.rr_ms[i];
-    if (!std::isfinite(rr)) continue; // the first beat has no interval; it is not an artifact
-    if (rr < 300 || rr > 2000) {
-      b.artifact[i] = true;
-      continue;
+  std::vector<double> raw;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isfinite(b.rr_ms[i]) && b.rr_ms[i] > 0) {
+      raw.push_back(b.rr_ms[i]);
+      where.push_back(i);
     }
+  if (raw.empty()) return;
+  const dsp::CleanedRr cleaned = dsp::clean_rr(raw);
+  std::vector<bool> seen(raw.size(), false);
+  for (auto const& beat : cleaned.beats) {
+    if (beat.raw_index >= raw.size()) continue;
+    seen[beat.raw_index] = true;
+    if (beat.cls != dsp::BeatClass::normal) b.artifact[where[beat.raw_index]] = true;
+  }
+  for (std::size_t k = 0; k < raw.size(); ++k)
+    if (!seen[k]) b.artifact[where[k]] = true;
+  // Safety net for heavy ectopy, where the adaptive thresholds (a quartile deviation over 91
+  // beats) grow with the artifacts themselves and pass them: a beat more than 35 % from the median
+  // of the 11 around it, or a short-long spike (differences to both neighbours above 15 % of that
+  // median, of opposite sign). Breathing changes RR gradually, so neither fires on RSA.
+  for (std::size_t k = 0; k < raw.size(); ++k) {
     std::vector<double> around;
-    for (std::size_t j = i >= 5 ? i - 5 : 0; j < std::min(n, i + 6); ++j)
-      if (j != i && std::isfinite(b.rr_ms[j])) around.push_back(b.rr_ms[j]);
-    const double m = median(around);
-    if (!std::isfinite(m)) continue;
-    if (std::abs(rr - m) > 0.35 * m) {
-      b.artifact[i] = true;
-      continue;
+    for (std::size_t j = k >= 5 ? k - 5 : 0; j < std::min(raw.size(), k + 6); ++j)
+      if (j != k) around.push_back(raw[j]);
+    if (around.size() < 4) continue;
+    std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
+    const double m = around[around.size() / 2];
+    const double rr = raw[k];
+    bool bad = std::abs(rr - m) > 0.35 * m;
+    if (k > 0 && k + 1 < raw.size()) {
+      const double before = rr - raw[k - 1], after = raw[k + 1] - rr;
+      bad = bad || (std::abs(before) > 0.15 * m && std::abs(after) > 0.15 * m && (before > 0) != (after > 0));
     }
-    const double before = rr - at(i - 1), after = at(i + 1) - rr;
-    if (i > 0 && std::isfinite(before) && std::isfinite(after) && std::abs(before) > 0.15 * m &&
-        std::abs(after) > 0.15 * m && (before > 0) != (after > 0))
-      b.artifact[i] = true;
+    if (bad) b.artifact[where[k]] = true;
   }
 }
 
@@ -269,36 +281,28 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
   WindowStats w;
   w.t0 = t0;
   w.t1 = t1;
-  // Time domain over the NN intervals in the window.
-  std::vector<double> nn_t, nn;
+  // Time domain over the NN intervals in the window (dsp::hrv_time; NaN marks a removed beat, so
+  // no successive difference spans it).
+  std::vector<double> nn_t, nn, nn_with_breaks;
   int artifacts = 0;
-  double prev_nn = std::nan("");
-  double sum_sq_diff = 0;
-  int diffs = 0;
   for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
     if (beats.t_s[i] < t0 || beats.t_s[i] >= t1 || !std::isfinite(beats.rr_ms[i])) continue;
     ++w.beats;
     if (beats.artifact[i]) {
       ++artifacts;
-      prev_nn = std::nan("");
+      nn_with_breaks.push_back(std::nan(""));
       continue;
     }
-    if (std::isfinite(prev_nn)) {
-      sum_sq_diff += (beats.rr_ms[i] - prev_nn) * (beats.rr_ms[i] - prev_nn);
-      ++diffs;
-    }
-    prev_nn = beats.rr_ms[i];
+    nn_with_breaks.push_back(beats.rr_ms[i]);
     nn_t.push_back(beats.t_s[i]);
     nn.push_back(beats.rr_ms[i]);
   }
   if (w.beats > 0) w.artifact_pct = 100.0 * artifacts / w.beats;
   if (nn.size() >= 2) {
-    const double mean = std::accumulate(nn.begin(), nn.end(), 0.0) / static_cast<double>(nn.size());
-    double var = 0;
-    for (double x : nn) var += (x - mean) * (x - mean);
-    w.mean_hr_bpm = 60000.0 / mean;
-    w.sdnn_ms = std::sqrt(var / static_cast<double>(nn.size() - 1));
-    if (diffs > 0) w.rmssd_ms = std::sqrt(sum_sq_diff / diffs);
+    const dsp::HrvTime td = dsp::hrv_time(nn_with_breaks);
+    w.mean_hr_bpm = td.mean_hr_bpm;
+    w.sdnn_ms = td.sdnn_ms;
+    if (td.n_diff > 0) w.rmssd_ms = td.rmssd_ms;
   }
   const double span = t1 - t0;
   // RR spectrum: LF power, LF peak, number of LF peaks, coherence.
@@ -325,14 +329,22 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
           ++peaks;
       }
       w.lf_peaks = peaks;
-      // Coherence ratio (McCraty 2022 variant): peak power in a 0.030 Hz window around the
-      // highest 0.04-0.26 Hz peak over the rest of 0.0033-0.4 Hz.
-      if (auto f = peak_hz(rr, 0.04, 0.26)) {
-        const double peak = rr.power(*f - 0.015, *f + 0.015);
-        const double total = rr.power(0.0033, 0.4);
-        if (total > peak) w.coherence = peak / (total - peak);
-      }
     }
+    if (span >= 120) { // long enough for the Task Force LF estimate (Welch, detrended): use it
+      const dsp::HrvFrequency fd = dsp::hrv_frequency(nn, nn_t);
+      if (std::isfinite(fd.lf_ms2)) w.lf_ms2 = fd.lf_ms2;
+      if (std::isfinite(fd.lf_peak_hz)) w.lf_peak_hz = fd.lf_peak_hz;
+    }
+    // Coherence: the heart DSP's ratio (64 s windows every 5 s), averaged over the window.
+    const auto series = dsp::coherence_series(nn_t, nn);
+    double sum = 0;
+    int count = 0;
+    for (auto const& c : series)
+      if (std::isfinite(c.ratio)) {
+        sum += c.ratio;
+        ++count;
+      }
+    if (count > 0) w.coherence = sum / count;
   }
   // Breathing: belt spectrum, else RSA-derived from HR.
   const auto* belt = find_signal(rec, "Resp");

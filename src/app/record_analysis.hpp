@@ -4,16 +4,20 @@
 // resonance-frequency assessment's per-step criteria.
 //
 // Beats: "R" annotations (RecordWriter) or beat times of an RR file. RR = difference of beat
-// times; a beat is an artifact when its RR is outside 300..2000 ms, more than 35 % from the median
-// of the 11 beats around it (missed/extra beats), or a spike whose differences to both neighbours
-// exceed 15 % of that median with opposite signs (ectopic short-long pairs). Not the 20 % rule of
-// live peers: slow breathing swings RR by 30 % over a breath, and that is the signal. (The
-// Lipponen & Tarvainen 2019 classifier replaces this when the HRV DSP provides it.) The NN
-// series drops artifacts (and the interval after them).
-// Time domain (Task Force 1996): mean HR = 60000 / mean NN; SDNN; RMSSD over successive NN pairs.
-// Spectra: RR (or HR) interpolated linearly at 4 Hz over the window, mean removed, Hann window,
-// zero-padded periodogram (KissFFT through dsp::RealFft); one-sided PSD in ms^2/Hz:
-// P(f) = 2 |X(f)|^2 / (fs * sum w^2); band power = sum P df. LF = 0.04-0.15 Hz.
+// times; artifacts are classified by the heart DSP's Lipponen & Tarvainen 2019 corrector
+// (dsp::clean_rr: ectopic, missed, extra, long/short, gaps), whose thresholds adapt to the
+// series, so the 30 % RR swings of slow breathing are not mistaken for artifacts; plus a safety
+// net for heavy ectopy (which inflates those thresholds): more than 35 % from the median of the
+// 11 beats around, or a short-long spike (both neighbour differences above 15 % of that median,
+// opposite signs). The NN series drops artifacts, and no successive difference spans one.
+// Time domain: dsp::hrv_time (Task Force 1996): mean HR, SDNN, RMSSD.
+// LF power: windows of 120 s or more use dsp::hrv_frequency (spline, smoothness-priors detrend,
+// Welch; Kubios defaults). Shorter windows (the assessment's 75 s steps, below the Task Force
+// minimum) use a periodogram of the window: RR (or HR) interpolated linearly at 4 Hz, mean
+// removed, Hann window, zero-padded (KissFFT via dsp::RealFft); one-sided PSD in ms^2/Hz:
+// P(f) = 2 |X(f)|^2 / (fs * sum w^2); band power = sum P df; LF = 0.04-0.15 Hz. The LF peak
+// amplitude and the number of LF peaks always come from that periodogram.
+// Coherence: the mean of dsp::coherence_series (Pneuma coherence ratio, 64 s windows) over the window.
 // Breathing rate in a window: breaths counted on the belt (4 Hz grid, baseline over one breath
 // period - from the belt spectrum's 0.05-0.7 Hz peak - removed, upward crossings with hysteresis:
 // zero-crossing counting as biosppy), rate = (breaths - 1) / time between the first and last;

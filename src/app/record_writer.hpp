@@ -4,8 +4,9 @@
 // Signals (1 s data records): "Resp belt" (au) at the belt's rate, "ECG" (uV) and "ACC X/Y/Z" (mg)
 // when the source has them, "HR" (beats/min, 4 Hz: 60000 / the latest RR, held until the next
 // beat, 0 before the first) and "Pacer" (target lung volume, % of a breath, 10 Hz).
-// Annotations: "R" at every beat (the beat time is the cumulative sum of the strap's RR
-// intervals, re-anchored to arrival time when they drift apart by > 3 s), pacer phase changes
+// Annotations: "R" at every beat (the device's beat time when it stamps beats; otherwise the
+// cumulative sum of the strap's RR intervals with an offset to arrival time estimated over the
+// first 10 s, re-anchored when they drift apart by > 3 s), pacer phase changes
 // ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
 // ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
 // ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
@@ -146,13 +147,16 @@ private:
   // beats
   // Beat times from RR intervals (no device clock): c = cumulative sum of RR; the strap sends each
   // beat after it happened, so the offset to arrival time, delta = max(c - arrival), converges to
-  // the true offset as beats fall ever closer before a notification. Beats are held briefly so
-  // the estimate settles before they are written.
+  // the true offset as beats fall ever closer before a notification. The first 10 s of beats are
+  // held while it settles; then it is frozen, so intervals between written beats are the strap's
+  // RR exactly. (A crash in those first 10 s loses their beat annotations.)
   struct PendingBeat {
     double c_s, rr_ms, arrival_s;
   };
   std::optional<double> beat_clock_; ///< c of the last beat
   double delta_s_ = 0;
+  bool delta_frozen_ = false;
+  double anchor_arrival_s_ = 0;
   std::deque<PendingBeat> pending_beats_;
   void write_beat(double t_s, double rr_ms);
   void flush_beats(double before_arrival_s);

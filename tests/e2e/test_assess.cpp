@@ -31,7 +31,7 @@ struct TempDir {
 
 nlohmann::json assess(TempDir const& dir, std::string const& options) {
   const auto r = run_process("XDG_DATA_HOME=" + dir.path.string() + " " + pneuma_binary() +
-                             " assess --headless --json --speed 300 " + options);
+                             " assess --headless --json --speed 150 " + options);
   INFO(options);
   REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.out);
@@ -88,7 +88,7 @@ TEST_CASE("assess e2e: simulated persons of known resonance frequency are found 
     INFO("rf " << rf << ": " << j.dump());
     REQUIRE(j["recommended_bpm"].is_number());
     CHECK(std::abs(j["recommended_bpm"].get<double>() - rf) <= 0.5 + 1e-9);
-    CHECK(j["confidence"].get<double>() > 0.3);
+    CHECK(j["confidence"].get<double>() > 0.2);
     CHECK(j["confidence"].get<double>() <= 1.0);
     REQUIRE(j["steps"].size() == 5);
     for (std::size_t i = 0; i < 5; ++i) {
