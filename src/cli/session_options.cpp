@@ -1,6 +1,7 @@
 #include "cli/session_options.hpp"
 
 #include <charconv>
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <cmath>
@@ -135,6 +136,8 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
 
 std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app::Pipeline& pipeline,
                                                    app::PipelineConfig const& config) {
+  // A file-size limit must fail a write (EFBIG, handled like a full disk), not kill the session.
+  std::signal(SIGXFSZ, SIG_IGN);
   double belt_hz = 0;
   for (auto const& src : config.sources)
     if (src.kind == "sim" || src.kind == "replay" || src.kind == "serial") {
