@@ -366,7 +366,8 @@ void RecordWriter::on_gap(drivers::SignalGap const& g) {
   write_event(g.from_s, std::max(0.0, g.to_s - g.from_s), "Signal gap");
   if (auto* c = channel(Kind::resp)) {
     const auto missing = static_cast<long>(std::lround((g.to_s - g.from_s) * c->fs));
-    for (long i = 0; i < std::min(missing, 3600L * c->fs); ++i) c->pending.push_back(c->last);
+    const double hold = c->pending.empty() ? c->last : c->pending.back(); // the last value received
+    for (long i = 0; i < std::min(missing, 3600L * c->fs); ++i) c->pending.push_back(hold);
   }
 }
 

@@ -189,3 +189,36 @@ TEST_CASE("record writer: an unwritable place fails before the session starts", 
   CHECK_THROWS_WITH(app::RecordWriter(config_for("/nonexistent-dir/x.edf")),
                     Catch::Contains("cannot write the recording"));
 }
+
+TEST_CASE("record writer: disconnections and gaps become annotations and the belt is held, not invented",
+          "[app]") {
+  TempDir dir;
+  const auto path = dir.path / "gap.edf";
+  {
+    app::RecordWriter w(config_for(path));
+    w.add(drivers::DeviceStatus::make(0.0, drivers::DeviceStatus::State::streaming, "belt"));
+    feed(w, 0, 10);
+    w.add(drivers::DeviceStatus::make(10.0, drivers::DeviceStatus::State::lost, "belt out of range"));
+    w.add(drivers::SignalGap{13.0, 10.0, 13.0, 75});
+    w.add(drivers::DeviceStatus::make(13.0, drivers::DeviceStatus::State::streaming, "belt"));
+    feed(w, 13, 20);
+    const auto r = w.finish(20);
+    REQUIRE(r.ok);
+  }
+  const auto rec = drivers::files::read_edf(path);
+  CHECK(rec.duration_s == Approx(20));
+  bool lost = false, gap = false, back = false;
+  for (auto const& a : rec.annotations) {
+    lost |= a.text == "Device lost: belt out of range" && a.onset_s == Approx(10);
+    gap |= a.text == "Signal gap" && a.onset_s == Approx(10) && a.duration_s == Approx(3);
+    back |= a.text == "Device streaming: belt" && a.onset_s == Approx(13);
+  }
+  CHECK(lost);
+  CHECK(gap);
+  CHECK(back);
+  // The belt keeps its time base: 25 Hz for 20 s, the 3 s gap held at the last value.
+  auto const& belt = rec.signals.at(0).values;
+  REQUIRE(belt.size() == 500);
+  CHECK(belt[11 * 25] == Approx(belt[10 * 25 - 1]).margin(1e-9));
+  CHECK(belt[13 * 25 + 5] == Approx(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * (13 + 5 / 25.0))).margin(0.7));
+}
