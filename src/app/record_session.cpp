@@ -32,7 +32,9 @@ RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pip
                                  double belt_hz)
     : setup_(std::move(setup)), store_(store), pipeline_(pipeline) {
   std::optional<Profile> profile;
-  if (store_ != nullptr) profile = store_->ensure_profile(setup_.profile);
+  // The default profile is the home user's; any other name is a clinician's patient.
+  if (store_ != nullptr)
+    profile = store_->ensure_profile(setup_.profile, setup_.profile == Store::kDefaultProfile ? "home" : "patient");
   if (setup_.record) {
     path_ = setup_.record_path ? *setup_.record_path
                                : (store_ ? new_recording_path(*store_, setup_.kind)

@@ -21,7 +21,7 @@ void add_session_options(po::options_description& o) {
       "no-record", "do not record the signals (the session is still listed in the store)")(
       "no-store", "do not use the session store (nothing listed, no profile)")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
-      "whose session this is (one profile per patient; created when new)")(
+      "whose session this is: 'default' (home use) or a patient's name (created when new)")(
       "before", po::value<std::string>(),
       "self-rating before the session, e.g. tension=6,pain=3 (0-10 each)")(
       "plan", po::value<std::string>(),
