@@ -22,7 +22,7 @@ constexpr double kHrHz = 4;
 constexpr double kPacerHz = 10;
 constexpr double kStaleAfter_s = 2.0;  // a silent channel is padded after this much data time
 constexpr double kReanchor_s = 3.0;    // beat clock vs arrival time
-constexpr double kSettle_s = 10.0;     // beats held while their time offset settles
+constexpr double kSettle_s = 30.0;     // beats held while their time offset settles
 constexpr std::size_t kMaxText = 40;   // EDFlib's write limit for annotation texts
 constexpr int kDigMin = -32768, kDigMax = 32767;
 
@@ -325,7 +325,7 @@ void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   if (!delta_frozen_) delta_s_ = std::max(delta_s_, c - rr.t_s);
   pending_beats_.push_back({c, rr_ms, rr.t_s});
   recent_beats_.push_back({c - delta_s_, rr_ms});
-  // The offset is settled over the first 10 s of beats, then kept: every written beat then sits
+  // The offset is settled over the first 30 s of beats, then kept: every written beat then sits
   // exactly its strap RR after the one before (a changing offset would bend the intervals).
   if (!delta_frozen_ && rr.t_s - anchor_arrival_s_ >= kSettle_s) delta_frozen_ = true;
   if (delta_frozen_) flush_beats(INFINITY);

@@ -6,7 +6,7 @@
 // beat, 0 before the first) and "Pacer" (target lung volume, % of a breath, 10 Hz).
 // Annotations: "R" at every beat (the device's beat time when it stamps beats; otherwise the
 // cumulative sum of the strap's RR intervals with an offset to arrival time estimated over the
-// first 10 s, re-anchored when they drift apart by > 3 s), pacer phase changes
+// first 30 s, re-anchored when they drift apart by > 3 s), pacer phase changes
 // ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
 // ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
 // ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
@@ -147,9 +147,10 @@ private:
   // beats
   // Beat times from RR intervals (no device clock): c = cumulative sum of RR; the strap sends each
   // beat after it happened, so the offset to arrival time, delta = max(c - arrival), converges to
-  // the true offset as beats fall ever closer before a notification. The first 10 s of beats are
-  // held while it settles; then it is frozen, so intervals between written beats are the strap's
-  // RR exactly. (A crash in those first 10 s loses their beat annotations.)
+  // the true offset as beats fall ever closer before a notification. The first 30 s of beats are
+  // held while it settles (with ~30 notifications the estimate is late by ~1/30 of the
+  // notification period, 3 deg of phase at 6/min); then it is frozen, so intervals between written
+  // beats are the strap's RR exactly. (A crash in those first 30 s loses their beat annotations.)
   struct PendingBeat {
     double c_s, rr_ms, arrival_s;
   };

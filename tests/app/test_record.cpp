@@ -121,13 +121,13 @@ TEST_CASE("record repair: a writer killed mid-recording leaves a file repaired w
   const auto path = dir.path / "cut.edf";
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
-  if (child == 0) { // the "crashing" recorder: writes 20 s, then dies without closing anything
+  if (child == 0) { // the "crashing" recorder: writes 40 s, then dies without closing anything
     try {
       app::RecordWriter w(config_for(path));
       w.set_pacer(app::PacerTimeline(app::PacerSettings{}));
-      feed(w, 0, 20.5);
+      feed(w, 0, 40.5);
       w.add_event(7.25, -1, "Marker: before the crash");
-      w.advance(20.5);
+      w.advance(40.5);
       ::_exit(0); // no destructors, nothing closed: as after kill -9
     } catch (...) {
       ::_exit(3);
@@ -145,17 +145,17 @@ TEST_CASE("record repair: a writer killed mid-recording leaves a file repaired w
 
   const auto report = app::repair_recording(path);
   CHECK(report.repaired);
-  CHECK(report.records == 20);
-  CHECK(report.annotations_restored > 20);
+  CHECK(report.records == 40);
+  CHECK(report.annotations_restored > 40);
   CHECK(report.message.find("repaired") != std::string::npos);
   CHECK_FALSE(fs::exists(app::journal_path(path)));
   CHECK(app::recording_state(path) == app::RecordingState::complete);
 
   const auto rec = drivers::files::read_edf(path);
-  CHECK(rec.duration_s == Approx(20));
-  CHECK(rec.signals.at(0).values.size() == 20 * 25);
+  CHECK(rec.duration_s == Approx(40));
+  CHECK(rec.signals.at(0).values.size() == 40 * 25);
   const auto beats = app::beats_from_annotations(rec);
-  CHECK(beats.t_s.size() >= 16); // beats are held 2 s before they are written
+  CHECK(beats.t_s.size() >= 38); // written once their time offset settled (30 s), then at once
   bool marker = false;
   for (auto const& a : rec.annotations) marker |= a.text == "Marker: before the crash";
   CHECK(marker);
