@@ -74,7 +74,7 @@ void score_steps(AssessResult& result) {
   for (auto* s : valid) {
     auto& c = s->criteria;
     auto const& st = s->stats;
-    if (result.in_phase_bpm) c[0] = std::max(0.0, 1 - std::abs(s->rate_bpm - *result.in_phase_bpm) / 1.0);
+    if (result.in_phase_bpm) c[0] = std::max(0.0, 1 - std::abs(s->rate_bpm - *result.in_phase_bpm) / 0.5);
     else if (st.phase_deg) c[0] = std::max(0.0, 1 - std::abs(*st.phase_deg) / 90.0);
     if (st.p2t_bpm && max_p2t > 0) c[1] = *st.p2t_bpm / max_p2t;
     if (st.lf_ms2 && max_lf > 0) c[2] = *st.lf_ms2 / max_lf;

@@ -10,7 +10,7 @@
 // beats flagged and at least half the beats the mean HR predicts. A step failing either is shown
 // with its reason and takes no part in the choice.
 // The six criteria (record_analysis.hpp computes them), each scored 0..1 over the valid steps:
-//   1 phase        1 - |rate - in-phase rate| / (1 breath/min), floored at 0. The in-phase rate
+//   1 phase        1 - |rate - in-phase rate| / (0.5 breath/min), floored at 0. The in-phase rate
 //                  is where the HR-volume phase crosses 0 deg between neighbouring steps (linear
 //                  interpolation; HR leads at slower rates, lags at faster); using the phase
 //                  curve of all steps is far steadier than one step's phase. Without a crossing:
