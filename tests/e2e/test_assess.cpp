@@ -62,7 +62,7 @@ TEST_CASE("assess: scoring ranks the step that wins the prioritised criteria", "
   CHECK(r.confidence == Approx(1.0)); // every criterion agrees, clear margin, not at an edge
   REQUIRE(r.in_phase_bpm);
   CHECK(*r.in_phase_bpm == Approx(5.5 + 0.5 * 2 / 27.0)); // between 5.5 (+2 deg) and 6.0 (-25 deg)
-  CHECK(*r.steps[2].criteria[0] == Approx(1 - 0.5 * 2 / 27.0));
+  CHECK(*r.steps[2].criteria[0] == Approx(1 - (0.5 * 2 / 27.0) / 0.5)); // 0 at 0.5/min away
   CHECK(*r.steps[0].criteria[1] == Approx(12 / 19.0)); // the largest swing scores 1
   // A step off the pacer by the whole tolerance keeps half its score.
   auto off = r;
