@@ -65,8 +65,10 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   for (int i = 0; i < n; ++i) mean += ring_[static_cast<std::size_t>((start + i) % window_len_)];
   mean /= n;
   std::fill(frame_.begin(), frame_.end(), 0.0F);
+  const bool full = n == window_len_; // the usual case: the precomputed window fits
   for (int i = 0; i < n; ++i) {
-    const double w = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * (i + 0.5) / n);
+    const double w = full ? hann_[static_cast<std::size_t>(i)]
+                          : 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * (i + 0.5) / n);
     frame_[static_cast<std::size_t>(i)] =
         static_cast<float>((ring_[static_cast<std::size_t>((start + i) % window_len_)] - mean) * w);
   }

@@ -1,6 +1,7 @@
 #include "app/live_analyzer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <variant>
@@ -10,9 +11,26 @@ namespace pneuma::app {
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
     : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
       resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
-      heart_live_(config.ecg_hz),
+      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)),
+      edr_rpeaks_(dsp::SampleRate(config.ecg_hz)),
+      edr_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(4.0)), heart_live_(config.ecg_hz),
       breath_hp_(dsp::BiquadCoeffs::highpass(0.03, dsp::SampleRate(config.resp_hz))),
       breath_lp_(dsp::BiquadCoeffs::lowpass(1.0, dsp::SampleRate(config.resp_hz))) {}
+
+void LiveAnalyzer::on(drivers::EcgSample const& s) noexcept {
+  heart_live_.on_ecg(s, metrics_);
+  if (ecg_t0_s_ < 0) ecg_t0_s_ = s.t_s;
+  // R-amplitude modulation: each beat's R amplitude, resampled to 4 Hz, through the detector.
+  if (auto r = edr_rpeaks_.process(s.microvolts)) {
+    if (!edr_gate_.accept(std::abs(static_cast<double>(r->amplitude)))) return;
+    const double t = ecg_t0_s_ + static_cast<double>(r->sample) / edr_rpeaks_.sample_rate().hz();
+    std::array<float, 64> grid{};
+    const std::size_t n = edr_grid_.push(t, std::abs(static_cast<double>(r->amplitude)), grid);
+    for (std::size_t i = 0; i < n; ++i) (void)edr_.process(grid[i]);
+    metrics_.edr_breath_rate_bpm = edr_.metrics().rate_bpm;
+    metrics_.edr_breath_quality = edr_.metrics().quality;
+  }
+}
 
 void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   std::visit([this](auto const& s) { on(s); }, sample);
@@ -63,11 +81,11 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
   metrics_.breath_exhale_s = r.exhale_s;
   metrics_.breath_depth_rel = r.depth_rel;
   if (!(events & dsp::kRespNewBreath)) return;
+  // The heart side measures RSA per breath cycle, from onset to onset.
+  if (!external_onsets_ && std::isfinite(resp_.last_breath().onset_s))
+    heart_live_.on_breath_onset(resp_.last_breath().onset_s + resp_offset_s_, metrics_);
   const double peak_session_s = resp_.last_breath().peak_s + resp_offset_s_;
   metrics_.last_breath_peak_s = peak_session_s;
-  // Breath phases join the heart here: RSA is measured per breath, onset to onset.
-  if (std::isfinite(resp_.last_breath().onset_s))
-    heart_live_.on_breath_onset(resp_.last_breath().onset_s + resp_offset_s_, metrics_);
   if (pacer_ && !pacer_->paused()) {
     const PacerFrame f = pacer_->at(peak_session_s);
     const auto c = compliance_.on_breath(f.cycles - pacer_->settings().inhale_fraction(), f.rate_bpm,
@@ -81,6 +99,16 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
   heart_live_.on_rr(s, metrics_);
   trace_beat(s);
+  // Beats on the RR clock (sum of intervals), re-anchored to arrival time after a loss of > 2 s.
+  const double rr_s = s.seconds();
+  beat_t_s_ = std::abs(beat_t_s_ + rr_s - s.t_s) > 2.0 ? s.t_s : beat_t_s_ + rr_s;
+  if (rr_s > 0.25 && rr_s < 2.5 && rsa_gate_.accept(s.ms())) {
+    std::array<float, 64> grid{};
+    const std::size_t n = rsa_grid_.push(beat_t_s_, 60.0 / rr_s, grid);
+    for (std::size_t i = 0; i < n; ++i) (void)rsa_.process(grid[i]);
+    metrics_.rsa_breath_rate_bpm = rsa_.metrics().rate_bpm;
+    metrics_.rsa_breath_quality = rsa_.metrics().quality;
+  }
   if (auto hr = heart_.push(s.ms())) {
     metrics_.hr_bpm = *hr;
     last_rr_s_ = s.t_s;

@@ -10,6 +10,8 @@
 #include "pneuma/dsp/beat_rate.hpp"
 #include "pneuma/dsp/resp_analyzer.hpp"
 #include "pneuma/dsp/resp_compliance.hpp"
+#include "pneuma/dsp/resp_derived.hpp"
+#include "pneuma/dsp/rpeak_detector.hpp"
 #include "pneuma/dsp/biquad.hpp"
 #include "pneuma/dsp/spectral_rate.hpp"
 #include "pneuma/drivers/sample.hpp"
@@ -33,15 +35,19 @@ public:
   /// The belt's breath detector (for tests and displays).
   [[nodiscard]] dsp::RespAnalyzer const& breath_analyzer() const noexcept { return resp_; }
 
-  /// An inspiration onset from the breathing DSP (session time): RSA per breath.
-  void on_breath_onset(double t_s) noexcept { heart_live_.on_breath_onset(t_s, metrics_); }
+  /// An inspiration onset from the breathing DSP (session time): RSA per breath. The belt's own
+  /// detected onsets are used unless a caller supplies onsets here (then only those are used).
+  void on_breath_onset(double t_s) noexcept {
+    external_onsets_ = true;
+    heart_live_.on_breath_onset(t_s, metrics_);
+  }
 
 private:
   void on(drivers::RespSample const& s) noexcept;
   void on(drivers::RrInterval const& s) noexcept;
   void on(drivers::DeviceStatus const& s) noexcept;
   void on(drivers::SignalGap const& s) noexcept;
-  void on(drivers::EcgSample const& s) noexcept { heart_live_.on_ecg(s, metrics_); }
+  void on(drivers::EcgSample const& s) noexcept;
 
   void on(drivers::BatteryLevel const& s) noexcept;
   void trace_breath(double t_s, double belt) noexcept;
@@ -54,8 +60,20 @@ private:
   dsp::RespAnalyzer resp_;
   dsp::PacerCompliance compliance_;
   std::optional<PacerTimeline> pacer_;
+  // RSA: beats (cumulative RR time) -> 4 Hz heart rate -> its own RespAnalyzer.
+  dsp::BeatOutlierGate rsa_gate_;
+  dsp::BeatSeriesResampler rsa_grid_{4.0, 3.0};
+  dsp::RespAnalyzer rsa_;
+  double beat_t_s_ = -1e9;         ///< time of the last beat on the RR clock
+  // EDR: ECG -> R peaks -> R amplitude -> 4 Hz -> its own RespAnalyzer.
+  dsp::RPeakDetector edr_rpeaks_;
+  dsp::BeatOutlierGate edr_gate_;
+  dsp::BeatSeriesResampler edr_grid_{4.0, 3.0};
+  dsp::RespAnalyzer edr_;
+  double ecg_t0_s_ = -1;           ///< session time of the first ECG sample
   double resp_offset_s_ = 0;       ///< session time - RespAnalyzer stream time
   bool resp_anchor_ = true;        ///< re-anchor the offset at the next belt sample
+  bool external_onsets_ = false;   ///< breath onsets come from the caller, not the belt
   dsp::BeatRateTracker heart_;
   HeartLive heart_live_;
   Metrics metrics_{};

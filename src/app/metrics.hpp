@@ -43,6 +43,11 @@ struct Metrics {
   double last_breath_peak_s = kUnknown;  ///< session time of the latest end of inspiration
   std::uint64_t breaths = 0;             ///< breaths counted this session
   std::uint64_t sighs = 0;
+  // Breathing without a belt: from the RR series (RSA, resp_derived.hpp), same detector.
+  double rsa_breath_rate_bpm = kUnknown; ///< smoothed per-breath rate from heart-rate swings
+  double rsa_breath_quality = 0;         ///< 0..1 quality index of that surrogate
+  double edr_breath_rate_bpm = kUnknown; ///< from the ECG's R-amplitude modulation (EDR)
+  double edr_breath_quality = 0;
   // Pacer compliance (dsp::PacerCompliance), NaN without a pacer or breaths.
   double pacer_rate_error_bpm = kUnknown; ///< breath rate - pacer rate
   double pacer_lag_s = kUnknown;          ///< end of inspiration after the pacer's (+ = late)

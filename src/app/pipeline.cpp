@@ -60,8 +60,9 @@ void Pipeline::on_sample(drivers::DeviceSample const& sample) noexcept {
 }
 
 void Pipeline::dsp_loop(std::stop_token stop) noexcept {
-  // A silent source still gets its per-second line, after half a wall-clock second of grace.
-  const double stall_grace_s = std::max(2.0, 0.5 * clock_.speed());
+  // A silent source still gets its per-second line, after 2 s of session time or 3 s of wall
+  // time, whichever is longer (a fast-forwarded source on a loaded machine can lag a little).
+  const double stall_grace_s = std::max(2.0, 3.0 * clock_.speed());
   double next_snapshot_s = 1.0;
   const auto tick = clock_.speed() > 20 ? std::chrono::microseconds(500)
                                         : std::chrono::milliseconds(5);

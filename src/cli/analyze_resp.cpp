@@ -66,6 +66,20 @@ void analyze_resp(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   b["invalid_samples"] = s.invalid_samples;
   b["clipped_fraction"] = round_to(s.clipped_fraction, 4);
   b["max_latency_s"] = num(round_to(s.max_latency_s, 3));
+  // Plain-language flags for what the numbers cannot say by themselves.
+  nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+  const std::string fs_text = std::to_string(static_cast<int>(std::lround(signal.fs_hz)));
+  if (result.breaths.size() < 2)
+    warnings.push_back("no breathing found: check --column, and --fs (" + fs_text + " Hz declared)");
+  else if (s.rate_bpm > 40.0)
+    warnings.push_back("breathing faster than 40/min: is --fs (" + fs_text + " Hz) too high?");
+  else if (s.rate_bpm < 4.0)
+    warnings.push_back("breathing slower than 4/min: is --fs (" + fs_text + " Hz) too low?");
+  if (s.clipped_fraction > 0.02) warnings.push_back("the signal is clipped (flat at its range limits)");
+  if (s.invalid_samples > 0)
+    warnings.push_back(std::to_string(s.invalid_samples) + " samples missing or not finite");
+  if (s.quality < 0.3 && result.breaths.size() >= 2) warnings.push_back("poor signal quality");
+  b["warnings"] = std::move(warnings);
   out["breathing"] = std::move(b);
 }
 

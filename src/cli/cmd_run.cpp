@@ -204,6 +204,7 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
   auto session = open_session(session_plan, *pipeline, config); // throws: runtime failure
+  clock.restart(); // set-up (files loaded, store opened) is not session time
   session->start();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

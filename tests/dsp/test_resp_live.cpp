@@ -1,6 +1,9 @@
 // The live path: simulated person following the pacer -> LiveAnalyzer (RespAnalyzer on the belt,
 // pacer compliance from the pacer timeline) -> Metrics.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+#include <random>
 #include <vector>
 
 #include "app/live_analyzer.hpp"
@@ -46,6 +49,8 @@ TEST_CASE("live analyzer: breaths, rate and pacer compliance of a simulated pers
   CHECK(m.pacer_lag_s < 3.0);
   CHECK(m.pacer_in_phase >= 0.5);
   CHECK(m.last_breath_peak_s > 230.0);
+  // Without the belt: the heart's RSA at resonance tells the same rate.
+  CHECK(m.rsa_breath_rate_bpm == Approx(6.0).margin(0.6));
 }
 
 TEST_CASE("live analyzer: a person who does not follow shows as out of phase", "[app][resp]") {
@@ -56,4 +61,35 @@ TEST_CASE("live analyzer: a person who does not follow shows as out of phase", "
   CHECK(m.breath_rate_bpm == Approx(13).margin(2.0));
   CHECK(m.pacer_rate_error_bpm > 4.0);
   CHECK(m.pacer_in_phase < 0.6);
+  CHECK(m.rsa_breath_rate_bpm == Approx(13).margin(2.5));
+}
+
+TEST_CASE("live analyzer: breathing from the ECG's R-amplitude modulation", "[app][resp]") {
+  // Synthetic 130 Hz ECG (Polar H10 rate): 70 beats/min, R waves whose height follows the lung
+  // volume by +-12 % (breathing 12/min: raised-cosine inhale, exponential exhale), T waves, noise.
+  const double fs = 130, bpm = 12;
+  std::mt19937 rng(4);
+  std::normal_distribution<double> noise(0, 15);
+  app::LiveAnalyzer analyzer({50.0, fs});
+  double next_beat = 0.5;
+  std::vector<double> beats;
+  for (int i = 0; i < static_cast<int>(240 * fs); ++i) {
+    const double t = i / fs;
+    if (t >= next_beat) {
+      beats.push_back(next_beat);
+      next_beat += 0.857 * (1 + 0.02 * std::sin(2 * std::numbers::pi * bpm / 60 * t));
+    }
+    const double period = 60 / bpm, u = std::fmod(t, period), ti = 0.4 * period;
+    const double volume = u < ti ? 0.5 * (1 - std::cos(std::numbers::pi * u / ti)) : std::exp(-(u - ti) / 1.0);
+    double v = noise(rng);
+    for (double b : {beats.empty() ? -10.0 : beats.back(), beats.size() > 1 ? beats[beats.size() - 2] : -10.0}) {
+      const double d = t - b;
+      v += 1000 * (1 + 0.24 * (volume - 0.5)) * std::exp(-d * d / (2 * 0.012 * 0.012));
+      v -= 150 * std::exp(-(d - 0.03) * (d - 0.03) / (2 * 0.01 * 0.01));
+      v += 200 * std::exp(-(d - 0.3) * (d - 0.3) / (2 * 0.05 * 0.05));
+    }
+    analyzer.process(drivers::EcgSample{t, drivers::kNoDeviceTime, static_cast<float>(v)});
+  }
+  CHECK(analyzer.metrics().edr_breath_rate_bpm == Approx(bpm).margin(0.5));
+  CHECK(analyzer.metrics().edr_breath_quality > 0.3);
 }

@@ -314,3 +314,48 @@ TEST_CASE("resp compliance: lag and rate error against a pacer", "[dsp][resp]") 
   CHECK(c.reading().rate_error_bpm == Approx(0.0).margin(0.2));
   CHECK(c.reading().in_phase == Approx(1.0));
 }
+
+TEST_CASE("resp pipeline: talking and motion bursts cost little outside the bursts and lower the quality", "[dsp][resp]") {
+  SynthOptions o;
+  o.fs = 50;
+  o.noise_sd = 0.01;
+  auto sig = trim_tail(synth_breathing(steady(12, 72, 0.08, 0.1), o), o.fs); // 6 min
+  // Bursts of 8 s every 60 s from 40 s on: irregular 1-4 Hz movement of up to the breath depth
+  // (speech-like modulation on the belt), plus a few spikes.
+  std::mt19937 rng(9);
+  std::normal_distribution<double> g(0, 1);
+  std::vector<std::pair<double, double>> bursts;
+  for (double t0 = 40; t0 + 8 < static_cast<double>(sig.x.size()) / o.fs; t0 += 60) {
+    bursts.emplace_back(t0, t0 + 8);
+    double phase = 0;
+    for (auto i = static_cast<std::size_t>(t0 * o.fs); i < static_cast<std::size_t>((t0 + 8) * o.fs); ++i) {
+      phase += 2 * std::numbers::pi * (2.5 + 1.5 * std::sin(0.7 * static_cast<double>(i) / o.fs)) / o.fs;
+      sig.x[i] += 0.5 * std::sin(phase) + 0.15 * g(rng) + (i % 97 == 0 ? 1.0 : 0.0);
+    }
+  }
+  auto in_burst = [&](double t, double margin) {
+    return std::any_of(bursts.begin(), bursts.end(),
+                       [&](auto const& b) { return t >= b.first - margin && t <= b.second + margin; });
+  };
+  RespAnalyzer a({}, SampleRate(o.fs));
+  double q_in = 1, q_out = 1;
+  std::vector<double> det;
+  for (std::size_t i = 0; i < sig.x.size(); ++i) {
+    const unsigned ev = a.process(static_cast<float>(sig.x[i]));
+    if (ev & kRespNewBreath) det.push_back(a.last_breath().peak_s);
+    if (ev & kRespBreathRevised) det.back() = a.last_breath().peak_s;
+    const double t = static_cast<double>(i) / o.fs;
+    if (t > 30 && in_burst(t, 0)) q_in = std::min(q_in, a.metrics().quality);
+    if (t > 30 && !in_burst(t, 15)) q_out = std::min(q_out, a.metrics().quality);
+  }
+  std::vector<double> det_out, truth_out;
+  for (double d : det)
+    if (!in_burst(d, 6)) det_out.push_back(d);
+  for (double p : sig.peaks_s)
+    if (!in_burst(p, 6)) truth_out.push_back(p);
+  const Match m = match_events(det_out, truth_out, 0.75);
+  INFO("outside the bursts: tp " << m.tp << " fp " << m.fp << " fn " << m.fn << "; quality in "
+                                 << q_in << " out " << q_out);
+  CHECK(m.f1() >= 0.97);
+  CHECK(q_in < q_out);
+}

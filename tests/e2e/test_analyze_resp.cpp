@@ -118,6 +118,23 @@ TEST_CASE("analyze --kind resp: CSV column with --fs gives the breathing keys", 
   fs::remove_all(dir);
 }
 
+TEST_CASE("analyze --kind resp: a wrong --fs is flagged", "[e2e][resp]") {
+  const auto dir = temp_dir();
+  const auto sig = belt(50);
+  const fs::path csv = dir / "belt.csv";
+  {
+    std::ofstream out(csv);
+    out << "resp\n";
+    for (double v : sig.x) out << v << "\n";
+  }
+  // Declared at 10 Hz, the 12/min breathing reads as 2.4/min.
+  const auto r = run_process(pneuma_binary() + " analyze " + csv.string() + " --kind resp --fs 10 --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j.at("breathing").at("warnings").dump().find("--fs") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("analyze --kind resp: EDF+ signal by label", "[e2e][resp]") {
   const auto dir = temp_dir();
   const auto sig = belt(25);
@@ -146,6 +163,7 @@ TEST_CASE("analyze --kind resp: bad input gives one line and the documented exit
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j.at("breathing").at("breaths").empty());
   CHECK(j.at("breathing").at("rate_bpm").is_null());
+  CHECK(j.at("breathing").at("warnings").dump().find("no breathing found") != std::string::npos);
   // A sampling rate respiration cannot use: usage error, one line.
   r = run_process(pneuma_binary() + " analyze " + csv.string() + " --kind resp --fs 1", true);
   CHECK(r.exit_code == 2);

@@ -11,7 +11,7 @@ from scipy import signal
 CASES = [
     # name, btype, order, Wn (Hz), fs (Hz)
     ("bp2_25hz", "bandpass", 2, [0.05, 1.0], 25.0),       # the respiration band-pass at the internal rate
-    ("lp2_25hz", "lowpass", 2, 1.2, 25.0),                # the breath-detection smoother
+    ("lp2_25hz", "lowpass", 2, 1.5, 25.0),                # the breath-detection smoother
     ("bp2_1000hz", "bandpass", 2, [0.05, 0.67], 1000.0),  # ill-conditioned extreme: 0.05 Hz at 1 kHz
     ("lp3_100hz", "lowpass", 3, 2.0, 100.0),              # odd order: one first-order section
     ("hp2_10hz", "highpass", 2, 0.05, 10.0),

@@ -22,7 +22,8 @@ TEST_CASE("window run: a baseline and a training session end with the summary on
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   auto const& s = j.at("summary");
-  CHECK(s.at("training_s").get<double>() == Approx(180).margin(1));
+  // At --speed 60 one late frame is a second of session time (sanitizers, a loaded machine).
+  CHECK(s.at("training_s").get<double>() == Approx(180).margin(3));
   CHECK(s.at("before_is_baseline").get<bool>());
   CHECK(s.at("score").get<std::string>() == "RSA");
   CHECK_FALSE(s.at("ended_early").get<bool>());

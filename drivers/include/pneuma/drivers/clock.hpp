@@ -24,6 +24,9 @@ public:
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() * speed_;
   }
   [[nodiscard]] double speed() const noexcept override { return speed_; }
+  /// Session time starts again from 0 now: call once, after set-up (loading a replay file, opening
+  /// devices) and before streaming starts, so set-up time is not mistaken for a stalled source.
+  void restart() noexcept { start_ = std::chrono::steady_clock::now(); }
   /// Wall-clock instant at which the session reaches `t_s`.
   [[nodiscard]] std::chrono::steady_clock::time_point wall_at(double t_s) const noexcept {
     return start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
