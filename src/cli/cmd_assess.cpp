@@ -173,6 +173,7 @@ int assess_main(std::vector<std::string> const& args) {
     return usage_error("assess", e.what());
   }
   auto session = open_session(plan, *pipeline, config);
+  clock.restart(); // set-up (files loaded, store opened) is not session time
   session->start();
   const auto recording = *session->recording();
   const auto session_id = session->id();
