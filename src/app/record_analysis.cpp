@@ -7,6 +7,10 @@
 #include <numbers>
 #include <numeric>
 
+#include "pneuma/dsp/artifact_corrector.hpp"
+#include "pneuma/dsp/coherence.hpp"
+#include "pneuma/dsp/hrv_frequency.hpp"
+#include "pneuma/dsp/hrv_time.hpp"
 #include "pneuma/dsp/real_fft.hpp"
 
 namespace pneuma::app {
@@ -94,27 +98,48 @@ std::vector<double> resample(std::vector<double> const& t, std::vector<double> c
   return out;
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return std::nan("");
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
 
 void flag_artifacts(BeatSeries& b) {
+  // Lipponen & Tarvainen 2019 through the heart DSP's offline corrector. An interval is flagged
+  // when its corrected beat is not "normal" (ectopic, missed, extra, long/short, gap) or when it
+  // was merged away (an extra beat: the second interval of the pair has no beat of its own).
   const std::size_t n = b.rr_ms.size();
   b.artifact.assign(n, false);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double rr = b.rr_ms[i];
-    if (!std::isfinite(rr)) continue; // the first beat has no interval; it is not an artifact
-    if (rr < 300 || rr > 2000) {
-      b.artifact[i] = true;
-      continue;
+  std::vector<double> raw;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isfinite(b.rr_ms[i]) && b.rr_ms[i] > 0) {
+      raw.push_back(b.rr_ms[i]);
+      where.push_back(i);
     }
+  if (raw.empty()) return;
+  const dsp::CleanedRr cleaned = dsp::clean_rr(raw);
+  std::vector<bool> seen(raw.size(), false);
+  for (auto const& beat : cleaned.beats) {
+    if (beat.raw_index >= raw.size()) continue;
+    seen[beat.raw_index] = true;
+    if (beat.cls != dsp::BeatClass::normal) b.artifact[where[beat.raw_index]] = true;
+  }
+  for (std::size_t k = 0; k < raw.size(); ++k)
+    if (!seen[k]) b.artifact[where[k]] = true;
+  // Safety net for heavy ectopy, where the adaptive thresholds (a quartile deviation over 91
+  // beats) grow with the artifacts themselves and pass them: a beat more than 35 % from the median
+  // of the 11 around it, or a short-long spike (differences to both neighbours above 15 % of that
+  // median, of opposite sign). Breathing changes RR gradually, so neither fires on RSA.
+  for (std::size_t k = 0; k < raw.size(); ++k) {
     std::vector<double> around;
-    for (std::size_t j = i >= 5 ? i - 5 : 0; j < std::min(n, i + 6); ++j)
-      if (j != i && std::isfinite(b.rr_ms[j])) around.push_back(b.rr_ms[j]);
-    const double m = median(around);
-    if (std::isfinite(m) && std::abs(rr - m) > 0.2 * m) b.artifact[i] = true;
+    for (std::size_t j = k >= 5 ? k - 5 : 0; j < std::min(raw.size(), k + 6); ++j)
+      if (j != k) around.push_back(raw[j]);
+    if (around.size() < 4) continue;
+    std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
+    const double m = around[around.size() / 2];
+    const double rr = raw[k];
+    bool bad = std::abs(rr - m) > 0.35 * m;
+    if (k > 0 && k + 1 < raw.size()) {
+      const double before = rr - raw[k - 1], after = raw[k + 1] - rr;
+      bad = bad || (std::abs(before) > 0.15 * m && std::abs(after) > 0.15 * m && (before > 0) != (after > 0));
+    }
+    if (bad) b.artifact[where[k]] = true;
   }
 }
 
@@ -147,6 +172,41 @@ std::vector<double> belt_grid(drivers::files::SignalData const& belt, double t0,
     v.push_back(sum / count);
   }
   return resample(t, v, t0, t1);
+}
+
+/// Breaths per minute by counting cycles of the belt (4 Hz grid): the slow baseline (moving mean
+/// over `period_s`) removed, a 1 s moving mean against noise, then upward crossings of +10 % of
+/// the signal's SD after it went below -10 % (hysteresis). A sigh is one breath, whatever its depth,
+/// so the count is not pulled by it as a spectral peak is. nullopt with fewer than 3 breaths.
+std::optional<double> counted_rate(std::vector<double> const& v, double period_s) {
+  const int n = static_cast<int>(v.size());
+  const int half_base = std::max(2, static_cast<int>(period_s * kGridHz / 2));
+  const int half_smooth = 2;
+  std::vector<double> x(v.size());
+  for (int i = 0; i < n; ++i) {
+    double base = 0, smooth = 0;
+    int nb = 0, ns = 0;
+    for (int k = std::max(0, i - half_base); k <= std::min(n - 1, i + half_base); ++k, ++nb) base += v[static_cast<std::size_t>(k)];
+    for (int k = std::max(0, i - half_smooth); k <= std::min(n - 1, i + half_smooth); ++k, ++ns)
+      smooth += v[static_cast<std::size_t>(k)];
+    x[static_cast<std::size_t>(i)] = smooth / ns - base / nb;
+  }
+  double var = 0;
+  for (double a : x) var += a * a;
+  const double sd = std::sqrt(var / std::max(1, n));
+  if (!(sd > 0)) return std::nullopt;
+  std::vector<double> ups;
+  bool armed = false;
+  for (int i = 1; i < n; ++i) {
+    const double a = x[static_cast<std::size_t>(i)];
+    if (a < -0.1 * sd) armed = true;
+    if (armed && a >= 0.1 * sd) {
+      ups.push_back(i / kGridHz);
+      armed = false;
+    }
+  }
+  if (ups.size() < 3) return std::nullopt;
+  return 60.0 * static_cast<double>(ups.size() - 1) / (ups.back() - ups.front());
 }
 
 } // namespace
@@ -202,7 +262,7 @@ std::vector<double> hr_series(BeatSeries const& beats, double t0, double t1, dou
   for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
     if (beats.artifact[i] || !std::isfinite(beats.rr_ms[i])) continue;
     if (beats.t_s[i] < t0 - 5 || beats.t_s[i] > t1 + 5) continue;
-    t.push_back(beats.t_s[i]);
+    t.push_back(beats.t_s[i] - beats.rr_ms[i] / 2000.0); // the interval's rate belongs to its middle
     v.push_back(60000.0 / beats.rr_ms[i]);
   }
   std::vector<double> out;
@@ -221,36 +281,28 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
   WindowStats w;
   w.t0 = t0;
   w.t1 = t1;
-  // Time domain over the NN intervals in the window.
-  std::vector<double> nn_t, nn;
+  // Time domain over the NN intervals in the window (dsp::hrv_time; NaN marks a removed beat, so
+  // no successive difference spans it).
+  std::vector<double> nn_t, nn, nn_with_breaks;
   int artifacts = 0;
-  double prev_nn = std::nan("");
-  double sum_sq_diff = 0;
-  int diffs = 0;
   for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
     if (beats.t_s[i] < t0 || beats.t_s[i] >= t1 || !std::isfinite(beats.rr_ms[i])) continue;
     ++w.beats;
     if (beats.artifact[i]) {
       ++artifacts;
-      prev_nn = std::nan("");
+      nn_with_breaks.push_back(std::nan(""));
       continue;
     }
-    if (std::isfinite(prev_nn)) {
-      sum_sq_diff += (beats.rr_ms[i] - prev_nn) * (beats.rr_ms[i] - prev_nn);
-      ++diffs;
-    }
-    prev_nn = beats.rr_ms[i];
+    nn_with_breaks.push_back(beats.rr_ms[i]);
     nn_t.push_back(beats.t_s[i]);
     nn.push_back(beats.rr_ms[i]);
   }
   if (w.beats > 0) w.artifact_pct = 100.0 * artifacts / w.beats;
   if (nn.size() >= 2) {
-    const double mean = std::accumulate(nn.begin(), nn.end(), 0.0) / static_cast<double>(nn.size());
-    double var = 0;
-    for (double x : nn) var += (x - mean) * (x - mean);
-    w.mean_hr_bpm = 60000.0 / mean;
-    w.sdnn_ms = std::sqrt(var / static_cast<double>(nn.size() - 1));
-    if (diffs > 0) w.rmssd_ms = std::sqrt(sum_sq_diff / diffs);
+    const dsp::HrvTime td = dsp::hrv_time(nn_with_breaks);
+    w.mean_hr_bpm = td.mean_hr_bpm;
+    w.sdnn_ms = td.sdnn_ms;
+    if (td.n_diff > 0) w.rmssd_ms = td.rmssd_ms;
   }
   const double span = t1 - t0;
   // RR spectrum: LF power, LF peak, number of LF peaks, coherence.
@@ -277,14 +329,22 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
           ++peaks;
       }
       w.lf_peaks = peaks;
-      // Coherence ratio (McCraty 2022 variant): peak power in a 0.030 Hz window around the
-      // highest 0.04-0.26 Hz peak over the rest of 0.0033-0.4 Hz.
-      if (auto f = peak_hz(rr, 0.04, 0.26)) {
-        const double peak = rr.power(*f - 0.015, *f + 0.015);
-        const double total = rr.power(0.0033, 0.4);
-        if (total > peak) w.coherence = peak / (total - peak);
-      }
     }
+    if (span >= 120) { // long enough for the Task Force LF estimate (Welch, detrended): use it
+      const dsp::HrvFrequency fd = dsp::hrv_frequency(nn, nn_t);
+      if (std::isfinite(fd.lf_ms2)) w.lf_ms2 = fd.lf_ms2;
+      if (std::isfinite(fd.lf_peak_hz)) w.lf_peak_hz = fd.lf_peak_hz;
+    }
+    // Coherence: the heart DSP's ratio (64 s windows every 5 s), averaged over the window.
+    const auto series = dsp::coherence_series(nn_t, nn);
+    double sum = 0;
+    int count = 0;
+    for (auto const& c : series)
+      if (std::isfinite(c.ratio)) {
+        sum += c.ratio;
+        ++count;
+      }
+    if (count > 0) w.coherence = sum / count;
   }
   // Breathing: belt spectrum, else RSA-derived from HR.
   const auto* belt = find_signal(rec, "Resp");
@@ -298,6 +358,9 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
     if (auto f = peak_hz(belt_spec, 0.05, 0.7)) {
       w.breathing_bpm = *f * 60.0;
       w.breathing_from_belt = true;
+      // Counting breaths is steadier than the peak over a short window (sighs, drift).
+      if (auto counted = counted_rate(volume, 60.0 / std::max(*w.breathing_bpm, 3.0)))
+        w.breathing_bpm = *counted;
     }
   } else if (!hr_spec.psd.empty()) {
     if (auto f = peak_hz(hr_spec, 0.05, 0.4)) w.breathing_bpm = *f * 60.0;

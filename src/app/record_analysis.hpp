@@ -4,15 +4,25 @@
 // resonance-frequency assessment's per-step criteria.
 //
 // Beats: "R" annotations (RecordWriter) or beat times of an RR file. RR = difference of beat
-// times; a beat is an artifact when its RR is outside 300..2000 ms or more than 20 % from the
-// median of the 11 beats around it (the crude rule of live peers, HRVBioFeedback/OpenHRV); the
-// NN series drops artifacts (and the interval after them).
-// Time domain (Task Force 1996): mean HR = 60000 / mean NN; SDNN; RMSSD over successive NN pairs.
-// Spectra: RR (or HR) interpolated linearly at 4 Hz over the window, mean removed, Hann window,
-// zero-padded periodogram (KissFFT through dsp::RealFft); one-sided PSD in ms^2/Hz:
-// P(f) = 2 |X(f)|^2 / (fs * sum w^2); band power = sum P df. LF = 0.04-0.15 Hz.
-// Breathing rate in a window: peak of the belt's spectrum (4 Hz block means) in 0.05-0.7 Hz with
-// parabolic interpolation; without a belt, the HR spectrum's peak in 0.05-0.4 Hz (RSA-derived).
+// times; artifacts are classified by the heart DSP's Lipponen & Tarvainen 2019 corrector
+// (dsp::clean_rr: ectopic, missed, extra, long/short, gaps), whose thresholds adapt to the
+// series, so the 30 % RR swings of slow breathing are not mistaken for artifacts; plus a safety
+// net for heavy ectopy (which inflates those thresholds): more than 35 % from the median of the
+// 11 beats around, or a short-long spike (both neighbour differences above 15 % of that median,
+// opposite signs). The NN series drops artifacts, and no successive difference spans one.
+// Time domain: dsp::hrv_time (Task Force 1996): mean HR, SDNN, RMSSD.
+// LF power: windows of 120 s or more use dsp::hrv_frequency (spline, smoothness-priors detrend,
+// Welch; Kubios defaults). Shorter windows (the assessment's 75 s steps, below the Task Force
+// minimum) use a periodogram of the window: RR (or HR) interpolated linearly at 4 Hz, mean
+// removed, Hann window, zero-padded (KissFFT via dsp::RealFft); one-sided PSD in ms^2/Hz:
+// P(f) = 2 |X(f)|^2 / (fs * sum w^2); band power = sum P df; LF = 0.04-0.15 Hz. The LF peak
+// amplitude and the number of LF peaks always come from that periodogram.
+// Coherence: the mean of dsp::coherence_series (Pneuma coherence ratio, 64 s windows) over the window.
+// Breathing rate in a window: breaths counted on the belt (4 Hz grid, baseline over one breath
+// period - from the belt spectrum's 0.05-0.7 Hz peak - removed, upward crossings with hysteresis:
+// zero-crossing counting as biosppy), rate = (breaths - 1) / time between the first and last;
+// the spectral peak when fewer than 3 breaths; without a belt, the HR spectrum's peak in
+// 0.05-0.4 Hz (RSA-derived).
 // Resonance criteria (Shaffer & Meehan 2020) per window at pacing frequency fp:
 //   phase: HR vs lung volume (belt) phase at fp from the cross-spectrum, degrees, + = HR leads;
 //   p2t: mean over pacer cycles ("Pacer inhale" onsets) of max - min instantaneous HR, bpm;
@@ -68,7 +78,8 @@ struct PacerSpan {
 };
 std::vector<PacerSpan> pacer_spans(drivers::files::Recording const& rec);
 
-/// Instantaneous HR at `fs` Hz over [t0, t1) from beats (linear between beats; artifacts skipped).
+/// Instantaneous HR at `fs` Hz over [t0, t1) from beats: 60000 / RR placed at the middle of each
+/// interval (its rate belongs there, not to the beat that ends it), linear between; artifacts skipped.
 std::vector<double> hr_series(BeatSeries const& beats, double t0, double t1, double fs);
 
 } // namespace pneuma::app

@@ -2,7 +2,7 @@
 // Exports of a recorded session:
 // * kubios: Kubios HRV "RR text" - one RR interval per line in ms (0.1 ms), raw (Kubios applies
 //   its own artifact correction), no header.
-// * rr-csv: beat_time_s,rr_ms,artifact (artifact: the 20 %-from-local-median rule of
+// * rr-csv: beat_time_s,rr_ms,artifact (artifact: the rule of
 //   record_analysis.hpp) - readable back by `pneuma analyze --kind rr`.
 // * csv: every signal on one time grid at the fastest signal's rate: time_s then one column per
 //   signal named "Label [unit]"; slower signals are held (sample-and-hold, not interpolated).

@@ -270,9 +270,10 @@ RepairReport repair_recording(std::filesystem::path const& path) {
   if (report.repaired) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.0f s", static_cast<double>(whole) * l.record_s);
-    report.message = "repaired the interrupted recording " + path.string() + " (" + seconds +
-                     " kept, " + std::to_string(report.annotations_restored) +
-                     " annotations restored)";
+    report.message = "repaired the interrupted recording " + path.string() + " (" + seconds + " kept, " +
+                     (report.annotations_restored > 0
+                          ? std::to_string(report.annotations_restored) + " annotations restored from its journal)"
+                          : std::string("its annotations intact)"));
   }
   return report;
 }

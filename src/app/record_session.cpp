@@ -32,7 +32,9 @@ RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pip
                                  double belt_hz)
     : setup_(std::move(setup)), store_(store), pipeline_(pipeline) {
   std::optional<Profile> profile;
-  if (store_ != nullptr) profile = store_->ensure_profile(setup_.profile);
+  // The default profile is the home user's; any other name is a clinician's patient.
+  if (store_ != nullptr)
+    profile = store_->ensure_profile(setup_.profile, setup_.profile == Store::kDefaultProfile ? "home" : "patient");
   if (setup_.record) {
     path_ = setup_.record_path ? *setup_.record_path
                                : (store_ ? new_recording_path(*store_, setup_.kind)
@@ -44,6 +46,7 @@ RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pip
     rc.header.patient_name = setup_.profile;
     rc.header.equipment = "pneuma 0.1.0";
     rc.header.note = setup_.note;
+    rc.pacer_schedule = setup_.pacer_schedule;
     recorder_ = std::make_unique<Recorder>(rc, pipeline_);
   }
   if (store_ != nullptr) {
@@ -77,6 +80,12 @@ void RecordedSession::start() {
   if (recorder_) recorder_->start();
 }
 
+void RecordedSession::add_marker(double t_s, std::string const& note) { late_markers_.emplace_back(t_s, note); }
+
+void RecordedSession::set_rating(std::string const& moment, Rating const& rating) {
+  if (store_ != nullptr && id_) store_->set_rating(*id_, moment, rating);
+}
+
 SessionOutcome RecordedSession::finish(double end_s, bool completed) {
   SessionOutcome out;
   out.session_id = id_;
@@ -85,7 +94,9 @@ SessionOutcome RecordedSession::finish(double end_s, bool completed) {
   double duration = end_s > 0 ? end_s : 0;
   std::string status = completed ? "complete" : "interrupted";
   if (recorder_) {
-    const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1);
+    std::vector<std::pair<double, std::string>> events;
+    for (auto const& [t, note] : late_markers_) events.emplace_back(t, "Marker: " + note);
+    const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1, events);
     out.record = r;
     duration = r.seconds;
     if (!r.ok) {

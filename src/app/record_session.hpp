@@ -28,6 +28,7 @@ struct SessionSetup {
   std::optional<Rating> before;
   std::optional<std::int64_t> plan_id;
   std::string note;                   ///< EDF+ "recording additional"
+  std::vector<std::pair<double, PacerTimeline>> pacer_schedule; ///< see RecorderConfig
 };
 
 struct SessionOutcome {
@@ -47,6 +48,10 @@ public:
   RecordedSession& operator=(RecordedSession const&) = delete;
 
   void start();
+  /// A marker known only at the end (the window keeps its own): goes into the recording.
+  void add_marker(double t_s, std::string const& note);
+  /// A self-rating given in the window ("before" | "after").
+  void set_rating(std::string const& moment, Rating const& rating);
   /// After the pipeline stopped. end_s < 0: as far as data came.
   SessionOutcome finish(double end_s, bool completed);
   [[nodiscard]] std::optional<std::int64_t> id() const noexcept { return id_; }
@@ -59,6 +64,7 @@ private:
   std::unique_ptr<Recorder> recorder_;
   std::optional<std::filesystem::path> path_;
   std::optional<std::int64_t> id_;
+  std::vector<std::pair<double, std::string>> late_markers_;
   bool finished_ = false;
 };
 

@@ -22,6 +22,7 @@ constexpr double kHrHz = 4;
 constexpr double kPacerHz = 10;
 constexpr double kStaleAfter_s = 2.0;  // a silent channel is padded after this much data time
 constexpr double kReanchor_s = 3.0;    // beat clock vs arrival time
+constexpr double kSettle_s = 30.0;     // beats held while their time offset settles
 constexpr std::size_t kMaxText = 40;   // EDFlib's write limit for annotation texts
 constexpr int kDigMin = -32768, kDigMax = 32767;
 
@@ -300,30 +301,56 @@ void RecordWriter::write_event(double onset_s, double duration_s, std::string te
   if (journal_ != nullptr) std::fprintf(journal_, "%lld\t%lld\t%s\n", onset, duration, text.c_str());
 }
 
-void RecordWriter::set_pacer(PacerTimeline const& pacer) { pacer_ = pacer; }
+void RecordWriter::set_pacer(PacerTimeline const& pacer) {
+  if (config_.pacer_schedule.empty()) pacer_ = pacer;
+}
 
 void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   const double rr_ms = rr.ms();
   if (!(rr_ms > 0)) return;
-  double t = rr.t_s;
-  if (beat_clock_) {
-    const double candidate = *beat_clock_ + rr_ms / 1000.0;
-    if (std::abs(candidate - rr.t_s) <= kReanchor_s) t = candidate;
+  if (std::isfinite(rr.device_t_s)) { // the device stamps its beats (replay, PMD): no estimate needed
+    recent_beats_.push_back({rr.device_t_s, rr_ms});
+    write_beat(rr.device_t_s, rr_ms);
+    return;
   }
-  beat_clock_ = t;
+  double c = beat_clock_ ? *beat_clock_ + rr_ms / 1000.0 : rr.t_s;
+  if (!beat_clock_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first beat, or beats were lost
+    flush_beats(INFINITY);
+    c = rr.t_s;
+    delta_s_ = 0;
+    delta_frozen_ = false;
+    anchor_arrival_s_ = rr.t_s;
+  }
+  beat_clock_ = c;
+  if (!delta_frozen_) delta_s_ = std::max(delta_s_, c - rr.t_s);
+  pending_beats_.push_back({c, rr_ms, rr.t_s});
+  recent_beats_.push_back({c - delta_s_, rr_ms});
+  // The offset is settled over the first 30 s of beats, then kept: every written beat then sits
+  // exactly its strap RR after the one before (a changing offset would bend the intervals).
+  if (!delta_frozen_ && rr.t_s - anchor_arrival_s_ >= kSettle_s) delta_frozen_ = true;
+  if (delta_frozen_) flush_beats(INFINITY);
+}
+
+void RecordWriter::flush_beats(double before_arrival_s) {
+  while (!pending_beats_.empty() && pending_beats_.front().arrival_s <= before_arrival_s) {
+    const auto b = pending_beats_.front();
+    pending_beats_.pop_front();
+    write_beat(b.c_s - delta_s_, b.rr_ms);
+  }
+}
+
+void RecordWriter::write_beat(double t, double rr_ms) {
   write_event(t, -1, "R");
   ++result_.beats;
   if (last_rr_.size() >= 5) {
     std::vector<double> sorted = last_rr_;
-    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2),
-                     sorted.end());
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
     const double median = sorted[sorted.size() / 2];
-    if (std::abs(rr_ms - median) > 0.2 * median)
+    if (std::abs(rr_ms - median) > 0.35 * median) // beyond what breathing does to RR
       write_event(t, -1, "Artifact RR " + std::to_string(std::lround(rr_ms)) + "ms");
   }
   last_rr_.push_back(rr_ms);
   if (last_rr_.size() > 11) last_rr_.erase(last_rr_.begin());
-  recent_beats_.push_back({t, rr_ms});
 }
 
 void RecordWriter::on_status(drivers::DeviceStatus const& s) {
@@ -339,7 +366,8 @@ void RecordWriter::on_gap(drivers::SignalGap const& g) {
   write_event(g.from_s, std::max(0.0, g.to_s - g.from_s), "Signal gap");
   if (auto* c = channel(Kind::resp)) {
     const auto missing = static_cast<long>(std::lround((g.to_s - g.from_s) * c->fs));
-    for (long i = 0; i < std::min(missing, 3600L * c->fs); ++i) c->pending.push_back(c->last);
+    const double hold = c->pending.empty() ? c->last : c->pending.back(); // the last value received
+    for (long i = 0; i < std::min(missing, 3600L * c->fs); ++i) c->pending.push_back(hold);
   }
 }
 
@@ -380,6 +408,8 @@ void RecordWriter::sample_pacer(std::int64_t record, Channel& ch) {
   const double t0 = static_cast<double>(record);
   for (int i = 0; i < ch.fs; ++i) {
     const double t = t0 + i / static_cast<double>(ch.fs);
+    for (auto const& [from, timeline] : config_.pacer_schedule)
+      if (from <= t + 1e-9) pacer_ = timeline;
     if (!pacer_) {
       ch.pending.push_back(0);
       continue;
@@ -473,6 +503,7 @@ RecordResult RecordWriter::finish(double end_s) {
     const auto last = static_cast<std::int64_t>(std::ceil(end - 1e-6));
     while (!failed() && records_ < last) write_record();
   }
+  if (handle_ >= 0 && !failed()) flush_beats(INFINITY);
   closed_ = true;
   bool closed_ok = true;
   if (handle_ >= 0) {

@@ -4,11 +4,13 @@
 // Signals (1 s data records): "Resp belt" (au) at the belt's rate, "ECG" (uV) and "ACC X/Y/Z" (mg)
 // when the source has them, "HR" (beats/min, 4 Hz: 60000 / the latest RR, held until the next
 // beat, 0 before the first) and "Pacer" (target lung volume, % of a breath, 10 Hz).
-// Annotations: "R" at every beat (the beat time is the cumulative sum of the strap's RR
-// intervals, re-anchored to arrival time when they drift apart by > 3 s), pacer phase changes
+// Annotations: "R" at every beat (the device's beat time when it stamps beats; otherwise the
+// cumulative sum of the strap's RR intervals with an offset to arrival time estimated over the
+// first 30 s, re-anchored when they drift apart by > 3 s), pacer phase changes
 // ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
 // ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
-// ("Artifact RR 420ms": more than 20 % from the median of the last 11 beats, as HRVBioFeedback).
+// ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
+// beats; slow breathing alone swings RR by 30 %).
 //
 // The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
 // data: rates are the source's nominal ones when given, otherwise measured from the samples' device
@@ -31,6 +33,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/pacer_timeline.hpp"
@@ -52,6 +55,9 @@ struct RecorderConfig {
   double belt_hz = 0;         ///< nominal belt rate; 0 = measure
   double layout_after_s = 2.0;
   bool sync_to_disk = true;   ///< fdatasync at most once per wall-clock second
+  /// A pacer program known in advance (assessment steps): (session time, timeline from then on).
+  /// When given, the pacer is taken from it, exactly, instead of from set_pacer() polling.
+  std::vector<std::pair<double, PacerTimeline>> pacer_schedule;
 };
 
 struct RecordResult {
@@ -139,7 +145,22 @@ private:
   std::vector<Event> early_events_;
   int annotation_signals_ = 6;
   // beats
-  std::optional<double> beat_clock_;
+  // Beat times from RR intervals (no device clock): c = cumulative sum of RR; the strap sends each
+  // beat after it happened, so the offset to arrival time, delta = max(c - arrival), converges to
+  // the true offset as beats fall ever closer before a notification. The first 30 s of beats are
+  // held while it settles (with ~30 notifications the estimate is late by ~1/30 of the
+  // notification period, 3 deg of phase at 6/min); then it is frozen, so intervals between written
+  // beats are the strap's RR exactly. (A crash in those first 30 s loses their beat annotations.)
+  struct PendingBeat {
+    double c_s, rr_ms, arrival_s;
+  };
+  std::optional<double> beat_clock_; ///< c of the last beat
+  double delta_s_ = 0;
+  bool delta_frozen_ = false;
+  double anchor_arrival_s_ = 0;
+  std::deque<PendingBeat> pending_beats_;
+  void write_beat(double t_s, double rr_ms);
+  void flush_beats(double before_arrival_s);
   std::deque<Beat> recent_beats_; ///< for the HR signal and the artifact rule
   std::vector<double> last_rr_;   ///< last 11 RR for the artifact rule
   // pacer

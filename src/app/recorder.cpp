@@ -44,12 +44,13 @@ void Recorder::loop(std::stop_token stop) {
   }
 }
 
-RecordResult Recorder::stop(double end_s) {
+RecordResult Recorder::stop(double end_s, std::vector<std::pair<double, std::string>> const& events) {
   if (stopped_) return writer_.result();
   stopped_ = true;
   thread_.request_stop();
   if (thread_.joinable()) thread_.join();
   drain();
+  for (auto const& [t, text] : events) writer_.add_event(t, -1, text);
   return writer_.finish(end_s);
 }
 

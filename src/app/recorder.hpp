@@ -6,7 +6,10 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "app/pipeline.hpp"
 #include "app/record_writer.hpp"
@@ -23,8 +26,9 @@ public:
   Recorder& operator=(Recorder const&) = delete;
 
   void start();
-  /// After the pipeline stopped: drains what is left, writes up to `end_s`, closes the file.
-  RecordResult stop(double end_s);
+  /// After the pipeline stopped: drains what is left, adds `events` (session time, text), writes
+  /// up to `end_s`, closes the file.
+  RecordResult stop(double end_s, std::vector<std::pair<double, std::string>> const& events = {});
   /// Disk trouble so far (empty: fine). Any thread.
   [[nodiscard]] bool failed() const noexcept { return failed_.load(); }
 

@@ -248,7 +248,7 @@ std::string render_report(ReportInput const& in) {
          "The weighting is Pneuma's (see docs).</p>\n";
   }
   h += "<h2>Methods</h2>\n<p class=\"note\">Beats are the strap's RR intervals (EDF+ \"R\" annotations); beats more "
-       "than 20&nbsp;% from the local median are flagged and left out of HRV. RMSSD and SDNN after the Task Force "
+       "than 35&nbsp;% from the local median, or short-long spikes, are flagged and left out of HRV. RMSSD and SDNN after the Task Force "
        "(1996); LF power from the RR series interpolated at 4 Hz (Hann periodogram, 0.04&ndash;0.15 Hz); coherence "
        "ratio after McCraty (2022); breathing rate from the belt's spectral peak.</p>\n";
   h += "</body></html>\n";

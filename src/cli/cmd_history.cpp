@@ -35,7 +35,10 @@ int history_main(std::vector<std::string> const& args) {
   for (auto const& m : app::recover_interrupted_sessions(store)) std::cerr << "pneuma history: " << m << "\n";
   const std::string name = vm["profile"].as<std::string>();
   const auto profile = store.find_profile(name);
-  if (!profile) return usage_error("history", "no profile named '" + name + "' (none recorded yet)");
+  if (!profile) {
+    std::cout << "Profile " << name << ": no sessions yet\n";
+    return kExitOk;
+  }
   const auto plans = app::plans_of(store, profile->id);
   const auto h = app::build_history(name, store.sessions(profile->id), store.assessments(profile->id),
                                     [&plans](std::string const& week) { return app::planned_sessions_in_week(plans, week); });

@@ -78,22 +78,20 @@ double in_range(po::variables_map const& vm, const char* name, double lo, double
   return v;
 }
 
-/// The ratings given on the window's rating screens go to the session's row in the store.
-void save_ratings(SessionPlan const& plan, app::RecordedSession const& session, app::SessionSummary const& s) {
-  if (!plan.store || !session.id()) return;
-  auto rating = [](app::SelfRating r) -> std::optional<app::Rating> {
-    if (r.tension < 0 && r.pain < 0) return std::nullopt;
+/// The window's rating screens, for the store.
+WindowResults window_results(ui::WindowReport const& report) {
+  WindowResults r;
+  auto rating = [](app::SelfRating const& s) -> std::optional<app::Rating> {
+    if (s.tension < 0 && s.pain < 0) return std::nullopt;
     app::Rating out;
-    if (r.tension >= 0) out.tension = r.tension;
-    if (r.pain >= 0) out.pain = r.pain;
+    if (s.tension >= 0) out.tension = s.tension;
+    if (s.pain >= 0) out.pain = s.pain;
     return out;
   };
-  try {
-    if (auto b = rating(s.before)) plan.store->set_rating(*session.id(), "before", *b);
-    if (auto a = rating(s.after)) plan.store->set_rating(*session.id(), "after", *a);
-  } catch (std::exception const& e) {
-    std::cerr << "pneuma run: the ratings were not saved: " << e.what() << "\n";
-  }
+  r.before = rating(report.summary.before);
+  r.after = rating(report.summary.after);
+  // Markers are not copied: the window already wrote each one into the recording as it was made.
+  return r;
 }
 
 int run_main(std::vector<std::string> const& args) {
@@ -110,6 +108,7 @@ int run_main(std::vector<std::string> const& args) {
     return kExitOk;
   }
 
+  install_resonance_provider(vm); // the "resonance" preset reads the profile's assessed rate
   app::PipelineConfig config;
   ui::WindowOptions window;
   double minutes = vm["minutes"].as<double>();
@@ -213,8 +212,7 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
-  // The plan (profile's resonance frequency, home plan) may have changed the pace and the length.
-  window.setup.pacer = config.pacer;
+  window.setup.pacer = config.pacer; // a home plan or the profile's assessed rate may have set them
   window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
@@ -237,9 +235,8 @@ int run_main(std::vector<std::string> const& args) {
     if (outcome != ui::WindowOutcome::no_display) {
       if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
       std::cout << app::summary_json(report.summary, report.markers) << std::endl;
-      save_ratings(session_plan, *session, report.summary);
       return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
-                           outcome == ui::WindowOutcome::finished, std::cerr, "run");
+                           outcome == ui::WindowOutcome::finished, std::cerr, "run", window_results(report));
     }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
   }

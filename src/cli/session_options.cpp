@@ -1,11 +1,13 @@
 #include "cli/session_options.hpp"
 
 #include <charconv>
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <cmath>
 #include <ostream>
 
+#include "app/pacer_presets.hpp"
 #include "app/plan.hpp"
 #include "app/source_factory.hpp"
 #include "cli/command.hpp"
@@ -19,7 +21,7 @@ void add_session_options(po::options_description& o) {
       "no-record", "do not record the signals (the session is still listed in the store)")(
       "no-store", "do not use the session store (nothing listed, no profile)")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
-      "whose session this is (one profile per patient; created when new)")(
+      "whose session this is: 'default' (home use) or a patient's name (created when new)")(
       "before", po::value<std::string>(),
       "self-rating before the session, e.g. tension=6,pain=3 (0-10 each)")(
       "plan", po::value<std::string>(),
@@ -136,6 +138,8 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
 
 std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app::Pipeline& pipeline,
                                                    app::PipelineConfig const& config) {
+  // A file-size limit must fail a write (EFBIG, handled like a full disk), not kill the session.
+  std::signal(SIGXFSZ, SIG_IGN);
   double belt_hz = 0;
   for (auto const& src : config.sources)
     if (src.kind == "sim" || src.kind == "replay" || src.kind == "serial") {
@@ -145,9 +149,26 @@ std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app:
   return std::make_unique<app::RecordedSession>(plan.setup, plan.store.get(), pipeline, belt_hz);
 }
 
+void install_resonance_provider(po::variables_map const& vm) {
+  const std::string profile = vm.count("profile") ? vm["profile"].as<std::string>() : app::Store::kDefaultProfile;
+  const bool no_store = vm.count("no-store") > 0;
+  app::set_resonance_provider([profile, no_store]() -> std::optional<double> {
+    if (no_store) return std::nullopt;
+    try {
+      app::Store store;
+      if (auto p = store.find_profile(profile)) return p->rf_bpm;
+    } catch (app::StoreError const&) { // no store, no assessment: the preset says how to get one
+    }
+    return std::nullopt;
+  });
+}
+
 int close_session(std::unique_ptr<app::RecordedSession>& session, double end_s, bool completed,
-                  std::ostream& err, std::string const& command) {
+                  std::ostream& err, std::string const& command, WindowResults const& window) {
   if (!session) return kExitOk;
+  for (auto const& [t, note] : window.markers) session->add_marker(t, note);
+  if (window.before) session->set_rating("before", *window.before);
+  if (window.after) session->set_rating("after", *window.after);
   const auto outcome = session->finish(end_s, completed);
   for (auto const& m : outcome.messages) err << "pneuma " << command << ": " << m << "\n";
   std::string saved;

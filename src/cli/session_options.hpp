@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/pipeline.hpp"
@@ -33,9 +34,18 @@ SessionPlan plan_session(boost::program_options::variables_map const& vm, std::s
 std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app::Pipeline& pipeline,
                                                    app::PipelineConfig const& config);
 
+/// What the trainer window learned during the session (its rating screens and markers).
+struct WindowResults {
+  std::optional<app::Rating> before, after;
+  std::vector<std::pair<double, std::string>> markers; ///< session time, note
+};
+
 /// Finishes the session, prints what the user should know, returns the exit code.
 int close_session(std::unique_ptr<app::RecordedSession>& session, double end_s, bool completed,
-                  std::ostream& err, std::string const& command);
+                  std::ostream& err, std::string const& command, WindowResults const& window = {});
+
+/// Lets the "resonance" pacer preset find the profile's assessed rate (reads --profile from vm).
+void install_resonance_provider(boost::program_options::variables_map const& vm);
 
 /// "tension=6,pain=3,note=..." -> Rating; throws std::invalid_argument naming the bad part.
 app::Rating parse_rating(std::string const& text);

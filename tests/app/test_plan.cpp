@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "app/plan.hpp"
+#include "support/process.hpp"
+#include <fstream>
 
 using namespace pneuma::app;
 namespace fs = std::filesystem;
@@ -103,4 +105,32 @@ TEST_CASE("plan: a plan that has not started yet is refused", "[app]") {
   const std::string text = R"({"schema": "pneuma-plan/1", "start": "2099-01-01", "steps": [{"minutes": 5}]})";
   CHECK_THROWS_WITH(next_planned_session(store, profile, HomePlan::parse(text), text, "p.json", local_date_today()),
                     Catch::Contains("starts on 2099-01-01"));
+}
+
+TEST_CASE("plan e2e: run --plan follows the plan and history shows adherence", "[app][slow]") {
+  TempDir dir;
+  const auto plan = dir.path / "plan.json";
+  std::ofstream(plan) << R"({"schema": "pneuma-plan/1", "rate_bpm": 5.5, "ie": "4:6", "sessions_per_day": 2,
+    "steps": [{"days": 7, "minutes": 1}], "micro_breaks": {"per_day": 1, "minutes": 1}})";
+  const std::string env = "XDG_DATA_HOME=" + dir.path.string() + " ";
+  std::vector<std::string> said;
+  for (int i = 0; i < 3; ++i) {
+    const auto r = pneuma::test::run_process("{ " + env + pneuma::test::pneuma_binary() + " run --headless --speed 100 --no-record --plan " +
+                                                 plan.string() + " >/dev/null; }",
+                                             true);
+    REQUIRE(r.exit_code == 0);
+    said.push_back(r.out);
+  }
+  CHECK(said[0].find("session 1 of 2 today, 1 min at 5.5/min") != std::string::npos);
+  CHECK(said[1].find("session 2 of 2 today") != std::string::npos);
+  CHECK(said[2].find("micro-break 1 of 1 today") != std::string::npos);
+  Store store(dir.path / "pneuma");
+  const auto sessions = store.sessions();
+  REQUIRE(sessions.size() == 3);
+  CHECK(sessions[0].pacer_bpm == 5.5);
+  CHECK(sessions[0].ie == "4:6");
+  CHECK(sessions[2].kind == "microbreak");
+  const auto h = pneuma::test::run_process(env + pneuma::test::pneuma_binary() + " history");
+  REQUIRE(h.exit_code == 0);
+  CHECK(h.out.find(" 2/") != std::string::npos); // two of the planned runs done this week
 }

@@ -121,13 +121,13 @@ TEST_CASE("record repair: a writer killed mid-recording leaves a file repaired w
   const auto path = dir.path / "cut.edf";
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
-  if (child == 0) { // the "crashing" recorder: writes 20 s, then dies without closing anything
+  if (child == 0) { // the "crashing" recorder: writes 40 s, then dies without closing anything
     try {
       app::RecordWriter w(config_for(path));
       w.set_pacer(app::PacerTimeline(app::PacerSettings{}));
-      feed(w, 0, 20.5);
+      feed(w, 0, 40.5);
       w.add_event(7.25, -1, "Marker: before the crash");
-      w.advance(20.5);
+      w.advance(40.5);
       ::_exit(0); // no destructors, nothing closed: as after kill -9
     } catch (...) {
       ::_exit(3);
@@ -145,17 +145,17 @@ TEST_CASE("record repair: a writer killed mid-recording leaves a file repaired w
 
   const auto report = app::repair_recording(path);
   CHECK(report.repaired);
-  CHECK(report.records == 20);
-  CHECK(report.annotations_restored > 20);
+  CHECK(report.records == 40);
+  CHECK(report.annotations_restored > 40);
   CHECK(report.message.find("repaired") != std::string::npos);
   CHECK_FALSE(fs::exists(app::journal_path(path)));
   CHECK(app::recording_state(path) == app::RecordingState::complete);
 
   const auto rec = drivers::files::read_edf(path);
-  CHECK(rec.duration_s == Approx(20));
-  CHECK(rec.signals.at(0).values.size() == 20 * 25);
+  CHECK(rec.duration_s == Approx(40));
+  CHECK(rec.signals.at(0).values.size() == 40 * 25);
   const auto beats = app::beats_from_annotations(rec);
-  CHECK(beats.t_s.size() >= 18);
+  CHECK(beats.t_s.size() >= 38); // written once their time offset settled (30 s), then at once
   bool marker = false;
   for (auto const& a : rec.annotations) marker |= a.text == "Marker: before the crash";
   CHECK(marker);
@@ -188,4 +188,37 @@ TEST_CASE("record repair: a foreign or truncated file is refused and left untouc
 TEST_CASE("record writer: an unwritable place fails before the session starts", "[app]") {
   CHECK_THROWS_WITH(app::RecordWriter(config_for("/nonexistent-dir/x.edf")),
                     Catch::Contains("cannot write the recording"));
+}
+
+TEST_CASE("record writer: disconnections and gaps become annotations and the belt is held, not invented",
+          "[app]") {
+  TempDir dir;
+  const auto path = dir.path / "gap.edf";
+  {
+    app::RecordWriter w(config_for(path));
+    w.add(drivers::DeviceStatus::make(0.0, drivers::DeviceStatus::State::streaming, "belt"));
+    feed(w, 0, 10);
+    w.add(drivers::DeviceStatus::make(10.0, drivers::DeviceStatus::State::lost, "belt out of range"));
+    w.add(drivers::SignalGap{13.0, 10.0, 13.0, 75});
+    w.add(drivers::DeviceStatus::make(13.0, drivers::DeviceStatus::State::streaming, "belt"));
+    feed(w, 13, 20);
+    const auto r = w.finish(20);
+    REQUIRE(r.ok);
+  }
+  const auto rec = drivers::files::read_edf(path);
+  CHECK(rec.duration_s == Approx(20));
+  bool lost = false, gap = false, back = false;
+  for (auto const& a : rec.annotations) {
+    lost |= a.text == "Device lost: belt out of range" && a.onset_s == Approx(10);
+    gap |= a.text == "Signal gap" && a.onset_s == Approx(10) && a.duration_s == Approx(3);
+    back |= a.text == "Device streaming: belt" && a.onset_s == Approx(13);
+  }
+  CHECK(lost);
+  CHECK(gap);
+  CHECK(back);
+  // The belt keeps its time base: 25 Hz for 20 s, the 3 s gap held at the last value.
+  auto const& belt = rec.signals.at(0).values;
+  REQUIRE(belt.size() == 500);
+  CHECK(belt[11 * 25] == Approx(belt[10 * 25 - 1]).margin(1e-9));
+  CHECK(belt[13 * 25 + 5] == Approx(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * (13 + 5 / 25.0))).margin(0.7));
 }
