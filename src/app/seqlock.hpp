@@ -1,6 +1,6 @@
 #pragma once
-// Sequence lock for a small trivially copyable value: one writer, any number of readers, nobody
-// blocks (a reader retries while a write is in progress). The value is stored as atomic words, so
+// Sequence lock for a small trivially copyable value: writers take turns, any number of readers,
+// and no reader ever blocks (a reader retries while a write is in progress). The value is stored as atomic words, so
 // concurrent reads and writes are well-defined.
 
 #include <array>
@@ -18,14 +18,18 @@ template <class T> class SeqLock {
 public:
   explicit SeqLock(T const& initial = T{}) noexcept { store(initial); }
 
-  /// Writer thread only.
+  /// Writers take turns (a short spin: writes are rare and never on the real-time path, e.g. the
+  /// UI and an assessment's protocol both setting the pacer); readers never wait for a lock.
   void store(T const& value) noexcept {
     std::array<std::uint64_t, kWords> raw{};
     std::memcpy(raw.data(), &value, sizeof(T));
+    while (writing_.test_and_set(std::memory_order_acquire)) {
+    }
     seq_.fetch_add(1, std::memory_order_acq_rel); // odd: write in progress
     std::atomic_thread_fence(std::memory_order_release);
     for (std::size_t i = 0; i < kWords; ++i) words_[i].store(raw[i], std::memory_order_relaxed);
     seq_.fetch_add(1, std::memory_order_release); // even: stable
+    writing_.clear(std::memory_order_release);
   }
 
   /// Any thread.
@@ -45,6 +49,7 @@ public:
 
 private:
   std::atomic<std::uint64_t> seq_{0};
+  std::atomic_flag writing_ = ATOMIC_FLAG_INIT;
   std::array<std::atomic<std::uint64_t>, kWords> words_{};
 };
 

@@ -70,3 +70,24 @@ TEST_CASE("seqlock: readers never see a half-written value", "[app]") {
   writer.join();
   CHECK_FALSE(torn);
 }
+
+TEST_CASE("seqlock: two writers taking turns never leave a torn value", "[app]") {
+  struct Triple { double a, b, c; };
+  SeqLock<Triple> lock({0, 0, 0});
+  std::atomic<int> done{0};
+  auto writer = [&](double sign) {
+    for (int i = 0; i < 50000; ++i) lock.store({sign * i, sign * 2.0 * i, sign * 3.0 * i});
+    done.fetch_add(1);
+  };
+  std::thread w1(writer, 1.0), w2(writer, -1.0);
+  bool torn = false;
+  while (done.load() < 2) {
+    const Triple t = lock.load();
+    torn = torn || t.b != 2 * t.a || t.c != 3 * t.a;
+  }
+  w1.join();
+  w2.join();
+  const Triple last = lock.load();
+  CHECK_FALSE(torn);
+  CHECK(last.b == 2 * last.a);
+}
