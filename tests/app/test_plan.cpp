@@ -5,23 +5,15 @@
 #include "app/plan.hpp"
 #include "support/process.hpp"
 #include <fstream>
+#include "support/temp_dir.hpp"
 
 using namespace pneuma::app;
 namespace fs = std::filesystem;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-plan-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 constexpr char const* kPlan = R"({"schema": "pneuma-plan/1", "title": "4 weeks", "rate_bpm": "assessed",
   "fallback_rate_bpm": 6, "ie": "4:6", "sessions_per_day": 2,

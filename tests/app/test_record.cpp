@@ -11,23 +11,15 @@
 #include "app/record_repair.hpp"
 #include "app/record_writer.hpp"
 #include "pneuma/drivers/files/signal_file.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace pneuma;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-record-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 /// A belt at 25 Hz (0.1 Hz sine), ECG at 130 Hz, RR of exactly 1000 ms (1024 ticks) reported
 /// once per second as a strap does, for `seconds`.

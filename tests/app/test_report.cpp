@@ -9,24 +9,16 @@
 
 #include "app/report_svg.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using pneuma::test::pneuma_binary;
 using pneuma::test::run_process;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-report-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::string chromium(fs::path const& dir, std::string const& what) {
   return "chromium --headless --no-sandbox --disable-gpu --disable-background-networking "

@@ -5,23 +5,15 @@
 #include <sqlite3.h>
 
 #include "app/store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace pneuma::app;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-store-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void sql(sqlite3* db, std::string const& text) {
   char* err = nullptr;

@@ -8,21 +8,14 @@
 #include "pneuma/drivers/files/rr_file.hpp"
 #include "pneuma/drivers/files/signal_file.hpp"
 #include "support/shared_data.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace pneuma::drivers::files;
 namespace fs = std::filesystem;
 
+using pneuma::test::TempDir;
+
 namespace {
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("pneuma-files-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(std::string const& name, std::string const& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
-  }
-};
 } // namespace
 
 TEST_CASE("csv: header, separators, NaN cells and a time column give the rate", "[drivers][files]") {

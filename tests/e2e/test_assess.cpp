@@ -10,24 +10,16 @@
 #include "app/assess.hpp"
 #include "app/store.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using pneuma::test::pneuma_binary;
 using pneuma::test::run_process;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-e2e-assess-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 nlohmann::json assess(TempDir const& dir, std::string const& options) {
   const auto r = run_process("XDG_DATA_HOME=" + dir.path.string() + " " + pneuma_binary() +

@@ -17,6 +17,7 @@
 #include "app/record_writer.hpp"
 #include "app/store.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using pneuma::test::pneuma_binary;
@@ -24,19 +25,10 @@ using pneuma::test::run_process;
 
 extern char** environ;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-e2e-record-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 bool have_mne() {
   return run_process("/usr/bin/python3 -c 'import mne' 2>/dev/null").exit_code == 0;

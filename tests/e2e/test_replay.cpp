@@ -10,24 +10,16 @@
 #include "pneuma/drivers/replay_device.hpp"
 #include "support/process.hpp"
 #include "support/shared_data.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using pneuma::test::pneuma_binary;
 using pneuma::test::run_process;
 
+using pneuma::test::TempDir;
+
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/pneuma-e2e-replay-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::vector<nlohmann::json> json_lines(std::string const& text) {
   std::vector<nlohmann::json> lines;
