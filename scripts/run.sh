@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DPNEUMA_BUILD_TESTS=OFF
+bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DPNEUMA_BUILD_TESTS=OFF >&2 # stdout is the session's
 exec build/src/pneuma run "$@"
