@@ -27,5 +27,5 @@ sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 apt_opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q
-"${sudo[@]}" apt-get install "${apt_opts[@]}" "${missing[@]}"
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+"${sudo[@]}" apt-get install "${apt_opts[@]}" "${missing[@]}" >&2
