@@ -219,8 +219,13 @@ int ReplayCursor::advance_to(double t_s, SampleSink& sink, int max_samples) {
 
 ReplayDevice::ReplayDevice(boost::asio::any_io_executor executor, Clock const& clock,
                            SourceSpec const& spec)
-    : timer_(std::move(executor)), clock_(clock), content_(ReplayContent::load(spec)),
-      cursor_(content_) {}
+    : ReplayDevice(std::move(executor), clock,
+                   std::make_shared<const ReplayContent>(ReplayContent::load(spec))) {}
+
+ReplayDevice::ReplayDevice(boost::asio::any_io_executor executor, Clock const& clock,
+                           std::shared_ptr<const ReplayContent> content)
+    : timer_(std::move(executor)), clock_(clock), content_(std::move(content)),
+      cursor_(*content_) {}
 
 ReplayDevice::~ReplayDevice() { stop(); }
 
@@ -228,7 +233,7 @@ void ReplayDevice::start(SampleSink& sink) {
   sink_ = &sink;
   running_ = true;
   sink.on_sample(DeviceStatus::make(clock_.now_s(), DeviceStatus::State::streaming,
-                                    "replay " + content_.description));
+                                    "replay " + content_->description));
   schedule();
 }
 

@@ -9,6 +9,7 @@
 #include "app/seqlock.hpp"
 #include "pneuma/drivers/clock.hpp"
 #include "pneuma/drivers/device.hpp"
+#include "pneuma/drivers/replay_device.hpp"
 #include "pneuma/drivers/source_spec.hpp"
 #include <boost/asio/any_io_executor.hpp>
 
@@ -27,6 +28,9 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec, So
 double nominal_resp_hz(drivers::SourceSpec const& spec);
 
 /// Length of the longest replayed file (nullopt without replay sources). Throws like make_device.
+/// A replay source's content, loaded once per process however often it is asked for.
+std::shared_ptr<const drivers::ReplayContent> replay_content(drivers::SourceSpec const& spec);
+
 std::optional<double> replay_duration_s(std::vector<drivers::SourceSpec> const& specs);
 /// The `speed=N` of a replay source (1 without one): folded into the session clock.
 double replay_speed(std::vector<drivers::SourceSpec> const& specs);

@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,18 +63,21 @@ class ReplayDevice final : public Device {
 public:
   /// Loads the file (throws, see ReplayContent::load).
   ReplayDevice(boost::asio::any_io_executor executor, Clock const& clock, SourceSpec const& spec);
+  /// Plays content already loaded (the app loads a file once for its length, rate and playback).
+  ReplayDevice(boost::asio::any_io_executor executor, Clock const& clock,
+               std::shared_ptr<const ReplayContent> content);
   ~ReplayDevice() override;
   void start(SampleSink& sink) override;
   void stop() noexcept override;
   [[nodiscard]] std::string_view name() const noexcept override { return "replay"; }
-  [[nodiscard]] ReplayContent const& content() const noexcept { return content_; }
+  [[nodiscard]] ReplayContent const& content() const noexcept { return *content_; }
 
 private:
   void schedule() noexcept;
 
   boost::asio::steady_timer timer_;
   Clock const& clock_;
-  ReplayContent content_;
+  std::shared_ptr<const ReplayContent> content_;
   ReplayCursor cursor_;
   SampleSink* sink_ = nullptr;
   bool running_ = false;
