@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "pneuma/drivers/ble/ble.hpp"
 
 namespace pneuma::cli {
@@ -45,16 +46,7 @@ int devices_main(std::vector<std::string> const& args) {
       "seconds", po::value<double>()->default_value(5.0, "5"), "how long to scan for BLE straps")(
       "no-ble", "list serial ports only");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(o).run(), vm);
-    po::notify(vm);
-  } catch (po::error const& e) {
-    return usage_error("devices", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitOk;
-  }
+  if (auto exit = parse_command_line("devices", args, o, vm)) return *exit;
   const double seconds = vm["seconds"].as<double>();
   if (!(seconds >= 0.5 && seconds <= 120)) return usage_error("devices", "--seconds: expected 0.5 to 120");
 

@@ -5,6 +5,7 @@
 #include "app/record_export.hpp"
 #include "app/record_session.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "cli/session_ref.hpp"
 
 namespace pneuma::cli {
@@ -20,23 +21,8 @@ int export_main(std::vector<std::string> const& args) {
       "output,o", po::value<std::string>(), "output file (default: standard output)")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
       "profile for 'last'");
-  po::options_description hidden;
-  hidden.add_options()("session", po::value<std::string>());
-  po::options_description all;
-  all.add(o).add(hidden);
-  po::positional_options_description pos;
-  pos.add("session", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (po::error const& e) {
-    return usage_error("export", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitOk;
-  }
+  if (auto exit = parse_command_line("export", args, o, vm, "session")) return *exit;
   if (!vm.count("session")) return usage_error("export", "give a SESSION (an id, 'last' or a recording path)");
   const std::string format = vm["format"].as<std::string>();
   if (format != "kubios" && format != "rr-csv" && format != "csv" && format != "events")

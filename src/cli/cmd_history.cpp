@@ -9,6 +9,7 @@
 #include "app/record_session.hpp"
 #include "app/store.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 
 namespace pneuma::cli {
 namespace {
@@ -21,16 +22,7 @@ int history_main(std::vector<std::string> const& args) {
       "html", po::value<std::string>(), "also write the history as an HTML page with charts")(
       "sessions", "list every session too");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(o).run(), vm);
-    po::notify(vm);
-  } catch (po::error const& e) {
-    return usage_error("history", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitOk;
-  }
+  if (auto exit = parse_command_line("history", args, o, vm)) return *exit;
   app::Store store;
   for (auto const& m : app::recover_interrupted_sessions(store)) std::cerr << "pneuma history: " << m << "\n";
   const std::string name = vm["profile"].as<std::string>();

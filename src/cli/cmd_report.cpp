@@ -6,6 +6,7 @@
 #include "app/record_session.hpp"
 #include "app/report.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "cli/session_ref.hpp"
 
 namespace pneuma::cli {
@@ -17,23 +18,8 @@ int report_main(std::vector<std::string> const& args) {
                             "SESSION: a session id (pneuma history), 'last', or a recording (.edf)");
   o.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "the HTML file to write")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile), "profile for 'last'");
-  po::options_description hidden;
-  hidden.add_options()("session", po::value<std::string>());
-  po::options_description all;
-  all.add(o).add(hidden);
-  po::positional_options_description pos;
-  pos.add("session", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (po::error const& e) {
-    return usage_error("report", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitOk;
-  }
+  if (auto exit = parse_command_line("report", args, o, vm, "session")) return *exit;
   if (!vm.count("session")) return usage_error("report", "give a SESSION (an id, 'last' or a recording path)");
   if (!vm.count("output")) return usage_error("report", "give the output file with -o FILE.html");
   SessionRef ref;

@@ -14,6 +14,7 @@
 #include "app/source_factory.hpp"
 #include "cli/session_options.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "pneuma/drivers/clock.hpp"
 #include "ui/trainer_window.hpp"
 
@@ -97,16 +98,7 @@ WindowResults window_results(ui::WindowReport const& report) {
 int run_main(std::vector<std::string> const& args) {
   const auto options = run_options();
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (po::error const& e) {
-    return usage_error("run", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  if (auto exit = parse_command_line("run", args, options, vm)) return *exit;
 
   install_resonance_provider(vm); // the "resonance" preset reads the profile's assessed rate
   app::PipelineConfig config;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "pneuma/drivers/sim/link_simulator.hpp"
 #include "pneuma/drivers/source_spec.hpp"
 
@@ -49,16 +50,7 @@ po::options_description simulate_options() {
 int simulate_main(std::vector<std::string> const& args) {
   const auto options = simulate_options();
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (po::error const& e) {
-    return usage_error("simulate", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  if (auto exit = parse_command_line("simulate", args, options, vm)) return *exit;
   SimServeOptions o;
   try {
     if (!vm.count("as")) return usage_error("simulate", "--as is required (bridge, bitalino or ascii)");
