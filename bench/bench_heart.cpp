@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "app/heart_live.hpp"
+#include "live/heart_live.hpp"
 #include "bench.hpp"
 #include "pneuma/dsp/artifact_corrector.hpp"
 #include "pneuma/dsp/hrv.hpp"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "app/spsc_queue.hpp"
+#include "live/spsc_queue.hpp"
 #include "bench.hpp"
 #include "pneuma/drivers/io_thread.hpp"
 #include "pneuma/drivers/link/link_device.hpp"

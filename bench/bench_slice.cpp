@@ -3,7 +3,7 @@
 #include <numbers>
 #include <vector>
 
-#include "app/live_analyzer.hpp"
+#include "live/live_analyzer.hpp"
 #include "bench.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 #include "pneuma/dsp/spectral_rate.hpp"

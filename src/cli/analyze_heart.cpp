@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "cli/analysis.hpp"
+#include "view/score_texts.hpp"
 #include "pneuma/drivers/files/rr_file.hpp"
 #include "pneuma/drivers/files/signal_file.hpp"
 #include "pneuma/dsp/artifact_corrector.hpp"
@@ -188,7 +189,7 @@ void join_respiration(AnalyzeRequest const& request, double ecg_fs, std::vector<
   }
   rsa["p2t_ms"] = per_breath.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p2t);
   rsa["hr_range_bpm"] = per_breath.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(range);
-  rsa["meaning"] = dsp::BreathRsa::meaning();
+  rsa["meaning"] = app::breath_rsa_meaning();
   // HR and belt on one 4 Hz grid (belt block-averaged), cross-spectrum at the breathing frequency.
   const dsp::SampleRate grid(4.0);
   const auto n = static_cast<std::size_t>(static_cast<double>(resp->values.size()) / resp->fs_hz * grid.hz());
@@ -210,7 +211,7 @@ void join_respiration(AnalyzeRequest const& request, double ecg_fs, std::vector<
     rsa["breathing_hz"] = c.segments > 0 ? nlohmann::ordered_json(c.breathing_hz) : nlohmann::ordered_json(nullptr);
     rsa["hr_resp_phase_deg"] = c.segments > 0 ? nlohmann::ordered_json(c.phase_deg) : nlohmann::ordered_json(nullptr);
     rsa["hr_resp_msc"] = c.segments > 0 ? nlohmann::ordered_json(c.msc) : nlohmann::ordered_json(nullptr);
-    rsa["coupling_meaning"] = dsp::HrRespCoupling::meaning();
+    rsa["coupling_meaning"] = app::hr_resp_coupling_meaning();
   }
   out["hrv"]["rsa_p2t_ms"] = rsa["p2t_ms"];
   out["rsa"] = std::move(rsa);

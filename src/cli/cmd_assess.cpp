@@ -8,11 +8,12 @@
 #include <sstream>
 #include <thread>
 
-#include "app/assess.hpp"
-#include "app/headless.hpp"
-#include "app/pipeline.hpp"
-#include "app/record_session.hpp"
-#include "app/source_factory.hpp"
+#include "session/assess.hpp"
+#include "live/headless.hpp"
+#include "live/pipeline.hpp"
+#include "session/record_session.hpp"
+#include "session/recordings.hpp"
+#include "live/source_factory.hpp"
 #include "cli/command.hpp"
 #include "cli/session_options.hpp"
 #include "pneuma/drivers/clock.hpp"
@@ -112,6 +113,7 @@ int assess_main(std::vector<std::string> const& args) {
     std::vector<std::string> sources{"sim"};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
+    app::repair_interrupted_replays(config.sources);
     speed *= app::replay_speed(config.sources);
   } catch (po::error const& e) {
     return usage_error("assess", e.what());

@@ -2,8 +2,9 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "app/record_export.hpp"
-#include "app/record_session.hpp"
+#include "record/record_export.hpp"
+#include "session/record_session.hpp"
+#include "session/recordings.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "cli/session_ref.hpp"

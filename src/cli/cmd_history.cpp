@@ -4,10 +4,11 @@
 #include <fstream>
 #include <iostream>
 
-#include "app/history.hpp"
-#include "app/plan.hpp"
-#include "app/record_session.hpp"
-#include "app/store.hpp"
+#include "report/history.hpp"
+#include "session/plan.hpp"
+#include "session/record_session.hpp"
+#include "session/recordings.hpp"
+#include "store/store.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 

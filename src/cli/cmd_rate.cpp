@@ -2,7 +2,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "app/store.hpp"
+#include "store/store.hpp"
 #include "cli/command.hpp"
 #include "cli/session_options.hpp"
 #include "cli/session_ref.hpp"

@@ -3,8 +3,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "app/record_session.hpp"
-#include "app/report.hpp"
+#include "session/record_session.hpp"
+#include "session/recordings.hpp"
+#include "report/report.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "cli/session_ref.hpp"

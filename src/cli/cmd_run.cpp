@@ -6,12 +6,13 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/headless.hpp"
-#include "app/pacer_presets.hpp"
-#include "app/pipeline.hpp"
-#include "app/session_flow.hpp"
-#include "app/store.hpp"
-#include "app/source_factory.hpp"
+#include "live/headless.hpp"
+#include "pacer/pacer_presets.hpp"
+#include "live/pipeline.hpp"
+#include "session/session_flow.hpp"
+#include "store/store.hpp"
+#include "live/source_factory.hpp"
+#include "session/recordings.hpp"
 #include "cli/session_options.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
@@ -189,6 +190,7 @@ int run_main(std::vector<std::string> const& args) {
     std::vector<std::string> sources{"sim"};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
+    app::repair_interrupted_replays(config.sources);
     speed *= app::replay_speed(config.sources); // replay:FILE?speed=N runs the session clock N x
     if (vm["minutes"].defaulted())               // a replay lasts as long as its file
       if (auto d = app::replay_duration_s(config.sources)) minutes = std::max(1.0, std::ceil(*d)) / 60.0;

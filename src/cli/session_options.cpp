@@ -7,9 +7,10 @@
 #include <cmath>
 #include <ostream>
 
-#include "app/pacer_presets.hpp"
-#include "app/plan.hpp"
-#include "app/source_factory.hpp"
+#include "pacer/pacer_presets.hpp"
+#include "session/plan.hpp"
+#include "session/recordings.hpp"
+#include "live/source_factory.hpp"
 #include "cli/command.hpp"
 
 namespace pneuma::cli {

@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "app/pipeline.hpp"
-#include "app/record_session.hpp"
-#include "app/store.hpp"
+#include "live/pipeline.hpp"
+#include "session/record_session.hpp"
+#include "store/store.hpp"
 
 namespace pneuma::cli {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "app/store.hpp"
+#include "store/store.hpp"
 
 namespace pneuma::cli {
 

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "app/audio_cue.hpp"
-#include "app/pacer_timeline.hpp"
-#include "app/seqlock.hpp"
+#include "pacer/audio_cue.hpp"
+#include "pacer/pacer_timeline.hpp"
+#include "live/seqlock.hpp"
 #include "pneuma/drivers/clock.hpp"
 
 namespace pneuma::ui {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "app/session_flow.hpp"
+#include "session/session_flow.hpp"
 #include "ui/pacer_view.hpp"
 
 namespace pneuma::ui {

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "app/audio_cue.hpp"
-#include "app/metrics.hpp"
-#include "app/pacer_follow.hpp"
-#include "app/pacer_timeline.hpp"
-#include "app/session_flow.hpp"
+#include "pacer/audio_cue.hpp"
+#include "live/metrics.hpp"
+#include "session/pacer_follow.hpp"
+#include "pacer/pacer_timeline.hpp"
+#include "session/session_flow.hpp"
 
 namespace pneuma::ui {
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ui/format.hpp"
+#include "view/score_texts.hpp"
 
 namespace pneuma::ui {
 namespace {

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "app/metrics.hpp"
-#include "app/pacer_follow.hpp"
-#include "app/pacer_timeline.hpp"
-#include "app/session_flow.hpp"
+#include "live/metrics.hpp"
+#include "session/pacer_follow.hpp"
+#include "pacer/pacer_timeline.hpp"
+#include "session/session_flow.hpp"
 #include "ui/controls.hpp"
 #include "ui/paint.hpp"
 #include "ui/text.hpp"

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ui/format.hpp"
+#include "view/score_texts.hpp"
 #include "ui/pacer_view.hpp"
 
 namespace pneuma::ui {

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "app/session_flow.hpp"
+#include "session/session_flow.hpp"
 #include "ui/controls.hpp"
 #include "ui/paint.hpp"
 #include "ui/text.hpp"

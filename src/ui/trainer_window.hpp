@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "app/audio_cue.hpp"
-#include "app/pipeline.hpp"
-#include "app/session_flow.hpp"
+#include "pacer/audio_cue.hpp"
+#include "live/pipeline.hpp"
+#include "session/session_flow.hpp"
 #include "ui/controls.hpp"
 
 namespace pneuma::ui {

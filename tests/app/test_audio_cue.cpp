@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "app/audio_cue.hpp"
+#include "pacer/audio_cue.hpp"
 
 using namespace pneuma::app;
 

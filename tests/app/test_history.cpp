@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 
-#include "app/history.hpp"
+#include "report/history.hpp"
 
 using namespace pneuma::app;
 

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "app/pacer_model.hpp"
-#include "app/pacer_timeline.hpp"
+#include "pacer/pacer_model.hpp"
+#include "pacer/pacer_timeline.hpp"
 
 using namespace pneuma::app;
 using Catch::Matchers::WithinAbs;

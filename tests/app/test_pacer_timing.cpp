@@ -3,10 +3,10 @@
 #include <cmath>
 #include <vector>
 
-#include "app/pacer_follow.hpp"
-#include "app/pacer_model.hpp"
-#include "app/pacer_presets.hpp"
-#include "app/pacer_timeline.hpp"
+#include "session/pacer_follow.hpp"
+#include "pacer/pacer_model.hpp"
+#include "pacer/pacer_presets.hpp"
+#include "pacer/pacer_timeline.hpp"
 
 using namespace pneuma::app;
 using Catch::Matchers::WithinAbs;

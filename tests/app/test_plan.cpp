@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "app/plan.hpp"
+#include "session/plan.hpp"
 #include "support/process.hpp"
 #include <fstream>
 #include "support/temp_dir.hpp"

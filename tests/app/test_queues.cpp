@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "app/mailbox.hpp"
-#include "app/seqlock.hpp"
-#include "app/spsc_queue.hpp"
+#include "live/mailbox.hpp"
+#include "live/seqlock.hpp"
+#include "live/spsc_queue.hpp"
 
 using namespace pneuma::app;
 

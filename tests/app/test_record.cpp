@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "app/record_analysis.hpp"
-#include "app/record_repair.hpp"
-#include "app/record_writer.hpp"
+#include "analysis/record_analysis.hpp"
+#include "record/record_repair.hpp"
+#include "record/record_writer.hpp"
 #include "pneuma/drivers/files/signal_file.hpp"
 #include "support/temp_dir.hpp"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "app/report_svg.hpp"
+#include "report/report_svg.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 

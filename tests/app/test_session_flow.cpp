@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "app/session_flow.hpp"
+#include "session/session_flow.hpp"
 
 using namespace pneuma::app;
 using Catch::Matchers::WithinAbs;

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sqlite3.h>
 
-#include "app/store.hpp"
+#include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

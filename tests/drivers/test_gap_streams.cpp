@@ -3,7 +3,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "app/live_analyzer.hpp"
+#include "live/live_analyzer.hpp"
 #include "drivers/parser_support.hpp"
 #include "pneuma/drivers/link/byte_protocol.hpp"
 #include "pneuma/drivers/parsers/bitalino.hpp"

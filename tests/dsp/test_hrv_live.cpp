@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "app/live_analyzer.hpp"
+#include "live/live_analyzer.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "app/live_analyzer.hpp"
+#include "live/live_analyzer.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 
 using namespace pneuma;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "app/live_analyzer.hpp"
+#include "live/live_analyzer.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 #include "pneuma/dsp/rpeak_detector.hpp"
 

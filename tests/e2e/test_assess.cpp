@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "app/assess.hpp"
-#include "app/store.hpp"
+#include "session/assess.hpp"
+#include "store/store.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 

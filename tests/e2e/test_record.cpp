@@ -13,9 +13,9 @@
 #include <thread>
 #include <unistd.h>
 
-#include "app/record_repair.hpp"
-#include "app/record_writer.hpp"
-#include "app/store.hpp"
+#include "record/record_repair.hpp"
+#include "record/record_writer.hpp"
+#include "store/store.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "app/store.hpp"
+#include "store/store.hpp"
 #include "pneuma/drivers/replay_device.hpp"
 #include "support/process.hpp"
 #include "support/shared_data.hpp"

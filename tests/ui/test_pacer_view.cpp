@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "app/pacer_timeline.hpp"
+#include "pacer/pacer_timeline.hpp"
 #include "ui/canvas.hpp"
 #include "ui/pacer_view.hpp"
 

@@ -1,7 +1,7 @@
 // The rating and summary screens, drawn with the software renderer from a scripted session.
 #include <catch2/catch.hpp>
 
-#include "app/session_flow.hpp"
+#include "session/session_flow.hpp"
 #include "ui/canvas.hpp"
 #include "ui/paint.hpp"
 #include "ui/screens.hpp"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "app/store.hpp"
+#include "store/store.hpp"
 #include "support/process.hpp"
 #include "ui/paint.hpp"
 

@@ -32,10 +32,6 @@ struct Coherence {
   double peak_hz = 0;    ///< frequency of the coherence peak
   double peak_power_ms2 = 0, total_power_ms2 = 0;
   /// One plain-language line for the UI.
-  static constexpr std::string_view meaning() noexcept {
-    return "How much of your heart-rate variation is one smooth wave: high when heart rate rises and "
-           "falls evenly with slow, steady breathing.";
-  }
 };
 
 class CoherenceTracker {

@@ -25,10 +25,6 @@ struct BreathRsa {
   double p2t_ms = 0;       ///< RR peak-to-trough within the breath
   double hr_range_bpm = 0; ///< HR max - min within the breath (resonance amplitude)
   int beats = 0;
-  static constexpr std::string_view meaning() noexcept {
-    return "How far your heart rate swings within one breath: it rises as you breathe in and falls as you "
-           "breathe out; bigger swings mean stronger, healthier vagal breathing response.";
-  }
 };
 
 class RsaTracker {
@@ -53,7 +49,4 @@ std::vector<BreathRsa> rsa_per_breath(std::span<const double> beat_t_s, std::spa
 
 namespace pneuma::dsp {
 /// Resonance amplitude = BreathRsa::hr_range_bpm; its line for the UI.
-constexpr std::string_view resonance_amplitude_meaning() noexcept {
-  return "Your heart-rate swing per breath in beats/min: 15-25 is a good resonance response, over 25 excellent.";
-}
 } // namespace pneuma::dsp

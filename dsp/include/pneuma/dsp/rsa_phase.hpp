@@ -27,10 +27,6 @@ struct HrRespCoupling {
   double msc = 0;          ///< magnitude-squared coherence there, 0..1
   double phase_deg = 0;    ///< HR relative to breathing, degrees, (-180, 180]
   int segments = 0;
-  static constexpr std::string_view meaning() noexcept {
-    return "Whether your heart rate moves in step with your breath: in step (near 0 degrees, coherence near 1) "
-           "is the resonance you are training for.";
-  }
 };
 
 class HrRespCouplingAnalyzer {

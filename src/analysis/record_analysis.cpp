@@ -1,0 +1,406 @@
+#include "analysis/record_analysis.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <complex>
+#include <numbers>
+#include <numeric>
+
+#include "pneuma/dsp/artifact_corrector.hpp"
+#include "pneuma/dsp/coherence.hpp"
+#include "pneuma/dsp/hrv_frequency.hpp"
+#include "pneuma/dsp/hrv_time.hpp"
+#include "pneuma/dsp/real_fft.hpp"
+
+namespace pneuma::app {
+namespace {
+
+constexpr double kGridHz = 4.0;
+constexpr double kLfLo = 0.04, kLfHi = 0.15;
+
+struct Spectrum {
+  double df = 0;
+  std::vector<double> psd;                 ///< one-sided, units^2/Hz
+  std::vector<std::complex<double>> bins;  ///< windowed transform
+  [[nodiscard]] double power(double lo, double hi) const {
+    double p = 0;
+    for (std::size_t k = 0; k < psd.size(); ++k) {
+      const double f = static_cast<double>(k) * df;
+      if (f >= lo && f < hi) p += psd[k] * df;
+    }
+    return p;
+  }
+  [[nodiscard]] std::size_t bin(double f) const {
+    return std::min(psd.size() - 1, static_cast<std::size_t>(std::lround(f / df)));
+  }
+};
+
+Spectrum periodogram(std::vector<double> x, double fs) {
+  Spectrum s;
+  if (x.size() < 16) return s;
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  int nfft = 1024;
+  while (nfft < static_cast<int>(4 * x.size())) nfft *= 2;
+  std::vector<float> frame(static_cast<std::size_t>(nfft), 0.0f);
+  double wsum = 0;
+  const double n = static_cast<double>(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double w = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * (static_cast<double>(i) + 0.5) / n);
+    wsum += w * w;
+    frame[i] = static_cast<float>((x[i] - mean) * w);
+  }
+  dsp::RealFft fft(nfft);
+  std::vector<std::complex<float>> out(static_cast<std::size_t>(fft.bins()));
+  fft.forward(frame, out);
+  s.df = fs / nfft;
+  s.psd.resize(out.size());
+  s.bins.resize(out.size());
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    s.bins[k] = std::complex<double>(out[k].real(), out[k].imag());
+    s.psd[k] = 2.0 * std::norm(s.bins[k]) / (fs * wsum);
+  }
+  return s;
+}
+
+/// Peak frequency in [lo, hi] with parabolic interpolation on the log power.
+std::optional<double> peak_hz(Spectrum const& s, double lo, double hi) {
+  if (s.psd.empty()) return std::nullopt;
+  std::size_t best = 0;
+  double best_p = -1;
+  for (std::size_t k = 1; k + 1 < s.psd.size(); ++k) {
+    const double f = static_cast<double>(k) * s.df;
+    if (f < lo || f > hi) continue;
+    if (s.psd[k] > best_p) {
+      best_p = s.psd[k];
+      best = k;
+    }
+  }
+  if (best == 0 || best_p <= 0) return std::nullopt;
+  const double a = std::log(s.psd[best - 1] + 1e-30), b = std::log(s.psd[best] + 1e-30),
+               c = std::log(s.psd[best + 1] + 1e-30);
+  const double den = a - 2 * b + c;
+  const double delta = den < 0 ? 0.5 * (a - c) / den : 0.0;
+  return (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) * s.df;
+}
+
+/// Linear interpolation of (t, v) points at kGridHz over [t0, t1).
+std::vector<double> resample(std::vector<double> const& t, std::vector<double> const& v, double t0,
+                             double t1) {
+  std::vector<double> out;
+  if (t.size() < 2) return out;
+  std::size_t j = 0;
+  for (double x = t0; x < t1; x += 1.0 / kGridHz) {
+    while (j + 2 < t.size() && t[j + 1] <= x) ++j;
+    const double u = std::clamp((x - t[j]) / std::max(1e-9, t[j + 1] - t[j]), 0.0, 1.0);
+    out.push_back(v[j] + u * (v[j + 1] - v[j]));
+  }
+  return out;
+}
+
+
+void flag_artifacts(BeatSeries& b) {
+  // Lipponen & Tarvainen 2019 through the heart DSP's offline corrector. An interval is flagged
+  // when its corrected beat is not "normal" (ectopic, missed, extra, long/short, gap) or when it
+  // was merged away (an extra beat: the second interval of the pair has no beat of its own).
+  const std::size_t n = b.rr_ms.size();
+  b.artifact.assign(n, false);
+  std::vector<double> raw;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isfinite(b.rr_ms[i]) && b.rr_ms[i] > 0) {
+      raw.push_back(b.rr_ms[i]);
+      where.push_back(i);
+    }
+  if (raw.empty()) return;
+  const dsp::CleanedRr cleaned = dsp::clean_rr(raw);
+  std::vector<bool> seen(raw.size(), false);
+  for (auto const& beat : cleaned.beats) {
+    if (beat.raw_index >= raw.size()) continue;
+    seen[beat.raw_index] = true;
+    if (beat.cls != dsp::BeatClass::normal) b.artifact[where[beat.raw_index]] = true;
+  }
+  for (std::size_t k = 0; k < raw.size(); ++k)
+    if (!seen[k]) b.artifact[where[k]] = true;
+  // Safety net for heavy ectopy, where the adaptive thresholds (a quartile deviation over 91
+  // beats) grow with the artifacts themselves and pass them: a beat more than 35 % from the median
+  // of the 11 around it, or a short-long spike (differences to both neighbours above 15 % of that
+  // median, of opposite sign). Breathing changes RR gradually, so neither fires on RSA.
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    std::vector<double> around;
+    for (std::size_t j = k >= 5 ? k - 5 : 0; j < std::min(raw.size(), k + 6); ++j)
+      if (j != k) around.push_back(raw[j]);
+    if (around.size() < 4) continue;
+    std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
+    const double m = around[around.size() / 2];
+    const double rr = raw[k];
+    bool bad = std::abs(rr - m) > 0.35 * m;
+    if (k > 0 && k + 1 < raw.size()) {
+      const double before = rr - raw[k - 1], after = raw[k + 1] - rr;
+      bad = bad || (std::abs(before) > 0.15 * m && std::abs(after) > 0.15 * m && (before > 0) != (after > 0));
+    }
+    if (bad) b.artifact[where[k]] = true;
+  }
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// Belt at kGridHz over [t0, t1): moving mean over a quarter second, then linear interpolation.
+std::vector<double> belt_grid(drivers::files::SignalData const& belt, double t0, double t1) {
+  std::vector<double> t, v;
+  const double fs = belt.fs_hz;
+  const auto first = static_cast<std::size_t>(std::max(0.0, std::floor(t0 * fs)));
+  const auto last = std::min(belt.values.size(), static_cast<std::size_t>(std::ceil(t1 * fs)) + 1);
+  const int half = std::max(0, static_cast<int>(fs / kGridHz / 2));
+  for (std::size_t i = first; i < last; ++i) {
+    double sum = 0;
+    int count = 0;
+    for (int k = -half; k <= half; ++k) {
+      const long j = static_cast<long>(i) + k;
+      if (j < 0 || j >= static_cast<long>(belt.values.size())) continue;
+      const double x = belt.values[static_cast<std::size_t>(j)];
+      if (std::isfinite(x)) {
+        sum += x;
+        ++count;
+      }
+    }
+    if (count == 0) continue;
+    t.push_back(static_cast<double>(i) / fs);
+    v.push_back(sum / count);
+  }
+  return resample(t, v, t0, t1);
+}
+
+/// Breaths per minute by counting cycles of the belt (4 Hz grid): the slow baseline (moving mean
+/// over `period_s`) removed, a 1 s moving mean against noise, then upward crossings of +10 % of
+/// the signal's SD after it went below -10 % (hysteresis). A sigh is one breath, whatever its depth,
+/// so the count is not pulled by it as a spectral peak is. nullopt with fewer than 3 breaths.
+std::optional<double> counted_rate(std::vector<double> const& v, double period_s) {
+  const int n = static_cast<int>(v.size());
+  const int half_base = std::max(2, static_cast<int>(period_s * kGridHz / 2));
+  const int half_smooth = 2;
+  std::vector<double> x(v.size());
+  for (int i = 0; i < n; ++i) {
+    double base = 0, smooth = 0;
+    int nb = 0, ns = 0;
+    for (int k = std::max(0, i - half_base); k <= std::min(n - 1, i + half_base); ++k, ++nb) base += v[static_cast<std::size_t>(k)];
+    for (int k = std::max(0, i - half_smooth); k <= std::min(n - 1, i + half_smooth); ++k, ++ns)
+      smooth += v[static_cast<std::size_t>(k)];
+    x[static_cast<std::size_t>(i)] = smooth / ns - base / nb;
+  }
+  double var = 0;
+  for (double a : x) var += a * a;
+  const double sd = std::sqrt(var / std::max(1, n));
+  if (!(sd > 0)) return std::nullopt;
+  std::vector<double> ups;
+  bool armed = false;
+  for (int i = 1; i < n; ++i) {
+    const double a = x[static_cast<std::size_t>(i)];
+    if (a < -0.1 * sd) armed = true;
+    if (armed && a >= 0.1 * sd) {
+      ups.push_back(i / kGridHz);
+      armed = false;
+    }
+  }
+  if (ups.size() < 3) return std::nullopt;
+  return 60.0 * static_cast<double>(ups.size() - 1) / (ups.back() - ups.front());
+}
+
+} // namespace
+
+drivers::files::SignalData const* find_signal(drivers::files::Recording const& rec,
+                                              std::string const& label_prefix) {
+  const std::string want = lower(label_prefix);
+  for (auto const& s : rec.signals)
+    if (lower(s.label).rfind(want, 0) == 0) return &s;
+  return nullptr;
+}
+
+BeatSeries beats_from_annotations(drivers::files::Recording const& rec, std::string const& label) {
+  std::vector<double> times;
+  for (auto const& a : rec.annotations)
+    if (a.text == label) times.push_back(a.onset_s);
+  std::sort(times.begin(), times.end());
+  BeatSeries b;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    b.t_s.push_back(times[i]);
+    b.rr_ms.push_back(i == 0 ? std::nan("") : 1000.0 * (times[i] - times[i - 1]));
+  }
+  flag_artifacts(b);
+  return b;
+}
+
+BeatSeries beats_from_rr(std::vector<double> const& rr_ms, std::vector<double> const& beat_times) {
+  BeatSeries b;
+  double t = 0;
+  for (std::size_t i = 0; i < rr_ms.size(); ++i) {
+    t = beat_times.size() == rr_ms.size() ? beat_times[i] : t + rr_ms[i] / 1000.0;
+    b.t_s.push_back(t);
+    b.rr_ms.push_back(rr_ms[i]);
+  }
+  flag_artifacts(b);
+  return b;
+}
+
+std::vector<PacerSpan> pacer_spans(drivers::files::Recording const& rec) {
+  std::vector<PacerSpan> spans;
+  for (auto const& a : rec.annotations) {
+    if (a.text.rfind("Pacer ", 0) != 0 || a.text.find("/min") == std::string::npos) continue;
+    double rate = 0;
+    if (std::sscanf(a.text.c_str(), "Pacer %lf/min", &rate) != 1) continue;
+    if (!spans.empty()) spans.back().t1 = a.onset_s;
+    spans.push_back({a.onset_s, rec.duration_s, rate, a.text});
+  }
+  return spans;
+}
+
+std::vector<double> hr_series(BeatSeries const& beats, double t0, double t1, double fs) {
+  std::vector<double> t, v;
+  for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
+    if (beats.artifact[i] || !std::isfinite(beats.rr_ms[i])) continue;
+    if (beats.t_s[i] < t0 - 5 || beats.t_s[i] > t1 + 5) continue;
+    t.push_back(beats.t_s[i] - beats.rr_ms[i] / 2000.0); // the interval's rate belongs to its middle
+    v.push_back(60000.0 / beats.rr_ms[i]);
+  }
+  std::vector<double> out;
+  if (t.size() < 2) return out;
+  std::size_t j = 0;
+  for (double x = t0; x < t1; x += 1.0 / fs) {
+    while (j + 2 < t.size() && t[j + 1] <= x) ++j;
+    const double u = std::clamp((x - t[j]) / std::max(1e-9, t[j + 1] - t[j]), 0.0, 1.0);
+    out.push_back(v[j] + u * (v[j + 1] - v[j]));
+  }
+  return out;
+}
+
+WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries const& beats, double t0,
+                           double t1, double pace_bpm) {
+  WindowStats w;
+  w.t0 = t0;
+  w.t1 = t1;
+  // Time domain over the NN intervals in the window (dsp::hrv_time; NaN marks a removed beat, so
+  // no successive difference spans it).
+  std::vector<double> nn_t, nn, nn_with_breaks;
+  int artifacts = 0;
+  for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
+    if (beats.t_s[i] < t0 || beats.t_s[i] >= t1 || !std::isfinite(beats.rr_ms[i])) continue;
+    ++w.beats;
+    if (beats.artifact[i]) {
+      ++artifacts;
+      nn_with_breaks.push_back(std::nan(""));
+      continue;
+    }
+    nn_with_breaks.push_back(beats.rr_ms[i]);
+    nn_t.push_back(beats.t_s[i]);
+    nn.push_back(beats.rr_ms[i]);
+  }
+  if (w.beats > 0) w.artifact_pct = 100.0 * artifacts / w.beats;
+  if (nn.size() >= 2) {
+    const dsp::HrvTime td = dsp::hrv_time(nn_with_breaks);
+    w.mean_hr_bpm = td.mean_hr_bpm;
+    w.sdnn_ms = td.sdnn_ms;
+    if (td.n_diff > 0) w.rmssd_ms = td.rmssd_ms;
+  }
+  const double span = t1 - t0;
+  // RR spectrum: LF power, LF peak, number of LF peaks, coherence.
+  if (nn.size() >= 20 && span >= 30) {
+    const Spectrum rr = periodogram(resample(nn_t, nn, t0, t1), kGridHz);
+    if (!rr.psd.empty()) {
+      w.lf_ms2 = rr.power(kLfLo, kLfHi);
+      double top = 0;
+      std::size_t top_k = 0;
+      for (std::size_t k = 0; k < rr.psd.size(); ++k) {
+        const double f = static_cast<double>(k) * rr.df;
+        if (f >= kLfLo && f < kLfHi && rr.psd[k] > top) {
+          top = rr.psd[k];
+          top_k = k;
+        }
+      }
+      w.lf_peak_ms2_hz = top;
+      w.lf_peak_hz = static_cast<double>(top_k) * rr.df;
+      int peaks = 0;
+      for (std::size_t k = 1; k + 1 < rr.psd.size(); ++k) {
+        const double f = static_cast<double>(k) * rr.df;
+        if (f < kLfLo || f >= kLfHi) continue;
+        if (rr.psd[k] > rr.psd[k - 1] && rr.psd[k] >= rr.psd[k + 1] && rr.psd[k] >= 0.1 * top)
+          ++peaks;
+      }
+      w.lf_peaks = peaks;
+    }
+    if (span >= 120) { // long enough for the Task Force LF estimate (Welch, detrended): use it
+      const dsp::HrvFrequency fd = dsp::hrv_frequency(nn, nn_t);
+      if (std::isfinite(fd.lf_ms2)) w.lf_ms2 = fd.lf_ms2;
+      if (std::isfinite(fd.lf_peak_hz)) w.lf_peak_hz = fd.lf_peak_hz;
+    }
+    // Coherence: the heart DSP's ratio (64 s windows every 5 s), averaged over the window.
+    const auto series = dsp::coherence_series(nn_t, nn);
+    double sum = 0;
+    int count = 0;
+    for (auto const& c : series)
+      if (std::isfinite(c.ratio)) {
+        sum += c.ratio;
+        ++count;
+      }
+    if (count > 0) w.coherence = sum / count;
+  }
+  // Breathing: belt spectrum, else RSA-derived from HR.
+  const auto* belt = find_signal(rec, "Resp");
+  std::vector<double> volume;
+  if (belt != nullptr && belt->fs_hz > 0) volume = belt_grid(*belt, t0, t1);
+  const std::vector<double> hr = hr_series(beats, t0, t1, kGridHz);
+  Spectrum belt_spec, hr_spec;
+  if (volume.size() >= 64) belt_spec = periodogram(volume, kGridHz);
+  if (hr.size() >= 64) hr_spec = periodogram(hr, kGridHz);
+  if (!belt_spec.psd.empty()) {
+    if (auto f = peak_hz(belt_spec, 0.05, 0.7)) {
+      w.breathing_bpm = *f * 60.0;
+      w.breathing_from_belt = true;
+      // Counting breaths is steadier than the peak over a short window (sighs, drift).
+      if (auto counted = counted_rate(volume, 60.0 / std::max(*w.breathing_bpm, 3.0)))
+        w.breathing_bpm = *counted;
+    }
+  } else if (!hr_spec.psd.empty()) {
+    if (auto f = peak_hz(hr_spec, 0.05, 0.4)) w.breathing_bpm = *f * 60.0;
+  }
+  if (pace_bpm > 0 && !hr_spec.psd.empty()) {
+    const double fp = pace_bpm / 60.0;
+    const double total = hr_spec.power(0.02, 0.5);
+    if (total > 0) w.smoothness = hr_spec.power(fp - 0.02, fp + 0.02) / total;
+    if (!belt_spec.psd.empty()) {
+      const std::size_t k = hr_spec.bin(fp);
+      const auto cross = hr_spec.bins[k] * std::conj(belt_spec.bins[k]);
+      w.phase_deg = std::arg(cross) * 180.0 / std::numbers::pi;
+    }
+  }
+  // Peak-to-trough HR per pacer cycle (or per measured breath period without a pacer).
+  std::vector<double> onsets;
+  for (auto const& a : rec.annotations)
+    if (a.text == "Pacer inhale" && a.onset_s >= t0 && a.onset_s < t1) onsets.push_back(a.onset_s);
+  std::sort(onsets.begin(), onsets.end());
+  if (onsets.size() < 2 && w.breathing_bpm && *w.breathing_bpm > 0) {
+    onsets.clear();
+    for (double x = t0; x < t1; x += 60.0 / *w.breathing_bpm) onsets.push_back(x);
+  }
+  std::vector<double> swings;
+  for (std::size_t c = 0; c + 1 < onsets.size(); ++c) {
+    double lo = 1e9, hi = -1e9;
+    int n = 0;
+    for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
+      if (beats.t_s[i] < onsets[c] || beats.t_s[i] >= onsets[c + 1]) continue;
+      if (beats.artifact[i] || !std::isfinite(beats.rr_ms[i])) continue;
+      const double h = 60000.0 / beats.rr_ms[i];
+      lo = std::min(lo, h);
+      hi = std::max(hi, h);
+      ++n;
+    }
+    if (n >= 2) swings.push_back(hi - lo);
+  }
+  if (!swings.empty())
+    w.p2t_bpm = std::accumulate(swings.begin(), swings.end(), 0.0) / static_cast<double>(swings.size());
+  return w;
+}
+
+} // namespace pneuma::app

@@ -1,0 +1,51 @@
+#include "live/headless.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <thread>
+
+namespace pneuma::app {
+namespace {
+nlohmann::ordered_json number_or_null(double v, int decimals) {
+  if (!std::isfinite(v)) return nullptr;
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+} // namespace
+
+std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
+  nlohmann::ordered_json j;
+  j["t_s"] = s.t_s;
+  j["phase"] = to_json_word(pacer.phase);
+  j["pacer_bpm"] = number_or_null(pacer.rate_bpm, 2);
+  j["breathing_bpm"] = number_or_null(s.breathing_bpm, 2);
+  j["hr_bpm"] = number_or_null(s.hr_bpm, 1);
+  j["quality"] = number_or_null(s.quality, 2);
+  j["rmssd_ms"] = number_or_null(s.rmssd_ms, 1);
+  j["coherence"] = number_or_null(s.coherence, 2);
+  j["rsa_bpm"] = number_or_null(s.rsa_bpm, 1);
+  return j.dump();
+}
+
+void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
+                  std::atomic<bool> const& interrupted) {
+  const double end_s = minutes * 60.0;
+  pipeline.start();
+  bool done = false;
+  while (!done && !interrupted.load()) {
+    Snapshot s;
+    bool any = false;
+    while (!done && pipeline.snapshots().try_pop(s)) {
+      any = true;
+      out << snapshot_json(s, pipeline.pacer().load().at(s.t_s)) << '\n';
+      done = s.t_s >= end_s - 1e-9;
+    }
+    if (any) out.flush();
+    if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  pipeline.stop();
+}
+
+} // namespace pneuma::app

@@ -1,0 +1,22 @@
+#pragma once
+// Headless sessions: the same pipeline with no window; one JSON object per line for each second of
+// session time: {"t_s","phase","pacer_bpm","breathing_bpm","hr_bpm","quality","rmssd_ms","coherence",
+// "rsa_bpm"} (null = not known yet, or computed from poor beats).
+
+#include <atomic>
+#include <iosfwd>
+#include <string>
+
+#include "pacer/pacer_timeline.hpp"
+#include "live/pipeline.hpp"
+
+namespace pneuma::app {
+
+/// The JSON line for one snapshot (no newline).
+std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer);
+
+/// Runs until `minutes` of session time have been printed or `interrupted` becomes true.
+void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
+                  std::atomic<bool> const& interrupted);
+
+} // namespace pneuma::app

@@ -1,0 +1,80 @@
+#pragma once
+// What the DSP thread tells the UI and the session log. Trivially copyable (mailbox, queues).
+// NaN means "not known yet" (never a made-up number).
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "live/live_traces.hpp"
+#include "pneuma/drivers/sample.hpp"
+
+namespace pneuma::app {
+
+inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+struct Metrics {
+  double t_s = 0;                   ///< session time the numbers refer to (latest data)
+  double breathing_bpm = kUnknown;  ///< spectral breathing rate, breaths/min
+  double breathing_quality = 0;     ///< 0..1 spectral peak concentration
+  double hr_bpm = kUnknown;         ///< heart rate from RR, beats/min
+  double belt = kUnknown;           ///< latest belt value (arbitrary units)
+  double quality = 0;               ///< 0..1 overall signal quality
+  std::uint64_t samples = 0;        ///< samples processed
+  std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
+  drivers::DeviceStatus status{};   ///< latest device status
+  // Heart (HeartLive): from artifact-corrected beats; NaN until the window is covered.
+  double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
+  double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms
+  double coherence = kUnknown;         ///< Pneuma coherence ratio (64 s window, every 5 s)
+  double coherence_peak_hz = kUnknown; ///< where the coherence peak sits
+  double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
+  double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
+  bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
+  // Breath by breath (dsp::RespAnalyzer on the belt; resp_analyzer.hpp).
+  double breath_rate_bpm = kUnknown;     ///< smoothed per-breath rate, breaths/min
+  double breath_last_rate_bpm = kUnknown; ///< rate of the latest breath alone
+  double breath_regularity_cv = kUnknown; ///< CV of the last 8 breath periods
+  double breath_ie_ratio = kUnknown;     ///< inhale / exhale of the latest complete breath
+  double breath_inhale_s = kUnknown;
+  double breath_exhale_s = kUnknown;
+  double breath_depth_rel = kUnknown;    ///< latest depth / median depth (sigh > 2)
+  double breath_quality = 0;             ///< 0..1 signal-quality index of the belt
+  double last_breath_peak_s = kUnknown;  ///< session time of the latest end of inspiration
+  std::uint64_t breaths = 0;             ///< breaths counted this session
+  std::uint64_t sighs = 0;
+  // Breathing without a belt: from the RR series (RSA, resp_derived.hpp), same detector.
+  double rsa_breath_rate_bpm = kUnknown; ///< smoothed per-breath rate from heart-rate swings
+  double rsa_breath_quality = 0;         ///< 0..1 quality index of that surrogate
+  double edr_breath_rate_bpm = kUnknown; ///< from the ECG's R-amplitude modulation (EDR)
+  double edr_breath_quality = 0;
+  // Pacer compliance (dsp::PacerCompliance), NaN without a pacer or breaths.
+  double pacer_rate_error_bpm = kUnknown; ///< breath rate - pacer rate
+  double pacer_lag_s = kUnknown;          ///< end of inspiration after the pacer's (+ = late)
+  double pacer_in_phase = kUnknown;       ///< 0..1 share of recent breaths within 15 % of a cycle
+  int battery_pct = -1;             ///< strap / belt battery, % (-1 unknown)
+  LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace
+};
+
+/// One line of the session log, one per second of session time.
+struct Snapshot {
+  double t_s = 0;
+  double breathing_bpm = kUnknown;
+  double hr_bpm = kUnknown;
+  double quality = 0;
+  double rmssd_ms = kUnknown;   ///< NaN while the window is short or the beats are poor
+  double coherence = kUnknown;
+  double rsa_bpm = kUnknown;
+
+  /// The line for second `t_s` from the latest metrics; a stalled source has quality 0.
+  static Snapshot of(Metrics const& m, double t_s, bool stalled) noexcept {
+    const bool hrv_ok = !m.hrv_poor;
+    return {t_s,        m.breathing_bpm,
+            m.hr_bpm,   stalled ? 0.0 : m.quality,
+            hrv_ok ? m.rmssd_ms : kUnknown,
+            hrv_ok ? m.coherence : kUnknown,
+            m.rsa_bpm};
+  }
+};
+
+} // namespace pneuma::app

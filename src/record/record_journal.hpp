@@ -1,0 +1,61 @@
+#pragma once
+// The crash journal beside a recording (FILE.journal): every annotation of a session as a text
+// line, written as it happens, because EDFlib writes a file's annotations only when it closes it.
+// While a session records, its journal is held under an exclusive flock, so another process can
+// tell a live recording from one a crash left behind.
+//
+// Format (v1), one entry a line, times in units of 100 us from the start of the recording:
+//   # pneuma recording journal v1: onset_100us duration_100us text
+//   <onset>\t<duration or -1>\t<text>
+// A line cut by a crash (no second tab, or numbers that do not parse) is skipped when read.
+//
+// Thread contract: JournalWriter is used by one thread; the free functions by any thread.
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pneuma::app {
+
+/// Journal path of a recording: FILE + ".journal".
+std::filesystem::path journal_path(std::filesystem::path const& edf);
+
+struct JournalEntry {
+  long long onset_100us = 0;
+  long long duration_100us = -1; ///< -1: no duration
+  std::string text;
+};
+
+/// Every whole entry of a journal (an unreadable or missing file gives none).
+std::vector<JournalEntry> read_journal(std::filesystem::path const& journal);
+
+/// True when another live process holds the journal's lock (its session is still recording).
+bool journal_locked(std::filesystem::path const& journal);
+
+class JournalWriter {
+public:
+  /// Creates the journal of `edf` and locks it. Throws std::runtime_error (one line) when the
+  /// place is not writable or another process records there.
+  explicit JournalWriter(std::filesystem::path const& edf);
+  ~JournalWriter();
+  JournalWriter(JournalWriter const&) = delete;
+  JournalWriter& operator=(JournalWriter const&) = delete;
+
+  void append(JournalEntry const& entry);
+  /// Pushes what was appended to the kernel.
+  void flush();
+  /// flush() and fdatasync.
+  void sync();
+  /// Closes the file, which releases the lock. Safe to call twice.
+  void close();
+  /// close() and delete the file (the recording holds every annotation now).
+  void remove();
+
+private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::FILE* file_ = nullptr;
+};
+
+} // namespace pneuma::app

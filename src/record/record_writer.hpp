@@ -1,0 +1,178 @@
+#pragma once
+// Writes a session as EDF+ through EDFlib (design.md §6).
+//
+// Signals (1 s data records): "Resp belt" (au) at the belt's rate, "ECG" (uV) and "ACC X/Y/Z" (mg)
+// when the source has them, "HR" (beats/min, 4 Hz: 60000 / the latest RR, held until the next
+// beat, 0 before the first) and "Pacer" (target lung volume, % of a breath, 10 Hz).
+// Annotations: "R" at every beat (the device's beat time when it stamps beats; otherwise the
+// cumulative sum of the strap's RR intervals with an offset to arrival time estimated over the
+// first 30 s, re-anchored when they drift apart by > 3 s), pacer phase changes
+// ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
+// ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
+// ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
+// beats; slow breathing alone swings RR by 30 %).
+//
+// The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
+// data: rates are the source's nominal ones when given, otherwise measured from the samples' device
+// (or arrival) times and snapped to a common rate. Physical ranges come from the data seen by then
+// with a wide margin; values beyond them are clipped and counted.
+//
+// Crash safety: EDFlib writes the header (with -1 data records) at the first record and the
+// annotations only when the file is closed. So every record is pushed to the kernel as soon as it
+// is written (fflush), the file is fdatasync'ed at most once per wall-clock second, and every
+// annotation also goes to a journal beside the file (record_journal.hpp). `repair_recording()`
+// (record_repair.hpp) turns what a kill or a power loss leaves into a valid EDF+ file with its
+// annotations; whoever owns the writer decides when to call it (a failed finish() leaves the file
+// and its journal as a crash would).
+//
+// Thread contract: one thread (the recorder's); not real-time (it does file I/O).
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pacer/pacer_timeline.hpp"
+#include "record/record_journal.hpp"
+#include "pneuma/drivers/sample.hpp"
+
+namespace pneuma::app {
+
+struct RecordingHeader {
+  std::string patient_code = "X";   ///< EDF+ patient code (the profile name)
+  std::string patient_name = "X";
+  std::string equipment = "pneuma";
+  std::string note;                 ///< EDF+ "recording additional": what the session was
+  std::chrono::system_clock::time_point start = std::chrono::system_clock::now();
+};
+
+struct RecorderConfig {
+  std::filesystem::path path;
+  RecordingHeader header;
+  double belt_hz = 0;         ///< nominal belt rate; 0 = measure
+  double layout_after_s = 2.0;
+  bool sync_to_disk = true;   ///< fdatasync at most once per wall-clock second
+  /// A pacer program known in advance (assessment steps): (session time, timeline from then on).
+  /// When given, the pacer is taken from it, exactly, instead of from set_pacer() polling.
+  std::vector<std::pair<double, PacerTimeline>> pacer_schedule;
+};
+
+struct RecordResult {
+  std::filesystem::path path;
+  double seconds = 0;          ///< data written
+  std::uint64_t beats = 0;
+  std::uint64_t annotations = 0;
+  std::uint64_t clipped = 0;   ///< samples outside the physical range
+  bool ok = true;
+  std::string error;           ///< what went wrong (disk full ...), empty when ok
+};
+
+class RecordWriter {
+public:
+  /// Creates and locks the journal: throws std::runtime_error (one line) when the place is not
+  /// writable, so a bad --record path fails before the session starts.
+  explicit RecordWriter(RecorderConfig config);
+  ~RecordWriter();
+  RecordWriter(RecordWriter const&) = delete;
+  RecordWriter& operator=(RecordWriter const&) = delete;
+
+  void add(drivers::DeviceSample const& sample);
+  /// A marker or any other event (text is cut to 40 bytes, EDFlib's limit).
+  void add_event(double onset_s, double duration_s, std::string const& text);
+  /// The pacer as it is now (phase changes are found when records are written).
+  void set_pacer(PacerTimeline const& pacer);
+  /// Writes every record whose data is complete (or whose channels have been silent > 2 s).
+  void advance(double watermark_s);
+  /// Writes what is left up to `end_s` (the last record padded), closes the file, removes the
+  /// journal. On failure the journal stays, for repair_recording(). Safe to call twice.
+  RecordResult finish(double end_s);
+
+  [[nodiscard]] bool failed() const noexcept { return !result_.ok; }
+  [[nodiscard]] RecordResult const& result() const noexcept { return result_; }
+
+private:
+  enum class Kind { resp, ecg, acc_x, acc_y, acc_z, hr, pacer };
+  struct Channel {
+    Kind kind;
+    std::string label, unit, transducer;
+    int fs = 1;
+    double phys_min = -1, phys_max = 1;
+    std::deque<double> pending; ///< samples not yet written
+    double last = 0;
+    bool starved = false;       ///< padded because no data came
+  };
+  struct Beat {
+    double t_s;
+    double rr_ms;
+  };
+
+  void open_file();
+  void write_record();
+  void write_event(double onset_s, double duration_s, std::string text);
+  void sample_pacer(std::int64_t record, Channel& ch);
+  void sample_hr(std::int64_t record, Channel& ch);
+  void flush_to_disk();
+  void fail(std::string why);
+  Channel* channel(Kind kind);
+  void on_rr(drivers::RrInterval const& rr);
+  void on_status(drivers::DeviceStatus const& s);
+  void on_gap(drivers::SignalGap const& g);
+
+  RecorderConfig config_;
+  RecordResult result_;
+  int handle_ = -1;
+  std::unique_ptr<JournalWriter> journal_;
+  int data_fd_ = -1;
+  std::vector<Channel> channels_;
+  bool closed_ = false;
+  std::int64_t records_ = 0;
+  double watermark_s_ = 0;
+  std::chrono::steady_clock::time_point last_sync_{};
+  // layout discovery
+  std::vector<drivers::DeviceSample> early_;
+  std::optional<double> first_t_;
+  struct Event {
+    double onset_s, duration_s;
+    std::string text;
+  };
+  std::vector<Event> early_events_;
+  int annotation_signals_ = 6;
+  // beats
+  // Beat times from RR intervals (no device clock): c = cumulative sum of RR; the strap sends each
+  // beat after it happened, so the offset to arrival time, delta = max(c - arrival), converges to
+  // the true offset as beats fall ever closer before a notification. The first 30 s of beats are
+  // held while it settles (with ~30 notifications the estimate is late by ~1/30 of the
+  // notification period, 3 deg of phase at 6/min); then it is frozen, so intervals between written
+  // beats are the strap's RR exactly. (A crash in those first 30 s loses their beat annotations.)
+  struct PendingBeat {
+    double c_s, rr_ms, arrival_s;
+  };
+  std::optional<double> beat_clock_; ///< c of the last beat
+  double delta_s_ = 0;
+  bool delta_frozen_ = false;
+  double anchor_arrival_s_ = 0;
+  std::deque<PendingBeat> pending_beats_;
+  void write_beat(double t_s, double rr_ms);
+  void flush_beats(double before_arrival_s);
+  std::deque<Beat> recent_beats_; ///< for the HR signal and the artifact rule
+  std::vector<double> last_rr_;   ///< last 11 RR for the artifact rule
+  // pacer
+  std::optional<PacerTimeline> pacer_;
+  std::optional<PacerPhase> last_phase_;
+  double prev_pacer_t_ = 0;
+  double prev_phase_left_s_ = 0;
+  std::optional<PacerSettings> last_settings_;
+  bool last_paused_ = false;
+  drivers::DeviceStatus::State last_state_ = drivers::DeviceStatus::State::connecting;
+  bool have_state_ = false;
+  std::int64_t header_bytes_ = 0;
+  std::int64_t record_bytes_ = 0;
+};
+
+} // namespace pneuma::app

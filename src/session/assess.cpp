@@ -1,0 +1,208 @@
+#include "session/assess.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace pneuma::app {
+namespace {
+
+nlohmann::ordered_json num(std::optional<double> v, int decimals) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  const double scale = std::pow(10.0, decimals);
+  return std::round(*v * scale) / scale;
+}
+
+} // namespace
+
+std::vector<double> AssessProtocol::stepped(double from, double to, double step) {
+  if (!(step > 0)) throw std::invalid_argument("--step must be > 0 breaths/min");
+  if (!(from >= 3 && from <= 12 && to >= 3 && to <= 12))
+    throw std::invalid_argument("--from and --to must be 3 to 12 breaths/min");
+  std::vector<double> rates;
+  const double dir = to < from ? -1 : 1;
+  for (double r = from; dir * (to - r) >= -1e-9; r += dir * step) rates.push_back(std::round(r * 100) / 100);
+  if (rates.size() > 20) throw std::invalid_argument("more than 20 steps: use a larger --step");
+  return rates;
+}
+
+void AssessProtocol::validate() const {
+  if (rates_bpm.size() < 2) throw std::invalid_argument("an assessment needs at least 2 rates");
+  for (double r : rates_bpm)
+    if (!(r >= 3 && r <= 12)) throw std::invalid_argument("rates must be 3 to 12 breaths/min");
+  if (!(step_s >= 30 && step_s <= 900)) throw std::invalid_argument("--step-minutes must be 0.5 to 15");
+  if (!(discard_s >= 0 && discard_s <= step_s - 20))
+    throw std::invalid_argument("--discard must leave at least 20 s of each step to analyse");
+}
+
+std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid) {
+  std::vector<StepResult const*> by_rate;
+  for (auto const* s : valid)
+    if (s->stats.phase_deg) by_rate.push_back(s);
+  std::sort(by_rate.begin(), by_rate.end(), [](auto* a, auto* b) { return a->rate_bpm < b->rate_bpm; });
+  std::optional<double> any;
+  for (std::size_t i = 0; i + 1 < by_rate.size(); ++i) {
+    const double ra = by_rate[i]->rate_bpm, rb = by_rate[i + 1]->rate_bpm;
+    const double pa = *by_rate[i]->stats.phase_deg, pb = *by_rate[i + 1]->stats.phase_deg;
+    if ((pa >= 0) == (pb > 0) || std::abs(pa - pb) > 150) continue; // no crossing, or a wrap
+    const double at = pa == pb ? ra : ra + (rb - ra) * pa / (pa - pb);
+    if (pa >= 0 && pb <= 0) return at; // HR leads at slower rates and lags at faster: the expected way
+    if (!any) any = at;
+  }
+  return any;
+}
+
+void score_steps(AssessResult& result) {
+  std::vector<StepResult*> valid;
+  for (auto& s : result.steps)
+    if (s.valid) valid.push_back(&s);
+  auto largest = [&](auto pick) {
+    double m = 0;
+    for (auto* s : valid)
+      if (auto v = pick(*s)) m = std::max(m, *v);
+    return m;
+  };
+  const double max_p2t = largest([](StepResult const& s) { return s.stats.p2t_bpm; });
+  const double max_lf = largest([](StepResult const& s) { return s.stats.lf_ms2; });
+  const double max_peak = largest([](StepResult const& s) { return s.stats.lf_peak_ms2_hz; });
+  const double max_smooth = largest([](StepResult const& s) { return s.stats.smoothness; });
+  int min_peaks = 1 << 20;
+  for (auto* s : valid)
+    if (s->stats.lf_peaks && *s->stats.lf_peaks > 0) min_peaks = std::min(min_peaks, *s->stats.lf_peaks);
+  result.in_phase_bpm = in_phase_rate(valid);
+  for (auto* s : valid) {
+    auto& c = s->criteria;
+    auto const& st = s->stats;
+    if (result.in_phase_bpm) c[0] = std::max(0.0, 1 - std::abs(s->rate_bpm - *result.in_phase_bpm) / 0.5);
+    else if (st.phase_deg) c[0] = std::max(0.0, 1 - std::abs(*st.phase_deg) / 90.0);
+    if (st.p2t_bpm && max_p2t > 0) c[1] = *st.p2t_bpm / max_p2t;
+    if (st.lf_ms2 && max_lf > 0) c[2] = *st.lf_ms2 / max_lf;
+    if (st.lf_peak_ms2_hz && max_peak > 0) c[3] = *st.lf_peak_ms2_hz / max_peak;
+    if (st.smoothness && max_smooth > 0) c[4] = *st.smoothness / max_smooth;
+    if (st.lf_peaks && *st.lf_peaks > 0) c[5] = static_cast<double>(min_peaks) / *st.lf_peaks;
+    double score = 0;
+    for (std::size_t k = 0; k < c.size(); ++k) score += kCriterionWeights[k] * c[k].value_or(0);
+    // A step breathed off the pacer measured another rate: down-weighted linearly, by up to half
+    // at the compliance limit.
+    if (st.breathing_bpm && s->compliance_bpm > 0)
+      score *= 1 - 0.5 * std::min(1.0, std::abs(*st.breathing_bpm - s->rate_bpm) / s->compliance_bpm);
+    s->score = score;
+  }
+  result.recommended_bpm.reset();
+  result.confidence = 0;
+  if (valid.size() < 2) {
+    result.note = "fewer than 2 valid steps: no recommendation (check the belt/strap and breathe with the pacer)";
+    return;
+  }
+  std::sort(valid.begin(), valid.end(), [](auto* a, auto* b) { return *a->score > *b->score; });
+  StepResult const& best = *valid[0];
+  result.recommended_bpm = best.rate_bpm;
+  double agreement = 0;
+  for (std::size_t k = 0; k < kCriteria.size(); ++k) {
+    StepResult const* own = nullptr;
+    for (auto* s : valid)
+      if (s->criteria[k] && (!own || *s->criteria[k] > *own->criteria[k])) own = s;
+    if (own && std::abs(own->rate_bpm - best.rate_bpm) <= 0.5 + 1e-9) agreement += kCriterionWeights[k];
+  }
+  const double separation = std::min(1.0, (*valid[0]->score - *valid[1]->score) / 0.1);
+  double lo = 1e9, hi = -1e9;
+  for (auto const& s : result.steps) {
+    lo = std::min(lo, s.rate_bpm);
+    hi = std::max(hi, s.rate_bpm);
+  }
+  const bool edge = best.rate_bpm <= lo + 1e-9 || best.rate_bpm >= hi - 1e-9;
+  const double coverage = static_cast<double>(valid.size()) / static_cast<double>(result.steps.size());
+  result.confidence = coverage * (0.5 * agreement + 0.5 * separation) * (edge ? 0.8 : 1.0);
+  if (edge) result.note = "the best rate is at the edge of the tested range: the resonance frequency may lie beyond it";
+}
+
+AssessResult assess_recording(drivers::files::Recording const& rec, AssessProtocol const& protocol) {
+  AssessResult result;
+  const BeatSeries beats = beats_from_annotations(rec);
+  struct Span {
+    double t0, t1, rate;
+  };
+  std::vector<Span> spans;
+  for (auto const& p : pacer_spans(rec)) spans.push_back({p.t0, std::min(p.t1, rec.duration_s), p.rate_bpm});
+  if (spans.size() < 2)
+    for (std::size_t i = 0; i < protocol.rates_bpm.size(); ++i)
+      spans.push_back({static_cast<double>(i) * protocol.step_s,
+                       std::min(rec.duration_s, static_cast<double>(i + 1) * protocol.step_s), protocol.rates_bpm[i]});
+  for (auto const& sp : spans) {
+    StepResult s;
+    s.rate_bpm = sp.rate;
+    s.compliance_bpm = protocol.compliance_bpm;
+    s.t0 = sp.t0 + protocol.discard_s;
+    s.t1 = sp.t1;
+    if (s.t1 - s.t0 < 20) {
+      s.reason = "too short to analyse (" + std::to_string(static_cast<int>(std::max(0.0, s.t1 - s.t0))) + " s)";
+      result.steps.push_back(s);
+      continue;
+    }
+    s.stats = analyze_window(rec, beats, s.t0, s.t1, s.rate_bpm);
+    const double expected_beats = s.stats.mean_hr_bpm ? *s.stats.mean_hr_bpm * (s.t1 - s.t0) / 60.0 : 0;
+    char why[160];
+    if (!s.stats.breathing_bpm) {
+      s.reason = "no breathing signal (no belt and no usable heart-rate rhythm)";
+    } else if (std::abs(*s.stats.breathing_bpm - s.rate_bpm) > protocol.compliance_bpm) {
+      std::snprintf(why, sizeof why, "breathing %.2f/min did not follow the pacer (%.1f/min, tolerance %.1f)",
+                    *s.stats.breathing_bpm, s.rate_bpm, protocol.compliance_bpm);
+      s.reason = why;
+    } else if (s.stats.beats < 10 || s.stats.beats < 0.5 * expected_beats) {
+      s.reason = "too few beats (strap contact?)";
+    } else if (s.stats.artifact_pct > protocol.max_artifact_pct) {
+      std::snprintf(why, sizeof why, "%.1f %% of beats are artifacts (limit %.0f %%)", s.stats.artifact_pct,
+                    protocol.max_artifact_pct);
+      s.reason = why;
+    } else {
+      s.valid = true;
+    }
+    result.steps.push_back(s);
+  }
+  score_steps(result);
+  return result;
+}
+
+nlohmann::ordered_json AssessResult::steps_json() const {
+  nlohmann::ordered_json steps_out = nlohmann::ordered_json::array();
+  for (auto const& s : steps) {
+    nlohmann::ordered_json j;
+    j["rate_bpm"] = s.rate_bpm;
+    j["valid"] = s.valid;
+    j["reason"] = s.reason;
+    j["window_s"] = {num(s.t0, 1), num(s.t1, 1)};
+    j["breathing_bpm"] = num(s.stats.breathing_bpm, 2);
+    j["breathing_from"] = s.stats.breathing_from_belt ? "belt" : "heart rate";
+    j["beats"] = s.stats.beats;
+    j["artifact_pct"] = num(s.stats.artifact_pct, 1);
+    j["mean_hr_bpm"] = num(s.stats.mean_hr_bpm, 1);
+    j["phase_deg"] = num(s.stats.phase_deg, 1);
+    j["p2t_bpm"] = num(s.stats.p2t_bpm, 2);
+    j["lf_ms2"] = num(s.stats.lf_ms2, 1);
+    j["lf_peak_ms2_hz"] = num(s.stats.lf_peak_ms2_hz, 1);
+    j["lf_peak_hz"] = num(s.stats.lf_peak_hz, 4);
+    j["smoothness"] = num(s.stats.smoothness, 3);
+    j["lf_peaks"] = s.stats.lf_peaks ? nlohmann::ordered_json(*s.stats.lf_peaks) : nlohmann::ordered_json(nullptr);
+    nlohmann::ordered_json c;
+    for (std::size_t k = 0; k < kCriteria.size(); ++k) c[kCriteria[k]] = num(s.criteria[k], 3);
+    j["criteria"] = c;
+    j["score"] = num(s.score, 3);
+    steps_out.push_back(j);
+  }
+  return steps_out;
+}
+
+nlohmann::ordered_json AssessResult::to_json() const {
+  nlohmann::ordered_json j;
+  j["recommended_bpm"] = recommended_bpm ? nlohmann::ordered_json(*recommended_bpm) : nlohmann::ordered_json(nullptr);
+  j["confidence"] = num(confidence, 3);
+  j["in_phase_bpm"] = num(in_phase_bpm, 2);
+  j["note"] = note;
+  j["weighting"] = "criteria in Shaffer & Meehan's priority order weighted 32:16:8:4:2:1 (sum 1; each outweighs "
+                   "all below it): phase, p2t, lf_power, lf_peak, smoothness, lf_peaks; x compliance factor";
+  j["steps"] = steps_json();
+  return j;
+}
+
+} // namespace pneuma::app

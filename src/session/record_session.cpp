@@ -1,0 +1,110 @@
+#include "session/record_session.hpp"
+
+#include <cmath>
+#include <ctime>
+
+#include "analysis/record_analysis.hpp"
+#include "session/recordings.hpp"
+
+namespace pneuma::app {
+std::filesystem::path new_recording_path(Store const& store, std::string const& kind) {
+  const std::time_t now = std::time(nullptr);
+  std::tm t{};
+  localtime_r(&now, &t);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &t);
+  auto path = store.recordings_dir() / (std::string(stamp) + "-" + kind + ".edf");
+  for (int i = 2; std::filesystem::exists(path) || std::filesystem::exists(journal_path(path)); ++i)
+    path = store.recordings_dir() / (std::string(stamp) + "-" + kind + "-" + std::to_string(i) + ".edf");
+  return path;
+}
+
+RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline,
+                                 double belt_hz)
+    : setup_(std::move(setup)), store_(store), pipeline_(pipeline) {
+  std::optional<Profile> profile;
+  // The default profile is the home user's; any other name is a clinician's patient.
+  if (store_ != nullptr)
+    profile = store_->ensure_profile(setup_.profile, setup_.profile == Store::kDefaultProfile ? "home" : "patient");
+  if (setup_.record) {
+    path_ = setup_.record_path ? *setup_.record_path
+                               : (store_ ? new_recording_path(*store_, setup_.kind)
+                                         : std::filesystem::path("pneuma-session.edf"));
+    RecorderConfig rc;
+    rc.path = *path_;
+    rc.belt_hz = belt_hz;
+    rc.header.patient_code = setup_.profile;
+    rc.header.patient_name = setup_.profile;
+    rc.header.equipment = "pneuma 0.1.0";
+    rc.header.note = setup_.note;
+    rc.pacer_schedule = setup_.pacer_schedule;
+    recorder_ = std::make_unique<Recorder>(rc, pipeline_);
+  }
+  if (store_ != nullptr) {
+    SessionRow row;
+    row.profile_id = profile->id;
+    row.kind = setup_.kind;
+    row.recording = path_ ? std::filesystem::absolute(*path_).string() : std::string();
+    row.source = setup_.source_text;
+    const auto pacer = pipeline_.pacer().load().settings();
+    row.pacer_bpm = pacer.rate_bpm;
+    char ie[32];
+    std::snprintf(ie, sizeof ie, "%g:%g", pacer.inhale_parts, pacer.exhale_parts);
+    row.ie = ie;
+    row.planned_minutes = setup_.planned_minutes;
+    row.plan_id = setup_.plan_id;
+    id_ = store_->begin_session(row);
+    if (setup_.before) store_->set_rating(*id_, "before", *setup_.before);
+  }
+}
+
+RecordedSession::~RecordedSession() {
+  if (!finished_) {
+    try {
+      finish(-1, false);
+    } catch (...) { // the row stays "recording"; the next start recovers it
+    }
+  }
+}
+
+void RecordedSession::start() {
+  if (recorder_) recorder_->start();
+}
+
+void RecordedSession::add_marker(double t_s, std::string const& note) { late_markers_.emplace_back(t_s, note); }
+
+void RecordedSession::set_rating(std::string const& moment, Rating const& rating) {
+  if (store_ != nullptr && id_) store_->set_rating(*id_, moment, rating);
+}
+
+SessionOutcome RecordedSession::finish(double end_s, bool completed) {
+  SessionOutcome out;
+  out.session_id = id_;
+  if (finished_) return out;
+  finished_ = true;
+  double duration = end_s > 0 ? end_s : 0;
+  std::string status = completed ? "complete" : "interrupted";
+  if (recorder_) {
+    std::vector<std::pair<double, std::string>> events;
+    for (auto const& [t, note] : late_markers_) events.emplace_back(t, "Marker: " + note);
+    const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1, events);
+    out.record = r;
+    duration = r.seconds;
+    if (!r.ok) {
+      status = "failed";
+      out.messages.push_back("recording stopped: " + r.error + " (" +
+                             std::to_string(static_cast<long>(r.seconds)) + " s kept in " +
+                             r.path.string() + ")");
+    }
+    try {
+      out.metrics = summarize_recording(load_recording(r.path, &out.messages));
+    } catch (std::exception const& e) {
+      out.messages.push_back(std::string("cannot summarise the session: ") + e.what());
+    }
+  }
+  if (store_ != nullptr && id_) store_->finish_session(*id_, status, duration, out.metrics);
+  return out;
+}
+
+
+} // namespace pneuma::app
