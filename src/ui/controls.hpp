@@ -20,13 +20,14 @@
 #include "session/pacer_follow.hpp"
 #include "pacer/pacer_timeline.hpp"
 #include "session/session_flow.hpp"
+#include "view/trainer_view_model.hpp"
 
 namespace pneuma::ui {
 
-enum class PacerShape : std::uint8_t { circle, bar, wave };
-std::string_view shape_name(PacerShape shape) noexcept;
-/// Parses "circle" | "bar" | "wave"; throws std::invalid_argument otherwise.
-PacerShape parse_shape(std::string_view text);
+// The pacer's shapes live with the view model (view/trainer_view_model.hpp).
+using app::PacerShape;
+using app::parse_shape;
+using app::shape_name;
 
 enum class ActionKind : std::uint8_t {
   none, rate_down, rate_up, toggle_pause, toggle_fullscreen, toggle_mute, volume_down, volume_up,

@@ -222,7 +222,9 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   }
   if (clinic.window) SDL_StartTextInput();
 
-  ViewModel model;
+  app::TrainerState model;
+  app::TrainerViewModel view_model;        // built once per frame, strings reused
+  app::ClinicianViewModel clinician_model; // built when the clinician's window is drawn
   app::Metrics metrics;
   MarkState marks;
   WindowOutcome outcome = WindowOutcome::finished;
@@ -299,6 +301,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     model.gliding = model.timeline.gliding(now);
     model.patient = options.clinician;
     model.fullscreen = fullscreen;
+    app::update_view_model(view_model, model);
 
     const bool shoot = !options.screenshot.empty() &&
                        (options.screenshot_at_s >= 0 ? now >= options.screenshot_at_s
@@ -318,7 +321,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
       else if (flow.stage() == app::FlowStage::summary)
         buttons = screens.draw_summary(flow.summary(), main.w, main.h);
       else
-        buttons = view.draw(model, main.w, main.h);
+        buttons = view.draw(model, view_model, main.w, main.h);
       control.set_buttons(std::move(buttons), main.scale_x, main.scale_y);
     }
     // The clinician's signals arrive at 10 Hz (belt) and 4 Hz (heart): 10 redraws a second do.
@@ -328,7 +331,8 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
       clinic.measure();
       ClinicianModel cm{model, &flow.markers(), control.editing_note, control.note};
       cm.view.patient = false;
-      clinic.buttons = clinician_view->draw(cm, clinic.w, clinic.h);
+      app::update_clinician_view(clinician_model, cm.view, cm.markers, cm.editing_note, cm.note);
+      clinic.buttons = clinician_view->draw(cm, clinician_model, clinic.w, clinic.h);
     }
     if (shoot) {
       std::string shot_why;
