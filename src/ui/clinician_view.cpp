@@ -11,7 +11,6 @@ namespace pneuma::ui {
 namespace {
 using namespace palette;
 int px_of(float v) { return std::max(10, static_cast<int>(std::lround(v))); }
-std::string str(std::string_view v) { return std::string(v); }
 } // namespace
 
 Action hit_test(std::vector<Button> const& buttons, float x, float y) {
@@ -44,7 +43,7 @@ void ClinicianView::draw_belt(app::TrainerState const& v, SDL_FRect box, float u
   }
   const int small = px_of(14 * u);
   if (tr.count < 2 || !(hi - lo > 1e-6F)) {
-    text_.draw(str(app::words::kNoBelt), small, kFaint, static_cast<int>(box.x + box.w / 2),
+    text_.draw(app::words::kNoBelt, small, kFaint, static_cast<int>(box.x + box.w / 2),
                static_cast<int>(box.y + box.h / 2), Align::centre);
     return;
   }
@@ -82,7 +81,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, app::Clinician
   float y = left.y + 16 * u;
   const float row_h = std::min(44 * u, (left.h - 24 * u) / static_cast<float>(vm.rows.size()));
   for (auto const& r : vm.rows) {
-    text_.draw(str(r.name), small, kMuted, static_cast<int>(left.x + 16 * u), static_cast<int>(y + 3 * u));
+    text_.draw(r.name, small, kMuted, static_cast<int>(left.x + 16 * u), static_cast<int>(y + 3 * u));
     text_.draw(r.value.text, body, r.value.trusted ? kText : kFaint, static_cast<int>(left.x + left.w - 16 * u),
                static_cast<int>(y), Align::right);
     y += row_h;
@@ -93,12 +92,12 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, app::Clinician
   const float plot_h = (left.h - 20 * u) / 2;
   const SDL_FRect belt{rx, left.y, rw, plot_h};
   paint_.fill_round_rect(belt, 12 * u, kPanel);
-  text_.draw(str(app::words::kBeltPlotTitle), title, kMuted,
+  text_.draw(app::words::kBeltPlotTitle, title, kMuted,
              static_cast<int>(belt.x + 16 * u), static_cast<int>(belt.y + 10 * u));
   draw_belt(v, {belt.x + 16 * u, belt.y + 36 * u, belt.w - 32 * u, belt.h - 60 * u}, u);
   const SDL_FRect heart{rx, left.y + plot_h + 20 * u, rw, plot_h};
   paint_.fill_round_rect(heart, 12 * u, kPanel);
-  text_.draw(str(app::words::kHrPlotTitle), title, kMuted,
+  text_.draw(app::words::kHrPlotTitle, title, kMuted,
              static_cast<int>(heart.x + 16 * u), static_cast<int>(heart.y + 10 * u));
   draw_hr_trace(paint_, text_, v.metrics, &v.timeline, paced_from(v),
                 {heart.x + 16 * u, heart.y + 36 * u, heart.w - 32 * u, heart.h - 52 * u}, u, points_);
@@ -114,6 +113,7 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, app::Clinician
 
   // Controls.
   std::vector<Button> b;
+  b.reserve(12); // one allocation for the row
   const float bh = 44 * u, by = fh - 60 * u, gap = 10 * u;
   float x = 24 * u;
   auto add = [&](Action a, std::string_view label, bool on, float width) {

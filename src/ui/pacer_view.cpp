@@ -19,8 +19,6 @@ bool holding(app::PacerPhase p) {
   return p == app::PacerPhase::hold_in || p == app::PacerPhase::hold_out;
 }
 
-/// TextRenderer takes std::string; the fixed words are string_views.
-std::string str(std::string_view v) { return std::string(v); }
 } // namespace
 
 PacerGeometry PacerView::geometry(int width, int height, bool patient, double rate_bpm) {
@@ -180,7 +178,7 @@ void PacerView::draw_pacer(State const& m, Model const& vm, PacerGeometry const&
   const auto word_y = static_cast<int>(g.word_y);
   const auto cx = static_cast<int>(g.cx);
   const int small = std::max(12, g.word_px * 2 / 5);
-  text_.draw(str(vm.phase_word), g.word_px, colour_of(vm.phase_tone), cx, word_y, Align::centre);
+  text_.draw(vm.phase_word, g.word_px, colour_of(vm.phase_tone), cx, word_y, Align::centre);
   if (!vm.phase_detail.empty())
     text_.draw(vm.phase_detail, small, kMuted, cx, word_y + g.word_px * 13 / 10, Align::centre);
 }
@@ -261,7 +259,7 @@ void PacerView::draw_wave(State const& m, PacerGeometry const& g, SDL_Color fill
     }
     paint_.polyline(points_, std::max(2.0F, 4 * u), kBreath);
   } else {
-    text_.draw(str(app::words::kNoBreathToDraw), static_cast<int>(legend_px), kFaint,
+    text_.draw(app::words::kNoBreathToDraw, static_cast<int>(legend_px), kFaint,
                static_cast<int>(g.wave.x + 0.3F * g.wave.w), static_cast<int>(g.wave.y + g.wave.h / 2),
                Align::centre);
   }
@@ -269,10 +267,10 @@ void PacerView::draw_wave(State const& m, PacerGeometry const& g, SDL_Color fill
   const auto ly = static_cast<int>(g.wave.y + g.wave.h + 8 * u);
   const auto lx = static_cast<int>(g.wave.x);
   paint_.fill_rect({g.wave.x, static_cast<float>(ly) + legend_px * 0.55F, 22 * u, 4 * u}, kPacer);
-  const SDL_Point a = text_.draw(str(app::words::kLegendPacer), static_cast<int>(legend_px), kMuted, lx + static_cast<int>(30 * u), ly);
+  const SDL_Point a = text_.draw(app::words::kLegendPacer, static_cast<int>(legend_px), kMuted, lx + static_cast<int>(30 * u), ly);
   const float bx = g.wave.x + 30 * u + static_cast<float>(a.x) + 24 * u;
   paint_.fill_rect({bx, static_cast<float>(ly) + legend_px * 0.55F, 22 * u, 4 * u}, kBreath);
-  text_.draw(str(app::words::kLegendBreath), static_cast<int>(legend_px), kMuted, static_cast<int>(bx + 30 * u), ly);
+  text_.draw(app::words::kLegendBreath, static_cast<int>(legend_px), kMuted, static_cast<int>(bx + 30 * u), ly);
   // The ball rides the pacer at "now".
   if (!baseline) {
     const float y = wave_y(g, m.pacer.position);
@@ -300,20 +298,20 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
   // 1. Following the pacer: a word and a colour.
   {
     const float top = card(112 * u);
-    text_.draw(str(words::kFollowTitle), title, kMuted, x, line_y(top, pad * 0.8F));
-    text_.draw(str(vm.follow_word), big, colour_of(vm.follow_word_tone), x, line_y(top, pad * 0.8F + 24 * u));
+    text_.draw(words::kFollowTitle, title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw(vm.follow_word, big, colour_of(vm.follow_word_tone), x, line_y(top, pad * 0.8F + 24 * u));
     text_.draw(vm.follow_detail, small, kMuted, x, line_y(top, pad * 0.8F + 70 * u));
   }
   // 2. Breathing and heart rate, side by side.
   {
     const float top = card(108 * u);
     const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
-    text_.draw(str(words::kBreathingTitle), title, kMuted, x, line_y(top, pad * 0.8F));
-    text_.draw(str(words::kHeartTitle), title, kMuted, x2, line_y(top, pad * 0.8F));
+    text_.draw(words::kBreathingTitle, title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw(words::kHeartTitle, title, kMuted, x2, line_y(top, pad * 0.8F));
     const SDL_Point a = text_.draw(vm.breathing.text, big, value_colour(vm.breathing), x, line_y(top, pad * 0.8F + 22 * u));
-    text_.draw(str(words::kPerMinute), small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    text_.draw(words::kPerMinute, small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
     const SDL_Point b = text_.draw(vm.heart.text, big, value_colour(vm.heart), x2, line_y(top, pad * 0.8F + 22 * u));
-    text_.draw(str(words::kBpm), small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    text_.draw(words::kBpm, small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
     text_.draw(vm.pacer_rate, small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (!vm.swing.empty()) text_.draw(vm.swing, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
   }
@@ -323,8 +321,8 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     score_card_ = {panel.x, top, panel.w, 150 * u};
     text_.draw(vm.score_title, title, kMuted, x, line_y(top, pad * 0.8F));
     const SDL_Point a = text_.draw(vm.score.value.text, big, value_colour(vm.score.value), x, line_y(top, pad * 0.8F + 22 * u));
-    text_.draw(str(vm.score.unit), small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
-    text_.draw_wrapped(str(vm.score.meaning), px_of(14 * u), colour_of(vm.score.meaning_tone), x,
+    text_.draw(vm.score.unit, small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    text_.draw_wrapped(vm.score.meaning, px_of(14 * u), colour_of(vm.score.meaning_tone), x,
                        line_y(top, pad * 0.8F + 72 * u), static_cast<int>(panel.w - 2 * pad));
   }
   // 4. Heart rate, last 60 s: the RSA waves.
@@ -332,7 +330,7 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     const float height = panel.y + panel.h - y;
     if (height < 90 * u) return;
     const float top = card(height);
-    text_.draw(str(words::kHrTraceTitle), title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw(words::kHrTraceTitle, title, kMuted, x, line_y(top, pad * 0.8F));
     draw_hr_trace(paint_, text_, m.metrics, &m.timeline, paced_from(m),
                   {panel.x + pad, top + pad + 26 * u, panel.w - 2 * pad, height - 2 * pad - 26 * u}, u,
                   points_);
@@ -344,7 +342,7 @@ void PacerView::draw_compact_numbers(Model const& vm, float y, int w, float u) {
   const auto iy = static_cast<int>(y);
   text_.draw(vm.compact_breathing, px, vm.breathing.trusted ? kText : kFaint, w / 6, iy, Align::centre);
   text_.draw(vm.compact_heart, px, vm.heart.trusted ? kText : kFaint, w / 2, iy, Align::centre);
-  text_.draw(str(vm.compact_follow), px, colour_of(vm.compact_follow_tone), 5 * w / 6, iy, Align::centre);
+  text_.draw(vm.compact_follow, px, colour_of(vm.compact_follow_tone), 5 * w / 6, iy, Align::centre);
 }
 
 void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px) {
@@ -357,6 +355,7 @@ void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px) {
 
 std::vector<Button> PacerView::draw_buttons(State const& m, Model const& vm, int w, int h, float u) {
   std::vector<Button> b;
+  b.reserve(12); // one allocation for the row
   const float bh = 44 * u, y = static_cast<float>(h) - 60 * u, gap = 10 * u, group = 28 * u;
   const int px = px_of(17 * u);
   float x = 24 * u;
@@ -420,7 +419,7 @@ void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
     }
   }
   if (hi < lo) {
-    text.draw(str(app::words::kNoBeatsYet), px, palette::kFaint, static_cast<int>(box.x + box.w / 2),
+    text.draw(app::words::kNoBeatsYet, px, palette::kFaint, static_cast<int>(box.x + box.w / 2),
               static_cast<int>(box.y + box.h / 2 - static_cast<float>(px)), Align::centre);
     return;
   }

@@ -14,7 +14,6 @@ float unit_of(int w, int h) {
   return std::max(0.25F, std::min(static_cast<float>(w) / 1280.0F, static_cast<float>(h) / 720.0F));
 }
 int px_of(float v) { return std::max(10, static_cast<int>(std::lround(v))); }
-std::string str(std::string_view v) { return std::string(v); }
 } // namespace
 
 SDL_FRect Screens::rating_cell(int value, int w, int h) {
@@ -29,10 +28,10 @@ std::vector<Button> Screens::draw_rating(RatingModel const& m, int w, int h) {
   const float u = unit_of(w, h);
   paint_.clear(kBackground);
   const app::RatingView v = app::make_rating_view(m);
-  text_.draw(str(v.heading), px_of(22 * u), kMuted, w / 2,
+  text_.draw(v.heading, px_of(22 * u), kMuted, w / 2,
              static_cast<int>(0.14F * static_cast<float>(h)), Align::centre);
-  text_.draw(str(v.question), px_of(44 * u), kText, w / 2, static_cast<int>(0.24F * static_cast<float>(h)), Align::centre);
-  text_.draw(str(v.scale), px_of(20 * u), kMuted, w / 2, static_cast<int>(0.34F * static_cast<float>(h)), Align::centre);
+  text_.draw(v.question, px_of(44 * u), kText, w / 2, static_cast<int>(0.24F * static_cast<float>(h)), Align::centre);
+  text_.draw(v.scale, px_of(20 * u), kMuted, w / 2, static_cast<int>(0.34F * static_cast<float>(h)), Align::centre);
   std::vector<Button> buttons;
   for (int value = 0; value <= 10; ++value) {
     const SDL_FRect r = rating_cell(value, w, h);
@@ -49,15 +48,15 @@ std::vector<Button> Screens::draw_rating(RatingModel const& m, int w, int h) {
   const SDL_FRect first = rating_cell(0, w, h), last = rating_cell(10, w, h);
   const int small = px_of(17 * u);
   const auto label_y = static_cast<int>(first.y + first.h + 10 * u);
-  text_.draw(str(v.low), small, kMuted, static_cast<int>(first.x + first.w / 2), label_y, Align::centre);
-  text_.draw(str(v.high), small, kMuted, static_cast<int>(last.x + last.w / 2), label_y, Align::centre);
+  text_.draw(v.low, small, kMuted, static_cast<int>(first.x + first.w / 2), label_y, Align::centre);
+  text_.draw(v.high, small, kMuted, static_cast<int>(last.x + last.w / 2), label_y, Align::centre);
   // Skip and next.
   const float bh = 52 * u, bw = 150 * u, y = static_cast<float>(h) * 0.74F;
   const float cx = static_cast<float>(w) / 2;
-  buttons.push_back({{ActionKind::skip}, {cx - bw - 12 * u, y, bw, bh}, str(v.skip), false});
-  buttons.push_back({{ActionKind::confirm}, {cx + 12 * u, y, bw, bh}, str(v.next), v.next_on});
+  buttons.push_back({{ActionKind::skip}, {cx - bw - 12 * u, y, bw, bh}, std::string(v.skip), false});
+  buttons.push_back({{ActionKind::confirm}, {cx + 12 * u, y, bw, bh}, std::string(v.next), v.next_on});
   for (std::size_t i = 11; i < buttons.size(); ++i) draw_button(paint_, text_, buttons[i], px_of(20 * u));
-  text_.draw(str(v.keys), px_of(16 * u), kFaint, w / 2,
+  text_.draw(v.keys, px_of(16 * u), kFaint, w / 2,
              static_cast<int>(static_cast<float>(h) * 0.88F), Align::centre);
   text_.end_frame();
   return buttons;
@@ -68,7 +67,7 @@ std::vector<Button> Screens::draw_summary(app::SummaryView const& v, int w, int 
   const auto fw = static_cast<float>(w), fh = static_cast<float>(h);
   paint_.clear(kBackground);
   const int title = px_of(40 * u), head = px_of(18 * u), body = px_of(26 * u), small = px_of(17 * u);
-  text_.draw(str(v.title), title, kText, w / 2, static_cast<int>(0.07F * fh), Align::centre);
+  text_.draw(v.title, title, kText, w / 2, static_cast<int>(0.07F * fh), Align::centre);
   text_.draw(v.subtitle, head, kMuted, w / 2, static_cast<int>(0.07F * fh + static_cast<float>(title) * 1.35F),
              Align::centre);
 
@@ -78,9 +77,9 @@ std::vector<Button> Screens::draw_summary(app::SummaryView const& v, int w, int 
   const float c0 = card.x + 28 * u, c1 = card.x + card.w * 0.45F, c2 = card.x + card.w * 0.66F,
               c3 = card.x + card.w * 0.86F;
   float y = card.y + 20 * u;
-  text_.draw(str(v.before_head), head, kMuted, static_cast<int>(c1), static_cast<int>(y), Align::centre);
-  text_.draw(str(v.after_head), head, kMuted, static_cast<int>(c2), static_cast<int>(y), Align::centre);
-  text_.draw(str(v.change_head), head, kMuted, static_cast<int>(c3), static_cast<int>(y), Align::centre);
+  text_.draw(v.before_head, head, kMuted, static_cast<int>(c1), static_cast<int>(y), Align::centre);
+  text_.draw(v.after_head, head, kMuted, static_cast<int>(c2), static_cast<int>(y), Align::centre);
+  text_.draw(v.change_head, head, kMuted, static_cast<int>(c3), static_cast<int>(y), Align::centre);
   y += 40 * u;
   const float row_h = (card.y + card.h - y - 12 * u) / static_cast<float>(v.rows.size());
   for (auto const& r : v.rows) {
@@ -106,7 +105,7 @@ std::vector<Button> Screens::draw_summary(app::SummaryView const& v, int w, int 
   if (!v.ratings_line.empty())
     text_.draw(v.ratings_line, body, kText, static_cast<int>(card.x), static_cast<int>(track.y + 36 * u));
   std::vector<Button> buttons;
-  buttons.push_back({{ActionKind::close}, {fw / 2 - 80 * u, fh - 80 * u, 160 * u, 50 * u}, str(v.done), true});
+  buttons.push_back({{ActionKind::close}, {fw / 2 - 80 * u, fh - 80 * u, 160 * u, 50 * u}, std::string(v.done), true});
   draw_button(paint_, text_, buttons.back(), px_of(20 * u));
   text_.end_frame();
   return buttons;
