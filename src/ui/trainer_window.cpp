@@ -223,7 +223,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   if (clinic.window) SDL_StartTextInput();
 
   app::TrainerState model;
-  app::TrainerViewModel view_model;        // built once per frame, strings reused
+  app::TrainerViewModel view_model;        // built once per drawn frame, strings reused
   app::ClinicianViewModel clinician_model; // built when the clinician's window is drawn
   app::Metrics metrics;
   MarkState marks;
@@ -301,7 +301,6 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     model.gliding = model.timeline.gliding(now);
     model.patient = options.clinician;
     model.fullscreen = fullscreen;
-    app::update_view_model(view_model, model);
 
     const bool shoot = !options.screenshot.empty() &&
                        (options.screenshot_at_s >= 0 ? now >= options.screenshot_at_s
@@ -320,8 +319,10 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
                                       main.w, main.h);
       else if (flow.stage() == app::FlowStage::summary)
         buttons = screens.draw_summary(flow.summary(), main.w, main.h);
-      else
+      else {
+        app::update_view_model(view_model, model); // what the training screen shows, this frame
         buttons = view.draw(model, view_model, main.w, main.h);
+      }
       control.set_buttons(std::move(buttons), main.scale_x, main.scale_y);
     }
     // The clinician's signals arrive at 10 Hz (belt) and 4 Hz (heart): 10 redraws a second do.
