@@ -15,6 +15,7 @@
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
 #include "ui/screens.hpp"
+#include "view/words.hpp"
 
 namespace pneuma::ui {
 namespace {
@@ -97,33 +98,28 @@ std::string clinician_path(std::string const& path) {
 } // namespace
 
 void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last) {
+  namespace words = app::words;
   auto const& flow = control.flow();
   char text[48];
   if (flow.stage() != last.stage) {
     last.stage = flow.stage();
-    switch (flow.stage()) {
-    case app::FlowStage::baseline: (void)pipeline.mark("baseline start"); break;
-    case app::FlowStage::training: (void)pipeline.mark("training start"); break;
-    case app::FlowStage::rating_after:
-    case app::FlowStage::summary: (void)pipeline.mark("training end"); break;
-    default: break;
-    }
+    if (const auto mark = words::stage_mark(flow.stage()); !mark.empty()) (void)pipeline.mark(mark);
   }
   if (control.user_paused != last.paused) {
     last.paused = control.user_paused;
-    (void)pipeline.mark(last.paused ? "pacer paused" : "pacer resumed");
+    (void)pipeline.mark(last.paused ? words::kMarkPaused : words::kMarkResumed);
   }
   const int tenths = static_cast<int>(std::lround(control.timeline().settings().rate_bpm * 10));
   if (tenths != last.rate_tenths) {
     if (last.rate_tenths >= 0) {
-      std::snprintf(text, sizeof text, "pacer %.1f/min", tenths / 10.0);
+      std::snprintf(text, sizeof text, words::kMarkRateFormat, tenths / 10.0);
       (void)pipeline.mark(text);
     }
     last.rate_tenths = tenths;
   }
   for (; last.markers < flow.markers().size(); ++last.markers) {
     auto const& note = flow.markers()[last.markers].note;
-    (void)pipeline.mark(note.empty() ? std::string_view("marker") : std::string_view(note));
+    (void)pipeline.mark(note.empty() ? words::kMarkNoNote : std::string_view(note));
   }
 }
 

@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+#include "session/session_flow.hpp"
+
 namespace pneuma::app::words {
 
 // Training screen: the pacer.
@@ -30,5 +32,21 @@ inline constexpr std::string_view kSkip = "skip";
 inline constexpr std::string_view kBeltPlotTitle = "Breathing: belt (orange) and pacer target (blue), last 25 s";
 inline constexpr std::string_view kHrPlotTitle = "Heart rate, last 60 s (pacer inhale shaded)";
 inline constexpr std::string_view kNoBelt = "no belt signal";
+
+// What the window writes into the recording (EDF+ annotations, read in EDFbrowser and reports).
+inline constexpr std::string_view kMarkPaused = "pacer paused";
+inline constexpr std::string_view kMarkResumed = "pacer resumed";
+inline constexpr std::string_view kMarkNoNote = "marker";
+inline constexpr const char* kMarkRateFormat = "pacer %.1f/min"; ///< printf, breaths/min
+/// The annotation when the session enters `stage` (empty: none).
+constexpr std::string_view stage_mark(FlowStage stage) noexcept {
+  switch (stage) {
+  case FlowStage::baseline: return "baseline start";
+  case FlowStage::training: return "training start";
+  case FlowStage::rating_after:
+  case FlowStage::summary: return "training end";
+  default: return {};
+  }
+}
 
 } // namespace pneuma::app::words
