@@ -58,12 +58,13 @@ void ClinicianView::draw_belt(app::TrainerState const& v, SDL_FRect box, float u
   text_.draw(belt_range_, small, kFaint, static_cast<int>(box.x + box.w), static_cast<int>(box.y + box.h + 4 * u), Align::right);
 }
 
-std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, int w, int h) {
+std::vector<Button> const& ClinicianView::draw(ClinicianModel const& cm, int w, int h) {
   app::update_clinician_view(own_model_, cm.view, cm.markers, cm.editing_note, cm.note);
   return draw(cm, own_model_, w, h);
 }
 
-std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, app::ClinicianViewModel const& vm, int w, int h) {
+std::vector<Button> const& ClinicianView::draw(ClinicianModel const& cm, app::ClinicianViewModel const& vm, int w,
+                                                int h) {
   app::TrainerState const& v = cm.view;
   const auto fw = static_cast<float>(w), fh = static_cast<float>(h);
   const float u = std::max(0.25F, std::min(fw / 1280.0F, fh / 800.0F));
@@ -112,8 +113,8 @@ std::vector<Button> ClinicianView::draw(ClinicianModel const& cm, app::Clinician
   }
 
   // Controls.
-  std::vector<Button> b;
-  b.reserve(12); // one allocation for the row
+  auto& b = buttons_;
+  b.clear(); // keeps its capacity
   const float bh = 44 * u, by = fh - 60 * u, gap = 10 * u;
   float x = 24 * u;
   auto add = [&](Action a, std::string_view label, bool on, float width) {

@@ -27,9 +27,10 @@ class ClinicianView {
 public:
   ClinicianView(SDL_Renderer* renderer, TextRenderer& text) : paint_(renderer), text_(text) {}
   /// Draws the window from this frame's state and its view model (update_clinician_view).
-  std::vector<Button> draw(ClinicianModel const& m, app::ClinicianViewModel const& vm, int width, int height);
+  std::vector<Button> const& draw(ClinicianModel const& m, app::ClinicianViewModel const& vm, int width,
+                                  int height);
   /// The same, building the view model itself.
-  std::vector<Button> draw(ClinicianModel const& m, int width, int height);
+  std::vector<Button> const& draw(ClinicianModel const& m, int width, int height);
 
 private:
   void draw_belt(app::TrainerState const& v, SDL_FRect box, float u);
@@ -37,6 +38,7 @@ private:
   TextRenderer& text_;
   std::vector<SDL_FPoint> points_;
   std::string belt_range_;
+  std::vector<Button> buttons_; // kept from frame to frame
   app::ClinicianViewModel own_model_; // for draw(m, w, h)
 };
 

@@ -19,8 +19,8 @@ TrainerController::TrainerController(TrainerSetup const& setup)
   sync_pause(0.0);
 }
 
-void TrainerController::set_buttons(std::vector<Button> buttons, float scale_x, float scale_y) {
-  buttons_ = std::move(buttons);
+void TrainerController::set_buttons(std::vector<Button> const& buttons, float scale_x, float scale_y) {
+  buttons_ = buttons;
   scale_x_ = scale_x;
   scale_y_ = scale_y;
 }

@@ -62,7 +62,8 @@ public:
   explicit TrainerController(TrainerSetup const& setup);
 
   /// The buttons now on screen (pixels) and the pixel/window-coordinate ratio for the mouse.
-  void set_buttons(std::vector<Button> buttons, float scale_x = 1, float scale_y = 1);
+  /// Copied into the kept list (no allocation once it has room).
+  void set_buttons(std::vector<Button> const& buttons, float scale_x = 1, float scale_y = 1);
   [[nodiscard]] std::vector<Button> const& buttons() const noexcept { return buttons_; }
   /// Maps an event to an action (none when it means nothing here).
   [[nodiscard]] Action action_for(SDL_Event const& e) const;

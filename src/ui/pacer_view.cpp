@@ -104,12 +104,12 @@ void PacerView::draw_layer(State const& m, Model const& vm, PacerGeometry const&
   if (wide) layer_buttons_.push_back({{ActionKind::next_score}, score_card_, "", false}); // drawn as the card
 }
 
-std::vector<Button> PacerView::draw(State const& m, int w, int h) {
+std::vector<Button> const& PacerView::draw(State const& m, int w, int h) {
   app::update_view_model(own_model_, m);
   return draw(m, own_model_, w, h);
 }
 
-std::vector<Button> PacerView::draw(State const& m, Model const& vm, int w, int h) {
+std::vector<Button> const& PacerView::draw(State const& m, Model const& vm, int w, int h) {
   const PacerGeometry g = geometry(w, h, m.patient, m.pacer.rate_bpm);
   // Everything but the pacer changes at most a few times a second: it is drawn into a layer
   // (a target texture) four times a second or when the state changes, and copied each frame.

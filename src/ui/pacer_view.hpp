@@ -44,10 +44,10 @@ public:
   PacerView& operator=(PacerView const&) = delete;
   /// Draws the training screen from this frame's state and its view model (built once per
   /// frame by the window); returns the buttons drawn (empty in patient mode).
-  std::vector<Button> draw(app::TrainerState const& state, app::TrainerViewModel const& vm, int width,
-                           int height);
+  std::vector<Button> const& draw(app::TrainerState const& state, app::TrainerViewModel const& vm,
+                                  int width, int height);
   /// The same, building the view model itself (tests, one-window tools).
-  std::vector<Button> draw(app::TrainerState const& state, int width, int height);
+  std::vector<Button> const& draw(app::TrainerState const& state, int width, int height);
 
   static PacerGeometry geometry(int width, int height, bool patient, double rate_bpm = 6.0);
   /// Circle radius for a target position 0..1.

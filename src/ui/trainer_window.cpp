@@ -309,17 +309,16 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
       drawn_stage = flow.stage();
       static_drawn_ms = frame_start;
       main.measure();
-      std::vector<Button> buttons;
       if (flow.stage() == app::FlowStage::rating_before || flow.stage() == app::FlowStage::rating_after)
-        buttons = screens.draw_rating({flow.stage() == app::FlowStage::rating_after, flow.question(), flow.draft()},
-                                      main.w, main.h);
+        control.set_buttons(screens.draw_rating({flow.stage() == app::FlowStage::rating_after, flow.question(), flow.draft()},
+                                                main.w, main.h),
+                            main.scale_x, main.scale_y);
       else if (flow.stage() == app::FlowStage::summary)
-        buttons = screens.draw_summary(flow.summary(), main.w, main.h);
+        control.set_buttons(screens.draw_summary(flow.summary(), main.w, main.h), main.scale_x, main.scale_y);
       else {
         app::update_view_model(view_model, model); // what the training screen shows, this frame
-        buttons = view.draw(model, view_model, main.w, main.h);
+        control.set_buttons(view.draw(model, view_model, main.w, main.h), main.scale_x, main.scale_y);
       }
-      control.set_buttons(std::move(buttons), main.scale_x, main.scale_y);
     }
     // The clinician's signals arrive at 10 Hz (belt) and 4 Hz (heart): 10 redraws a second do.
     const bool draw_clinic = clinic.window && ((!clinic.minimised() && (events > 0 || frame_start - clinic_drawn_ms >= 100)) || shoot);
@@ -329,7 +328,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
       ClinicianModel cm{model, &flow.markers(), control.editing_note, control.note};
       cm.view.patient = false;
       app::update_clinician_view(clinician_model, cm.view, cm.markers, cm.editing_note, cm.note);
-      clinic.buttons = clinician_view->draw(cm, clinician_model, clinic.w, clinic.h);
+      clinic.buttons = clinician_view->draw(cm, clinician_model, clinic.w, clinic.h); // reuses its capacity
     }
     if (shoot) {
       std::string shot_why;
