@@ -180,14 +180,14 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
                                       : static_cast<int>(SDL_WINDOWPOS_CENTERED);
     const int w = options.clinician && !fullscreen ? options.width * 3 / 4 : options.width;
     const int h = options.clinician && !fullscreen ? options.height * 3 / 4 : options.height;
-    if (!main.open(options.clinician ? "Pneuma" : "Pneuma - breathing trainer", pos, pos, w, h,
+    if (!main.open(options.clinician ? app::words::kTitlePatient : app::words::kTitleTrainer, pos, pos, w, h,
                    base | (fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U), why))
       return WindowOutcome::no_display;
   }
   Surface clinic;
   if (options.clinician) {
     const int pos = static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display == 0 && displays > 1 ? 1 : 0));
-    if (!clinic.open("Pneuma - clinician", pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
+    if (!clinic.open(app::words::kTitleClinician, pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
   }
 
   // The dummy video driver shows nothing to anyone: run unattended (no ratings to wait for, and

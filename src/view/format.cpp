@@ -7,12 +7,12 @@
 
 namespace pneuma::app {
 
-std::string format_clock(double s) {
+ClockText::ClockText(double s) noexcept {
   const int total = static_cast<int>(std::max(0.0, std::floor(s + 1e-6)));
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", total / 60, total % 60);
-  return buf;
+  std::snprintf(text, sizeof text, "%02d:%02d", total / 60, total % 60);
 }
+
+std::string format_clock(double s) { return ClockText(s).text; }
 
 std::string format_number(double v, int decimals) {
   if (!std::isfinite(v)) return "?";

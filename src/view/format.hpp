@@ -15,6 +15,11 @@ enum class Tone : std::uint8_t { text, muted, faint, warn, good, nearly, bad };
 
 /// "04:12"
 std::string format_clock(double seconds);
+/// format_clock() in a buffer of its own, for building longer lines without allocating.
+struct ClockText {
+  char text[24];
+  explicit ClockText(double seconds) noexcept;
+};
 /// A value with fixed decimals, "?" when unknown.
 std::string format_number(double value, int decimals);
 

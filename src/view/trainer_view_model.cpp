@@ -11,14 +11,7 @@ namespace pneuma::app {
 namespace {
 constexpr double kTrusted = 0.5; // quality from which a number is drawn as a fact
 
-/// "04:12" into a small buffer (no allocation).
-struct Clock {
-  char text[24];
-  explicit Clock(double s) {
-    const int total = static_cast<int>(std::max(0.0, std::floor(s + 1e-6)));
-    std::snprintf(text, sizeof text, "%02d:%02d", total / 60, total % 60);
-  }
-};
+using Clock = ClockText;
 
 void assign_timer(std::string& out, double elapsed_s, double length_s) {
   if (length_s > 0)

@@ -9,6 +9,10 @@
 
 namespace pneuma::app::words {
 
+// Window titles: the trainer; in clinician mode the patient's and the clinician's.
+inline constexpr const char* kTitleTrainer = "Pneuma - breathing trainer";
+inline constexpr const char* kTitlePatient = "Pneuma";
+inline constexpr const char* kTitleClinician = "Pneuma - clinician";
 // Training screen: the pacer.
 inline constexpr std::string_view kNoBreathToDraw = "no breathing signal to draw";
 inline constexpr std::string_view kLegendPacer = "pacer";
