@@ -13,6 +13,7 @@
 #include "bench.hpp"
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
+#include "view/trainer_view_model.hpp"
 
 namespace pneuma::bench {
 namespace {
@@ -57,7 +58,9 @@ Result frames(int w, int h, Screen screen) {
   ui::TextRenderer text(renderer.get());
   ui::PacerView view(renderer.get(), text);
   ui::ClinicianView clinician(renderer.get(), text);
-  ui::ViewModel m;
+  app::TrainerState m;
+  app::TrainerViewModel vm; // built once per frame, as the window does
+  app::ClinicianViewModel cvm;
   m.timeline = app::PacerTimeline({6.0, 1.0, 1.5, 0, 0});
   m.shape = screen == Screen::bar ? ui::PacerShape::bar : screen == Screen::wave ? ui::PacerShape::wave
                                                                                  : ui::PacerShape::circle;
@@ -70,10 +73,14 @@ Result frames(int w, int h, Screen screen) {
     m.session_s = m.stage_elapsed_s = t;
     m.pacer = m.timeline.at(t);
     if (static_cast<int>(t * 60) % 6 == 0) m.metrics = live_metrics(m.timeline, t); // metrics at ~10 Hz
-    if (screen == Screen::clinician)
-      keep(clinician.draw({m, nullptr, false, {}}, w, h));
-    else
-      keep(view.draw(m, w, h));
+    app::update_view_model(vm, m);
+    if (screen == Screen::clinician) {
+      const ui::ClinicianModel cm{m, nullptr, false, {}};
+      app::update_clinician_view(cvm, cm.view, cm.markers, cm.editing_note, cm.note);
+      keep(clinician.draw(cm, cvm, w, h));
+    } else {
+      keep(view.draw(m, vm, w, h));
+    }
   };
   m.metrics = live_metrics(m.timeline, t);
   for (int i = 0; i < 30; ++i) frame(); // warm the text cache

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 namespace pneuma::ui {
 namespace {
@@ -13,21 +12,6 @@ bool is_rating(app::FlowStage s) {
 }
 } // namespace
 
-std::string_view shape_name(PacerShape shape) noexcept {
-  switch (shape) {
-  case PacerShape::bar: return "bar";
-  case PacerShape::wave: return "wave";
-  default: return "circle";
-  }
-}
-
-PacerShape parse_shape(std::string_view text) {
-  if (text == "circle") return PacerShape::circle;
-  if (text == "bar") return PacerShape::bar;
-  if (text == "wave") return PacerShape::wave;
-  throw std::invalid_argument("shape '" + std::string(text) + "' is not known (expected circle, bar or wave)");
-}
-
 TrainerController::TrainerController(TrainerSetup const& setup)
     : shape(setup.shape), muted(setup.muted), volume(std::clamp(setup.volume, 0.0, 1.0)),
       fullscreen(setup.fullscreen), score(setup.flow.score), timeline_(setup.pacer),
@@ -35,8 +19,8 @@ TrainerController::TrainerController(TrainerSetup const& setup)
   sync_pause(0.0);
 }
 
-void TrainerController::set_buttons(std::vector<Button> buttons, float scale_x, float scale_y) {
-  buttons_ = std::move(buttons);
+void TrainerController::set_buttons(std::vector<Button> const& buttons, float scale_x, float scale_y) {
+  buttons_ = buttons;
   scale_x_ = scale_x;
   scale_y_ = scale_y;
 }
@@ -197,9 +181,9 @@ void TrainerController::update(double now_s, app::Metrics const& m) {
     training_seen_ = true;
     const double target = timeline_.settings().rate_bpm;
     if (glide_s_ > 0) {
-      const auto rate = app::breathing_rate(m);
-      const bool known = std::isfinite(rate.bpm) && rate.quality >= 0.5;
-      const double from = app::PacerSettings::snap_rate(known ? rate.bpm : kDefaultGlideFromBpm);
+      // From the rate the window shows, when it is trusted.
+      const auto rate = app::shown_breathing(m);
+      const double from = app::PacerSettings::snap_rate(rate.trusted ? rate.bpm : kDefaultGlideFromBpm);
       if (from > target + 0.05) {
         timeline_.glide(now_s, from, glide_s_);
         pacer_changed_ = true;

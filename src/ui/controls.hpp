@@ -20,13 +20,14 @@
 #include "session/pacer_follow.hpp"
 #include "pacer/pacer_timeline.hpp"
 #include "session/session_flow.hpp"
+#include "view/trainer_view_model.hpp"
 
 namespace pneuma::ui {
 
-enum class PacerShape : std::uint8_t { circle, bar, wave };
-std::string_view shape_name(PacerShape shape) noexcept;
-/// Parses "circle" | "bar" | "wave"; throws std::invalid_argument otherwise.
-PacerShape parse_shape(std::string_view text);
+// The pacer's shapes live with the view model (view/trainer_view_model.hpp).
+using app::PacerShape;
+using app::parse_shape;
+using app::shape_name;
 
 enum class ActionKind : std::uint8_t {
   none, rate_down, rate_up, toggle_pause, toggle_fullscreen, toggle_mute, volume_down, volume_up,
@@ -61,7 +62,8 @@ public:
   explicit TrainerController(TrainerSetup const& setup);
 
   /// The buttons now on screen (pixels) and the pixel/window-coordinate ratio for the mouse.
-  void set_buttons(std::vector<Button> buttons, float scale_x = 1, float scale_y = 1);
+  /// Copied into the kept list (no allocation once it has room).
+  void set_buttons(std::vector<Button> const& buttons, float scale_x = 1, float scale_y = 1);
   [[nodiscard]] std::vector<Button> const& buttons() const noexcept { return buttons_; }
   /// Maps an event to an action (none when it means nothing here).
   [[nodiscard]] Action action_for(SDL_Event const& e) const;

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <string>
 
 #include "ui/format.hpp"
-#include "view/score_texts.hpp"
+#include "view/words.hpp"
 
 namespace pneuma::ui {
 namespace {
@@ -19,20 +18,6 @@ bool holding(app::PacerPhase p) {
   return p == app::PacerPhase::hold_in || p == app::PacerPhase::hold_out;
 }
 
-SDL_Color follow_colour(app::FollowLevel level) {
-  switch (level) {
-  case app::FollowLevel::in_step: return kGood;
-  case app::FollowLevel::close: return kNearly;
-  case app::FollowLevel::off_pace: return kWarn;
-  default: return kFaint;
-  }
-}
-
-std::string rate_text(double bpm) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f /min", bpm);
-  return buf;
-}
 } // namespace
 
 PacerGeometry PacerView::geometry(int width, int height, bool patient, double rate_bpm) {
@@ -85,7 +70,7 @@ PacerView::~PacerView() {
   if (layer_ != nullptr) SDL_DestroyTexture(layer_);
 }
 
-PacerView::LayerKey PacerView::layer_key(ViewModel const& m, int w, int h) {
+PacerView::LayerKey PacerView::layer_key(State const& m, int w, int h) {
   LayerKey k;
   k.quarter = static_cast<long>(std::floor(m.session_s * 4));
   k.w = w;
@@ -100,25 +85,30 @@ PacerView::LayerKey PacerView::layer_key(ViewModel const& m, int w, int h) {
   return k;
 }
 
-void PacerView::draw_layer(ViewModel const& m, PacerGeometry const& g, int w, int h) {
+void PacerView::draw_layer(State const& m, Model const& vm, PacerGeometry const& g, int w, int h) {
   const float u = g.unit;
   paint_.clear(kBackground);
-  draw_top_bar(m, w, u, m.patient);
+  draw_top_bar(vm, w, u, m.patient);
   layer_buttons_.clear();
   if (m.patient) return;
   const bool wide = static_cast<float>(w) >= 1.25F * static_cast<float>(h);
   if (wide) {
     const float x = g.area.x + g.area.w + 8 * u;
-    draw_panel(m, {x, 56 * u + 12 * u, static_cast<float>(w) - x - 32 * u,
+    draw_panel(m, vm, {x, 56 * u + 12 * u, static_cast<float>(w) - x - 32 * u,
                    static_cast<float>(h) - 56 * u - 76 * u - 12 * u}, u);
   } else {
-    draw_compact_numbers(m, static_cast<float>(h) - 76 * u - 44 * u, w, u);
+    draw_compact_numbers(vm, static_cast<float>(h) - 76 * u - 44 * u, w, u);
   }
-  layer_buttons_ = draw_buttons(m, w, h, u);
+  layer_buttons_ = draw_buttons(m, vm, w, h, u);
   if (wide) layer_buttons_.push_back({{ActionKind::next_score}, score_card_, "", false}); // drawn as the card
 }
 
-std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
+std::vector<Button> const& PacerView::draw(State const& m, int w, int h) {
+  app::update_view_model(own_model_, m);
+  return draw(m, own_model_, w, h);
+}
+
+std::vector<Button> const& PacerView::draw(State const& m, Model const& vm, int w, int h) {
   const PacerGeometry g = geometry(w, h, m.patient, m.pacer.rate_bpm);
   // Everything but the pacer changes at most a few times a second: it is drawn into a layer
   // (a target texture) four times a second or when the state changes, and copied each frame.
@@ -136,72 +126,45 @@ std::vector<Button> PacerView::draw(ViewModel const& m, int w, int h) {
     }
     if (layer_ == nullptr || SDL_SetRenderTarget(r, layer_) != 0) {
       // No render targets here: draw everything directly.
-      draw_layer(m, g, w, h);
-      draw_pacer(m, g);
+      draw_layer(m, vm, g, w, h);
+      draw_pacer(m, vm, g);
       text_.end_frame();
       return layer_buttons_;
     }
-    draw_layer(m, g, w, h);
+    draw_layer(m, vm, g, w, h);
     SDL_SetRenderTarget(r, nullptr);
     key_ = key;
     rebuilt = true;
   }
   SDL_RenderCopy(r, layer_, nullptr, nullptr);
-  draw_pacer(m, g);
+  draw_pacer(m, vm, g);
   if (rebuilt) text_.end_frame(); // keep the layer's text cached between rebuilds
   return layer_buttons_;
 }
 
-void PacerView::draw_top_bar(ViewModel const& m, int w, float u, bool patient) {
+void PacerView::draw_top_bar(Model const& vm, int w, float u, bool patient) {
   const auto fw = static_cast<float>(w);
   // Progress of the current stage along the very top edge.
-  const double frac = m.stage_length_s > 0 ? std::clamp(m.stage_elapsed_s / m.stage_length_s, 0.0, 1.0) : 0.0;
   const float thick = std::max(3.0F, 4 * u);
   paint_.fill_rect({0, 0, fw, thick}, kPanel);
-  paint_.fill_rect({0, 0, fw * static_cast<float>(frac), thick}, with_alpha(kPacer, 200));
-  std::string timer = format_clock(m.stage_elapsed_s);
-  if (m.stage_length_s > 0) timer += " / " + format_clock(m.stage_length_s);
+  paint_.fill_rect({0, 0, fw * static_cast<float>(vm.progress), thick}, with_alpha(kPacer, 200));
   if (patient) {
     const int px = px_of(static_cast<float>(w) / 60);
-    text_.draw(timer, px, kFaint, w - px, px, Align::right);
+    text_.draw(vm.timer, px, kFaint, w - px, px, Align::right);
     return;
   }
   const int px = px_of(18 * u);
   const float mid = 28 * u;
-  // Device state and signal quality, left.
-  const auto& st = m.metrics.status;
-  paint_.fill_circle(24 * u, mid, 6 * u, state_colour(st.state));
-  std::string left{drivers::to_string(st.state)};
-  if (st.state != drivers::DeviceStatus::State::streaming && !st.message().empty())
-    left += ": " + std::string(st.message());
-  if (m.metrics.battery_pct >= 0) left += " · battery " + std::to_string(m.metrics.battery_pct) + "%";
-  const int quality = static_cast<int>(std::lround(100 * std::clamp(m.metrics.quality, 0.0, 1.0)));
-  left += " · signal " + std::string(quality >= 70 ? "good" : quality >= 50 ? "fair" : "poor");
-  const SDL_Color left_colour = st.state == drivers::DeviceStatus::State::streaming && quality >= 50 ? kMuted : kWarn;
-  text_.draw(left, px, left_colour, static_cast<int>(38 * u), static_cast<int>(mid - px * 0.62F));
-  // What is happening, centre.
-  std::string stage;
-  if (m.stage == app::FlowStage::baseline)
-    stage = "Baseline · breathe as you like";
-  else if (m.gliding)
-    stage = "Slowing down towards " + rate_text(m.timeline.settings().rate_bpm);
-  else {
-    char buf[96];
-    auto const& s = m.timeline.settings();
-    std::snprintf(buf, sizeof buf, "Training · %.1f breaths/min · in:out %g:%g", m.pacer.rate_bpm,
-                  s.inhale_parts, s.exhale_parts);
-    stage = buf;
-    if (s.hold_in_s > 0 || s.hold_out_s > 0) {
-      std::snprintf(buf, sizeof buf, " · holds %g/%g s", s.hold_in_s, s.hold_out_s);
-      stage += buf;
-    }
-  }
-  text_.draw(stage, px, kMuted, w / 2, static_cast<int>(mid - px * 0.62F), Align::centre);
-  text_.draw(timer, px_of(22 * u), kText, static_cast<int>(fw - 32 * u),
+  // Device state and signal quality, left; what is happening, centre; the clock, right.
+  paint_.fill_circle(24 * u, mid, 6 * u, colour_of(vm.device_dot));
+  text_.draw(vm.device_line, px, colour_of(vm.device_line_tone), static_cast<int>(38 * u),
+             static_cast<int>(mid - px * 0.62F));
+  text_.draw(vm.stage_line, px, kMuted, w / 2, static_cast<int>(mid - px * 0.62F), Align::centre);
+  text_.draw(vm.timer, px_of(22 * u), kText, static_cast<int>(fw - 32 * u),
              static_cast<int>(mid - 22 * u * 0.62F), Align::right);
 }
 
-void PacerView::draw_pacer(ViewModel const& m, PacerGeometry const& g) {
+void PacerView::draw_pacer(State const& m, Model const& vm, PacerGeometry const& g) {
   const bool baseline = m.stage == app::FlowStage::baseline;
   SDL_Color fill = holding(m.pacer.phase) ? kHold : kPacer;
   if (baseline) fill = kGuide;
@@ -210,28 +173,16 @@ void PacerView::draw_pacer(ViewModel const& m, PacerGeometry const& g) {
   case PacerShape::wave: draw_wave(m, g, fill); break;
   default: draw_circle(m, g, fill); break;
   }
-  // The phase word, and under it how long the phase lasts.
+  // The phase word, and under it how long the phase lasts (or a hint).
   const auto word_y = static_cast<int>(g.word_y);
   const auto cx = static_cast<int>(g.cx);
   const int small = std::max(12, g.word_px * 2 / 5);
-  if (baseline) {
-    text_.draw("breathe as you like", g.word_px, kText, cx, word_y, Align::centre);
-    text_.draw("measuring your resting rhythm · " +
-                   format_clock(std::max(0.0, m.stage_length_s - m.stage_elapsed_s)) + " left",
-               small, kMuted, cx, word_y + g.word_px * 13 / 10, Align::centre);
-  } else if (m.paused) {
-    text_.draw("paused", g.word_px, kWarn, cx, word_y, Align::centre);
-    if (!m.patient)
-      text_.draw("press space to go on", small, kMuted, cx, word_y + g.word_px * 13 / 10, Align::centre);
-  } else {
-    text_.draw(std::string(app::to_prompt(m.pacer.phase)), g.word_px, kText, cx, word_y, Align::centre);
-    const int left = static_cast<int>(std::ceil(std::max(0.0, m.pacer.phase_left_s) - 1e-6));
-    text_.draw(std::to_string(std::max(1, left)), small, kMuted, cx, word_y + g.word_px * 13 / 10,
-               Align::centre);
-  }
+  text_.draw(vm.phase_word, g.word_px, colour_of(vm.phase_tone), cx, word_y, Align::centre);
+  if (!vm.phase_detail.empty())
+    text_.draw(vm.phase_detail, small, kMuted, cx, word_y + g.word_px * 13 / 10, Align::centre);
 }
 
-void PacerView::draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Color fill) {
+void PacerView::draw_circle(State const& m, PacerGeometry const& g, SDL_Color fill) {
   const float u = g.unit;
   paint_.ring(g.cx, g.cy, g.r_max + 3 * u, std::max(1.5F, 2 * u), with_alpha(kGuide, 170));
   paint_.ring(g.cx, g.cy, g.r_min, std::max(1.0F, 1 * u), with_alpha(kGuide, 90));
@@ -240,7 +191,7 @@ void PacerView::draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Colo
   paint_.fill_circle(g.cx, g.cy, r, fill);
 }
 
-void PacerView::draw_bar(ViewModel const& m, PacerGeometry const& g, SDL_Color fill) {
+void PacerView::draw_bar(State const& m, PacerGeometry const& g, SDL_Color fill) {
   const float radius = g.bar.w / 2;
   paint_.fill_round_rect({g.bar.x - 4, g.bar.y - 4, g.bar.w + 8, g.bar.h + 8}, radius + 4, kPanelEdge);
   paint_.fill_round_rect(g.bar, radius, kPanel);
@@ -255,7 +206,7 @@ void PacerView::draw_bar(ViewModel const& m, PacerGeometry const& g, SDL_Color f
   }
 }
 
-void PacerView::draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color fill) {
+void PacerView::draw_wave(State const& m, PacerGeometry const& g, SDL_Color fill) {
   const float u = g.unit;
   const double pps = (g.wave_now_x - g.wave.x) / g.wave_past_s; // pixels per second
   // Guides at empty and full.
@@ -307,7 +258,7 @@ void PacerView::draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color 
     }
     paint_.polyline(points_, std::max(2.0F, 4 * u), kBreath);
   } else {
-    text_.draw("no breathing signal to draw", static_cast<int>(legend_px), kFaint,
+    text_.draw(app::words::kNoBreathToDraw, static_cast<int>(legend_px), kFaint,
                static_cast<int>(g.wave.x + 0.3F * g.wave.w), static_cast<int>(g.wave.y + g.wave.h / 2),
                Align::centre);
   }
@@ -315,10 +266,10 @@ void PacerView::draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color 
   const auto ly = static_cast<int>(g.wave.y + g.wave.h + 8 * u);
   const auto lx = static_cast<int>(g.wave.x);
   paint_.fill_rect({g.wave.x, static_cast<float>(ly) + legend_px * 0.55F, 22 * u, 4 * u}, kPacer);
-  const SDL_Point a = text_.draw("pacer", static_cast<int>(legend_px), kMuted, lx + static_cast<int>(30 * u), ly);
+  const SDL_Point a = text_.draw(app::words::kLegendPacer, static_cast<int>(legend_px), kMuted, lx + static_cast<int>(30 * u), ly);
   const float bx = g.wave.x + 30 * u + static_cast<float>(a.x) + 24 * u;
   paint_.fill_rect({bx, static_cast<float>(ly) + legend_px * 0.55F, 22 * u, 4 * u}, kBreath);
-  text_.draw("your breath", static_cast<int>(legend_px), kMuted, static_cast<int>(bx + 30 * u), ly);
+  text_.draw(app::words::kLegendBreath, static_cast<int>(legend_px), kMuted, static_cast<int>(bx + 30 * u), ly);
   // The ball rides the pacer at "now".
   if (!baseline) {
     const float y = wave_y(g, m.pacer.position);
@@ -328,7 +279,8 @@ void PacerView::draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color 
   }
 }
 
-void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
+void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, float u) {
+  namespace words = app::words;
   const int title = px_of(16 * u), big = px_of(36 * u), small = px_of(15 * u);
   const float pad = 18 * u, gap = 12 * u, radius = 14 * u;
   const auto x = static_cast<int>(panel.x + pad);
@@ -340,98 +292,56 @@ void PacerView::draw_panel(ViewModel const& m, SDL_FRect panel, float u) {
     return top;
   };
   auto line_y = [](float top, float offset) { return static_cast<int>(top + offset); };
+  auto value_colour = [](app::ShownValue const& v) { return v.trusted ? kText : kFaint; };
 
   // 1. Following the pacer: a word and a colour.
   {
     const float top = card(112 * u);
-    text_.draw("Following the pacer", title, kMuted, x, line_y(top, pad * 0.8F));
-    const auto level = app::follow_level(m.follow);
-    std::string word{app::follow_words(level)};
-    const bool measuring = !m.paused && m.stage == app::FlowStage::training;
-    if (!measuring) word = m.paused ? "paused" : "not yet";
-    text_.draw(word, big, measuring ? follow_colour(level) : kFaint, x, line_y(top, pad * 0.8F + 24 * u));
-    std::string detail = "needs a breathing belt signal";
-    // The lag in words: from the detected breaths (end of each in-breath against the pacer's)
-    // when the breathing block has them, else from the curves' best alignment.
-    const double lag = std::isfinite(m.metrics.pacer_lag_s) ? m.metrics.pacer_lag_s : m.follow.lag_s;
-    if (measuring && std::isfinite(m.follow.score) && std::isfinite(lag)) {
-      char buf[64];
-      if (std::abs(lag) < 0.3)
-        std::snprintf(buf, sizeof buf, "breath right with the pacer");
-      else
-        std::snprintf(buf, sizeof buf, "breath %.1f s %s the pacer", std::abs(lag), lag > 0 ? "behind" : "ahead of");
-      detail = buf;
-    } else if (!measuring) {
-      detail = m.paused ? "press space to go on" : "starts with the training";
-    }
-    text_.draw(detail, small, kMuted, x, line_y(top, pad * 0.8F + 70 * u));
+    text_.draw(words::kFollowTitle, title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw(vm.follow_word, big, colour_of(vm.follow_word_tone), x, line_y(top, pad * 0.8F + 24 * u));
+    text_.draw(vm.follow_detail, small, kMuted, x, line_y(top, pad * 0.8F + 70 * u));
   }
   // 2. Breathing and heart rate, side by side.
   {
     const float top = card(108 * u);
     const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
-    text_.draw("Breathing", title, kMuted, x, line_y(top, pad * 0.8F));
-    text_.draw("Heart", title, kMuted, x2, line_y(top, pad * 0.8F));
-    const auto rate = app::breathing_rate(m.metrics);
-    const auto br = shown(rate.bpm, 1, rate.quality >= 0.5);
-    const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
-    const SDL_Point a = text_.draw(br.text, big, br.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
-    text_.draw("/min", small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
-    const SDL_Point b = text_.draw(hr.text, big, hr.trusted ? kText : kFaint, x2, line_y(top, pad * 0.8F + 22 * u));
-    text_.draw("bpm", small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
-    text_.draw("pacer " + rate_text(m.pacer.rate_bpm), small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
-    if (std::isfinite(m.metrics.rsa_bpm)) {
-      char buf[48];
-      std::snprintf(buf, sizeof buf, "swing %.0f bpm", m.metrics.rsa_bpm);
-      text_.draw(buf, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
-    }
+    text_.draw(words::kBreathingTitle, title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw(words::kHeartTitle, title, kMuted, x2, line_y(top, pad * 0.8F));
+    const SDL_Point a = text_.draw(vm.breathing.text, big, value_colour(vm.breathing), x, line_y(top, pad * 0.8F + 22 * u));
+    text_.draw(words::kPerMinute, small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    const SDL_Point b = text_.draw(vm.heart.text, big, value_colour(vm.heart), x2, line_y(top, pad * 0.8F + 22 * u));
+    text_.draw(words::kBpm, small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    text_.draw(vm.pacer_rate, small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
+    if (!vm.swing.empty()) text_.draw(vm.swing, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
   }
   // 3. The chosen score and what it means (a click on the card changes the score).
   {
     const float top = card(150 * u);
     score_card_ = {panel.x, top, panel.w, 150 * u};
-    const double v = app::score_value(m.score, m.metrics);
-    const bool good = m.metrics.quality >= 0.5 && !m.metrics.hrv_poor;
-    const auto sv = shown(v, m.score == app::ScoreKind::coherence ? 1 : 0, good);
-    text_.draw(std::string(app::score_name(m.score)) + "  (click or c: change)", title, kMuted, x,
-               line_y(top, pad * 0.8F));
-    const SDL_Point a = text_.draw(sv.text, big, sv.trusted ? kText : kFaint, x, line_y(top, pad * 0.8F + 22 * u));
-    text_.draw(std::string(app::score_unit(m.score)), small, kMuted, x + a.x + static_cast<int>(6 * u),
-               line_y(top, pad * 0.8F + 40 * u));
-    std::string meaning{app::score_meaning(m.score)};
-    SDL_Color meaning_colour = kMuted;
-    if (!std::isfinite(v)) {
-      meaning = "Not known yet: needs a minute of clean beats.";
-      meaning_colour = kFaint;
-    } else if (!sv.trusted) {
-      meaning = "From poor data (few clean beats or many corrected): read it as a rough guess.";
-      meaning_colour = kWarn;
-    }
-    text_.draw_wrapped(meaning, px_of(14 * u), meaning_colour, x, line_y(top, pad * 0.8F + 72 * u),
-                       static_cast<int>(panel.w - 2 * pad));
+    text_.draw(vm.score_title, title, kMuted, x, line_y(top, pad * 0.8F));
+    const SDL_Point a = text_.draw(vm.score.value.text, big, value_colour(vm.score.value), x, line_y(top, pad * 0.8F + 22 * u));
+    text_.draw(vm.score.unit, small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
+    text_.draw_wrapped(vm.score.meaning, px_of(14 * u), colour_of(vm.score.meaning_tone), x,
+                       line_y(top, pad * 0.8F + 72 * u), static_cast<int>(panel.w - 2 * pad));
   }
   // 4. Heart rate, last 60 s: the RSA waves.
   {
     const float height = panel.y + panel.h - y;
     if (height < 90 * u) return;
     const float top = card(height);
-    text_.draw("Heart rate · last 60 s", title, kMuted, x, line_y(top, pad * 0.8F));
+    text_.draw(words::kHrTraceTitle, title, kMuted, x, line_y(top, pad * 0.8F));
     draw_hr_trace(paint_, text_, m.metrics, &m.timeline, paced_from(m),
                   {panel.x + pad, top + pad + 26 * u, panel.w - 2 * pad, height - 2 * pad - 26 * u}, u,
                   points_);
   }
 }
 
-void PacerView::draw_compact_numbers(ViewModel const& m, float y, int w, float u) {
+void PacerView::draw_compact_numbers(Model const& vm, float y, int w, float u) {
   const int px = px_of(20 * u);
-  const auto rate = app::breathing_rate(m.metrics);
-  const auto br = shown(rate.bpm, 1, rate.quality >= 0.5);
-  const auto hr = shown(m.metrics.hr_bpm, 0, m.metrics.quality >= 0.5);
-  const auto level = app::follow_level(m.follow);
   const auto iy = static_cast<int>(y);
-  text_.draw("Breathing " + br.text + " /min", px, br.trusted ? kText : kFaint, w / 6, iy, Align::centre);
-  text_.draw("Heart " + hr.text + " bpm", px, hr.trusted ? kText : kFaint, w / 2, iy, Align::centre);
-  text_.draw(std::string(app::follow_words(level)), px, follow_colour(level), 5 * w / 6, iy, Align::centre);
+  text_.draw(vm.compact_breathing, px, vm.breathing.trusted ? kText : kFaint, w / 6, iy, Align::centre);
+  text_.draw(vm.compact_heart, px, vm.heart.trusted ? kText : kFaint, w / 2, iy, Align::centre);
+  text_.draw(vm.compact_follow, px, colour_of(vm.compact_follow_tone), 5 * w / 6, iy, Align::centre);
 }
 
 void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px) {
@@ -442,41 +352,40 @@ void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px) {
             static_cast<int>(b.rect.y + b.rect.h / 2 - static_cast<float>(px) * 0.62F), Align::centre);
 }
 
-std::vector<Button> PacerView::draw_buttons(ViewModel const& m, int w, int h, float u) {
+std::vector<Button> PacerView::draw_buttons(State const& m, Model const& vm, int w, int h, float u) {
   std::vector<Button> b;
+  b.reserve(12); // one allocation for the row
   const float bh = 44 * u, y = static_cast<float>(h) - 60 * u, gap = 10 * u, group = 28 * u;
   const int px = px_of(17 * u);
   float x = 24 * u;
-  auto add = [&](Action a, std::string label, bool on, float width) {
-    b.push_back({a, {x, y, width, bh}, std::move(label), on});
+  auto add = [&](Action a, std::string_view label, bool on, float width) {
+    b.push_back({a, {x, y, width, bh}, std::string(label), on});
     x += width + gap;
   };
   using K = ActionKind;
-  add({K::rate_down}, "\u2212", false, bh);
-  add({}, rate_text(m.timeline.settings().rate_bpm), false, 96 * u);
-  add({K::rate_up}, "+", false, bh);
+  add({K::rate_down}, app::words::kRateDown, false, bh);
+  add({}, vm.rate_button, false, 96 * u);
+  add({K::rate_up}, app::words::kRateUp, false, bh);
   x += group;
-  add({K::toggle_pause}, m.paused ? "resume" : "pause", m.paused, 96 * u);
+  add({K::toggle_pause}, vm.pause_button, m.paused, 96 * u);
   x += group;
-  add({K::shape, 0}, "circle", m.shape == PacerShape::circle, 84 * u);
-  add({K::shape, 1}, "bar", m.shape == PacerShape::bar, 64 * u);
-  add({K::shape, 2}, "wave", m.shape == PacerShape::wave, 76 * u);
+  add({K::shape, 0}, vm.shape_buttons[0], m.shape == PacerShape::circle, 84 * u);
+  add({K::shape, 1}, vm.shape_buttons[1], m.shape == PacerShape::bar, 64 * u);
+  add({K::shape, 2}, vm.shape_buttons[2], m.shape == PacerShape::wave, 76 * u);
   x += group;
-  std::string sound = !m.audio ? "no sound" : m.muted ? "muted"
-                                             : "sound " + std::to_string(static_cast<int>(std::lround(m.volume * 100))) + "%";
-  add({K::toggle_mute}, sound, m.muted, 120 * u);
+  add({K::toggle_mute}, vm.sound_button, m.muted, 120 * u);
   const float right = static_cast<float>(w) - 24 * u;
   const float end_w = 72 * u, fs_w = 120 * u;
   if (x + fs_w + end_w + gap < right) {
     x = right - end_w - gap - fs_w;
-    add({K::toggle_fullscreen}, m.fullscreen ? "window" : "full screen", m.fullscreen, fs_w);
-    add({K::end_session}, "end", false, end_w);
+    add({K::toggle_fullscreen}, vm.fullscreen_button, m.fullscreen, fs_w);
+    add({K::end_session}, app::words::kEnd, false, end_w);
   }
   for (auto const& button : b) draw_button(paint_, text_, button, px);
   return b;
 }
 
-double paced_from(ViewModel const& m) noexcept {
+double paced_from(app::TrainerState const& m) noexcept {
   return m.stage == app::FlowStage::training ? m.session_s - m.stage_elapsed_s
                                              : std::numeric_limits<double>::infinity();
 }
@@ -509,7 +418,7 @@ void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
     }
   }
   if (hi < lo) {
-    text.draw("no heart beats yet", px, palette::kFaint, static_cast<int>(box.x + box.w / 2),
+    text.draw(app::words::kNoBeatsYet, px, palette::kFaint, static_cast<int>(box.x + box.w / 2),
               static_cast<int>(box.y + box.h / 2 - static_cast<float>(px)), Align::centre);
     return;
   }

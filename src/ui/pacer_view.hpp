@@ -4,8 +4,9 @@
 // score with its meaning, a 60 s heart-rate trace, device status and signal quality, the session
 // timer and progress, and the on-screen buttons. Patient mode (clinician sessions) keeps only
 // the pacer, the phase word and the timer, large enough to read across a room.
-// Draws only what it is given (ViewModel); layout is a pure function of the output size, in
-// pixels (HiDPI: the renderer's output size, not the window's).
+// Draws only what it is given: the frame's TrainerState (the pacer's position, the traces) and its
+// TrainerViewModel (every word, number and tone; view/trainer_view_model.hpp). Layout is a pure
+// function of the output size, in pixels (HiDPI: the renderer's output size, not the window's).
 
 #include <SDL.h>
 
@@ -13,34 +14,13 @@
 #include <vector>
 
 #include "live/metrics.hpp"
-#include "session/pacer_follow.hpp"
 #include "pacer/pacer_timeline.hpp"
-#include "session/session_flow.hpp"
 #include "ui/controls.hpp"
 #include "ui/paint.hpp"
 #include "ui/text.hpp"
+#include "view/trainer_view_model.hpp"
 
 namespace pneuma::ui {
-
-struct ViewModel {
-  app::PacerTimeline timeline{};
-  app::PacerFrame pacer{};
-  app::Metrics metrics{};
-  app::FollowResult follow{};
-  double session_s = 0;
-  double stage_elapsed_s = 0;
-  double stage_length_s = 0;
-  app::FlowStage stage = app::FlowStage::training;
-  PacerShape shape = PacerShape::circle;
-  app::ScoreKind score = app::ScoreKind::coherence;
-  bool paused = false;
-  bool muted = false;
-  bool audio = false; ///< an audio device is open
-  double volume = 0.5;
-  bool gliding = false;
-  bool patient = false; ///< large and minimal (the patient's screen in clinician mode)
-  bool fullscreen = false;
-};
 
 /// Where the pacer is drawn, for a given output size (pixels).
 struct PacerGeometry {
@@ -62,8 +42,12 @@ public:
   ~PacerView();
   PacerView(PacerView const&) = delete;
   PacerView& operator=(PacerView const&) = delete;
-  /// Draws the training screen; returns the buttons drawn (empty in patient mode).
-  std::vector<Button> draw(ViewModel const& model, int width, int height);
+  /// Draws the training screen from this frame's state and its view model (built once per
+  /// frame by the window); returns the buttons drawn (empty in patient mode).
+  std::vector<Button> const& draw(app::TrainerState const& state, app::TrainerViewModel const& vm,
+                                  int width, int height);
+  /// The same, building the view model itself (tests, one-window tools).
+  std::vector<Button> const& draw(app::TrainerState const& state, int width, int height);
 
   static PacerGeometry geometry(int width, int height, bool patient, double rate_bpm = 6.0);
   /// Circle radius for a target position 0..1.
@@ -79,16 +63,18 @@ private:
     int w = 0, h = 0, stage = 0, shape = 0, score = 0, flags = 0, rate_tenths = 0, volume = 0;
     bool operator==(LayerKey const&) const = default;
   };
-  static LayerKey layer_key(ViewModel const& m, int w, int h);
-  void draw_layer(ViewModel const& m, PacerGeometry const& g, int w, int h);
-  void draw_top_bar(ViewModel const& m, int w, float u, bool patient);
-  void draw_pacer(ViewModel const& m, PacerGeometry const& g);
-  void draw_circle(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
-  void draw_bar(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
-  void draw_wave(ViewModel const& m, PacerGeometry const& g, SDL_Color fill);
-  void draw_panel(ViewModel const& m, SDL_FRect panel, float u);
-  void draw_compact_numbers(ViewModel const& m, float y, int w, float u);
-  std::vector<Button> draw_buttons(ViewModel const& m, int w, int h, float u);
+  using State = app::TrainerState;
+  using Model = app::TrainerViewModel;
+  static LayerKey layer_key(State const& m, int w, int h);
+  void draw_layer(State const& m, Model const& vm, PacerGeometry const& g, int w, int h);
+  void draw_top_bar(Model const& vm, int w, float u, bool patient);
+  void draw_pacer(State const& m, Model const& vm, PacerGeometry const& g);
+  void draw_circle(State const& m, PacerGeometry const& g, SDL_Color fill);
+  void draw_bar(State const& m, PacerGeometry const& g, SDL_Color fill);
+  void draw_wave(State const& m, PacerGeometry const& g, SDL_Color fill);
+  void draw_panel(State const& m, Model const& vm, SDL_FRect panel, float u);
+  void draw_compact_numbers(Model const& vm, float y, int w, float u);
+  std::vector<Button> draw_buttons(State const& m, Model const& vm, int w, int h, float u);
   Painter paint_;
   TextRenderer& text_;
   std::vector<SDL_FPoint> points_; // scratch for curves
@@ -98,6 +84,7 @@ private:
   LayerKey key_{};
   std::vector<Button> layer_buttons_;
   SDL_FRect score_card_{};
+  app::TrainerViewModel own_model_; // for draw(state, w, h)
 };
 
 /// A heart-rate trace (last 60 s of the 4 Hz trace) in a box, auto-scaled, gaps left open;
@@ -107,7 +94,7 @@ void draw_hr_trace(Painter& paint, TextRenderer& text, app::Metrics const& m,
                    app::PacerTimeline const* timeline, double paced_from_s, SDL_FRect box, float u,
                    std::vector<SDL_FPoint>& scratch);
 /// Session time the current training began (infinity outside training).
-double paced_from(ViewModel const& m) noexcept;
+double paced_from(app::TrainerState const& m) noexcept;
 /// Draws a clickable pill button.
 void draw_button(Painter& paint, TextRenderer& text, Button const& b, int px);
 

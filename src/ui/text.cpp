@@ -28,33 +28,33 @@ TTF_Font* TextRenderer::font(int px) {
   return f;
 }
 
-SDL_Point TextRenderer::draw(std::string const& text, int px, SDL_Color colour, int x, int y,
+SDL_Point TextRenderer::draw(std::string_view text, int px, SDL_Color colour, int x, int y,
                              Align align) {
   return draw_impl(text, px, colour, x, y, align, 0);
 }
 
-SDL_Point TextRenderer::draw_wrapped(std::string const& text, int px, SDL_Color colour, int x, int y,
+SDL_Point TextRenderer::draw_wrapped(std::string_view text, int px, SDL_Color colour, int x, int y,
                                      int wrap_px) {
   return draw_impl(text, px, colour, x, y, Align::left, std::max(1, wrap_px));
 }
 
-SDL_Point TextRenderer::draw_impl(std::string const& text, int px, SDL_Color colour, int x, int y,
+SDL_Point TextRenderer::draw_impl(std::string_view text, int px, SDL_Color colour, int x, int y,
                                   Align align, int wrap_px) {
   if (text.empty()) return {0, 0};
   const Uint32 rgba = (Uint32{colour.r} << 24) | (Uint32{colour.g} << 16) |
                       (Uint32{colour.b} << 8) | Uint32{colour.a};
-  auto key = std::make_tuple(text, px, rgba, wrap_px);
-  auto it = cache_.find(key);
+  auto it = cache_.find(KeyView{text, px, rgba, wrap_px});
   if (it == cache_.end()) {
+    Key key{std::string(text), px, rgba, wrap_px};
     SDL_Surface* surface =
-        wrap_px > 0 ? TTF_RenderUTF8_Blended_Wrapped(font(px), text.c_str(), colour, static_cast<Uint32>(wrap_px))
-                    : TTF_RenderUTF8_Blended(font(px), text.c_str(), colour);
+        wrap_px > 0 ? TTF_RenderUTF8_Blended_Wrapped(font(px), key.text.c_str(), colour, static_cast<Uint32>(wrap_px))
+                    : TTF_RenderUTF8_Blended(font(px), key.text.c_str(), colour);
     if (surface == nullptr) return {0, 0};
     SDL_Texture* texture = SDL_CreateTextureFromSurface(renderer_, surface);
     const SDL_Point size{surface->w, surface->h};
     SDL_FreeSurface(surface);
     if (texture == nullptr) return {0, 0};
-    it = cache_.emplace(key, Entry{texture, size, true}).first;
+    it = cache_.emplace(std::move(key), Entry{texture, size, true}).first;
   }
   it->second.used = true;
   const SDL_Point size = it->second.size;

@@ -15,6 +15,7 @@
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
 #include "ui/screens.hpp"
+#include "view/words.hpp"
 
 namespace pneuma::ui {
 namespace {
@@ -97,33 +98,28 @@ std::string clinician_path(std::string const& path) {
 } // namespace
 
 void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last) {
+  namespace words = app::words;
   auto const& flow = control.flow();
   char text[48];
   if (flow.stage() != last.stage) {
     last.stage = flow.stage();
-    switch (flow.stage()) {
-    case app::FlowStage::baseline: (void)pipeline.mark("baseline start"); break;
-    case app::FlowStage::training: (void)pipeline.mark("training start"); break;
-    case app::FlowStage::rating_after:
-    case app::FlowStage::summary: (void)pipeline.mark("training end"); break;
-    default: break;
-    }
+    if (const auto mark = words::stage_mark(flow.stage()); !mark.empty()) (void)pipeline.mark(mark);
   }
   if (control.user_paused != last.paused) {
     last.paused = control.user_paused;
-    (void)pipeline.mark(last.paused ? "pacer paused" : "pacer resumed");
+    (void)pipeline.mark(last.paused ? words::kMarkPaused : words::kMarkResumed);
   }
   const int tenths = static_cast<int>(std::lround(control.timeline().settings().rate_bpm * 10));
   if (tenths != last.rate_tenths) {
     if (last.rate_tenths >= 0) {
-      std::snprintf(text, sizeof text, "pacer %.1f/min", tenths / 10.0);
+      std::snprintf(text, sizeof text, words::kMarkRateFormat, tenths / 10.0);
       (void)pipeline.mark(text);
     }
     last.rate_tenths = tenths;
   }
   for (; last.markers < flow.markers().size(); ++last.markers) {
     auto const& note = flow.markers()[last.markers].note;
-    (void)pipeline.mark(note.empty() ? std::string_view("marker") : std::string_view(note));
+    (void)pipeline.mark(note.empty() ? words::kMarkNoNote : std::string_view(note));
   }
 }
 
@@ -184,14 +180,14 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
                                       : static_cast<int>(SDL_WINDOWPOS_CENTERED);
     const int w = options.clinician && !fullscreen ? options.width * 3 / 4 : options.width;
     const int h = options.clinician && !fullscreen ? options.height * 3 / 4 : options.height;
-    if (!main.open(options.clinician ? "Pneuma" : "Pneuma - breathing trainer", pos, pos, w, h,
+    if (!main.open(options.clinician ? app::words::kTitlePatient : app::words::kTitleTrainer, pos, pos, w, h,
                    base | (fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U), why))
       return WindowOutcome::no_display;
   }
   Surface clinic;
   if (options.clinician) {
     const int pos = static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display == 0 && displays > 1 ? 1 : 0));
-    if (!clinic.open("Pneuma - clinician", pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
+    if (!clinic.open(app::words::kTitleClinician, pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
   }
 
   // The dummy video driver shows nothing to anyone: run unattended (no ratings to wait for, and
@@ -222,7 +218,9 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   }
   if (clinic.window) SDL_StartTextInput();
 
-  ViewModel model;
+  app::TrainerState model;
+  app::TrainerViewModel view_model;        // built once per drawn frame, strings reused
+  app::ClinicianViewModel clinician_model; // built when the clinician's window is drawn
   app::Metrics metrics;
   MarkState marks;
   WindowOutcome outcome = WindowOutcome::finished;
@@ -311,15 +309,16 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
       drawn_stage = flow.stage();
       static_drawn_ms = frame_start;
       main.measure();
-      std::vector<Button> buttons;
       if (flow.stage() == app::FlowStage::rating_before || flow.stage() == app::FlowStage::rating_after)
-        buttons = screens.draw_rating({flow.stage() == app::FlowStage::rating_after, flow.question(), flow.draft()},
-                                      main.w, main.h);
+        control.set_buttons(screens.draw_rating({flow.stage() == app::FlowStage::rating_after, flow.question(), flow.draft()},
+                                                main.w, main.h),
+                            main.scale_x, main.scale_y);
       else if (flow.stage() == app::FlowStage::summary)
-        buttons = screens.draw_summary(flow.summary(), main.w, main.h);
-      else
-        buttons = view.draw(model, main.w, main.h);
-      control.set_buttons(std::move(buttons), main.scale_x, main.scale_y);
+        control.set_buttons(screens.draw_summary(flow.summary(), main.w, main.h), main.scale_x, main.scale_y);
+      else {
+        app::update_view_model(view_model, model); // what the training screen shows, this frame
+        control.set_buttons(view.draw(model, view_model, main.w, main.h), main.scale_x, main.scale_y);
+      }
     }
     // The clinician's signals arrive at 10 Hz (belt) and 4 Hz (heart): 10 redraws a second do.
     const bool draw_clinic = clinic.window && ((!clinic.minimised() && (events > 0 || frame_start - clinic_drawn_ms >= 100)) || shoot);
@@ -328,7 +327,8 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
       clinic.measure();
       ClinicianModel cm{model, &flow.markers(), control.editing_note, control.note};
       cm.view.patient = false;
-      clinic.buttons = clinician_view->draw(cm, clinic.w, clinic.h);
+      app::update_clinician_view(clinician_model, cm.view, cm.markers, cm.editing_note, cm.note);
+      clinic.buttons = clinician_view->draw(cm, clinician_model, clinic.w, clinic.h); // reuses its capacity
     }
     if (shoot) {
       std::string shot_why;

@@ -14,8 +14,8 @@ namespace pal = ui::palette;
 namespace {
 constexpr int kW = 640, kH = 360;
 
-ui::ViewModel model_at(double t_s, ui::PacerShape shape, app::PacerSettings settings = {6.0, 1.0, 1.5, 0, 0}) {
-  ui::ViewModel m;
+app::TrainerState model_at(double t_s, ui::PacerShape shape, app::PacerSettings settings = {6.0, 1.0, 1.5, 0, 0}) {
+  app::TrainerState m;
   m.timeline = app::PacerTimeline(settings);
   m.pacer = m.timeline.at(t_s);
   m.session_s = t_s;
@@ -25,7 +25,7 @@ ui::ViewModel model_at(double t_s, ui::PacerShape shape, app::PacerSettings sett
   return m;
 }
 
-std::vector<ui::Button> draw(Canvas& c, ui::ViewModel const& m) {
+std::vector<ui::Button> draw(Canvas& c, app::TrainerState const& m) {
   ui::TextRenderer text(c.renderer.get());
   ui::PacerView view(c.renderer.get(), text);
   return view.draw(m, c.w, c.h);
