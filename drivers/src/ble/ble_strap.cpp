@@ -73,11 +73,10 @@ class BleStrap final : public Device {
 public:
   BleStrap(asio::any_io_executor executor, Clock const& clock, BleConfig config)
       : executor_(executor), clock_(clock), config_(std::move(config)), timer_(executor),
-        watchdog_(executor) {
+        watchdog_(executor), pmd_batch_(5.0, 2.0 * std::max(1.0, clock.speed())) {
     name_ = "ble:" + (config_.address.empty() ? std::string("auto") : config_.address);
     config_.address = lower(config_.address);
     backoff_s_ = config_.backoff_min_s;
-    pmd_clock_ = DeviceClockMap(2.0 * std::max(1.0, clock_.speed()));
     pmd_.configure(PmdType::ecg, PmdStreamConfig{130, 14, 1, 1.0f});
     pmd_.configure(PmdType::acc, PmdStreamConfig{200, 16, 3, 1.0f});
   }
@@ -343,7 +342,7 @@ private:
       if (pmd_cp_.proxy) {
         // Both notifications first, then the command (SDK init; bleakheart).
         pmd_.reset();
-        pmd_clock_.reset();
+        pmd_batch_.reset();
         pmd_cp_.proxy->callMethodAsync("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout)
             .uponReplyInvoke([this, gen](sdbus::Error const* error) {
               if (gen != generation_) return;
@@ -464,32 +463,10 @@ private:
 
   void on_pmd_data(std::vector<std::uint8_t> const& value) {
     on_data();
-    batch_len_ = 0;
-    struct Batch final : SampleSink {
-      BleStrap* self;
-      void on_sample(DeviceSample const& s) noexcept override {
-        if (self->batch_len_ < self->batch_.size()) self->batch_[self->batch_len_++] = s;
-      }
-    } batch;
-    batch.self = this;
     const double now = clock_.now_s();
-    if (pmd_.decode(value, now, batch) == 0) ++errors_;
-    // Anchor on the newest device time of the frame; earlier samples happened before it.
-    double newest = -1e300;
-    for (std::size_t i = 0; i < batch_len_; ++i)
-      std::visit([&](auto const& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, EcgSample> || std::is_same_v<T, AccSample>) newest = std::max(newest, v.device_t_s);
-      }, batch_[i]);
-    if (newest > -1e300) (void)pmd_clock_.map(newest, now);
-    for (std::size_t i = 0; i < batch_len_; ++i) {
-      std::visit([&](auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, EcgSample> || std::is_same_v<T, AccSample>)
-          v.t_s = std::min(pmd_clock_.peek(v.device_t_s), now);
-      }, batch_[i]);
-      sink_->on_sample(batch_[i]);
-    }
+    pmd_batch_.begin(now, *sink_);
+    if (pmd_.decode(value, now, pmd_batch_) == 0) ++errors_;
+    pmd_batch_.flush(); // one notification = one batch, anchored on its newest device time
   }
 
   // ---- link loss, retries, shutdown ----
@@ -644,9 +621,7 @@ private:
   PmdFrameDecoder pmd_;
   bool pmd_started_ecg_ = false, pmd_started_acc_ = false;
   bool requested_ecg_ = false, requested_acc_ = false;
-  DeviceClockMap pmd_clock_{2.0};
-  std::array<DeviceSample, PmdFrameDecoder::kMaxSamplesPerFrame + 2> batch_{};
-  std::size_t batch_len_ = 0;
+  BatchClock pmd_batch_;
 };
 
 } // namespace
