@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every parser's libFuzzer target with clang (ASan + UBSan) in build-fuzz/ and runs each
+# Builds every libFuzzer target (tests/fuzz/fuzz_*.cpp: each parser, the clock map and the PMD
+# start sequence, fuzz_pmd_sequence) with clang (ASan + UBSan) in build-fuzz/ and runs each
 # for SECONDS seconds (default 20). Exits non-zero when a target crashes; the crashing input is
 # left in build-fuzz/crashes/<target>/.
 #   bash scripts/fuzz.sh 20      # CI

@@ -1,6 +1,10 @@
 #include "pneuma/drivers/io_thread.hpp"
 
+#include <boost/asio/post.hpp>
+#include <chrono>
 #include <exception>
+#include <future>
+#include <memory>
 
 namespace pneuma::drivers {
 
@@ -26,6 +30,17 @@ void IoThread::start() {
 }
 
 void IoThread::stop() noexcept {
+  // Handlers posted before now run first (a device's stop() posts its shutdown, which sends the
+  // device its stop commands): wait for them, a bounded time, unless called from the loop itself.
+  if (thread_.joinable() && std::this_thread::get_id() != thread_.get_id() && !io_.stopped()) {
+    try {
+      auto done = std::make_shared<std::promise<void>>();
+      auto drained = done->get_future();
+      boost::asio::post(io_, [done] { done->set_value(); });
+      (void)drained.wait_for(std::chrono::seconds(5));
+    } catch (...) { // cannot post or wait: stop without draining
+    }
+  }
   work_.reset();
   io_.stop();
   if (thread_.joinable()) thread_.join();

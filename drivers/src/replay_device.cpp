@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -224,42 +223,23 @@ ReplayDevice::ReplayDevice(boost::asio::any_io_executor executor, Clock const& c
 
 ReplayDevice::ReplayDevice(boost::asio::any_io_executor executor, Clock const& clock,
                            std::shared_ptr<const ReplayContent> content)
-    : timer_(std::move(executor)), clock_(clock), content_(std::move(content)),
-      cursor_(*content_) {}
+    : loop_(std::move(executor), clock), content_(std::move(content)), cursor_(*content_) {}
 
 ReplayDevice::~ReplayDevice() { stop(); }
 
 void ReplayDevice::start(SampleSink& sink) {
-  sink_ = &sink;
-  running_ = true;
-  sink.on_sample(DeviceStatus::make(clock_.now_s(), DeviceStatus::State::streaming,
+  sink.on_sample(DeviceStatus::make(loop_.clock().now_s(), DeviceStatus::State::streaming,
                                     "replay " + content_->description));
-  schedule();
-}
-
-void ReplayDevice::stop() noexcept {
-  running_ = false;
-  try {
-    timer_.cancel();
-  } catch (...) { // cancel() reports only OS failures; nothing is left to clean up
-  }
-}
-
-void ReplayDevice::schedule() noexcept {
-  if (!running_) return;
-  const auto period = clock_.speed() > 20 ? std::chrono::milliseconds(2)
-                                          : std::chrono::milliseconds(10);
-  timer_.expires_after(period);
-  timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || !running_) return;
-    cursor_.advance_to(clock_.now_s(), *sink_, 50000);
+  loop_.start([this, &sink](double now_s) {
+    cursor_.advance_to(now_s, sink, 50000);
     if (cursor_.done() && !ended_) {
       ended_ = true;
-      sink_->on_sample(DeviceStatus::make(clock_.now_s(), DeviceStatus::State::ended,
-                                          "replay finished"));
+      sink.on_sample(DeviceStatus::make(loop_.clock().now_s(), DeviceStatus::State::ended,
+                                        "replay finished"));
     }
-    schedule();
   });
 }
+
+void ReplayDevice::stop() noexcept { loop_.stop(); }
 
 } // namespace pneuma::drivers

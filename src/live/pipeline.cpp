@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "live/source_factory.hpp"
@@ -19,7 +20,7 @@ double resp_hz_of(PipelineConfig const& config) {
 
 Pipeline::Pipeline(PipelineConfig config, drivers::Clock const& clock)
     : config_(std::move(config)), clock_(clock), pacer_(PacerTimeline(config_.pacer)),
-      samples_(config_.queue_capacity), snapshots_(4096),
+      io_([this](std::string const& what) { on_io_error(what); }), samples_(config_.queue_capacity), snapshots_(4096),
       analyzer_(LiveAnalyzerConfig{resp_hz_of(config_)}) {
   if (config_.sources.empty()) throw std::invalid_argument("no source given");
   if (config_.tap_samples)
@@ -29,6 +30,23 @@ Pipeline::Pipeline(PipelineConfig config, drivers::Clock const& clock)
 }
 
 Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::add_device(std::unique_ptr<drivers::Device> device) {
+  if (started_) throw std::logic_error("Pipeline::add_device after start()");
+  devices_.push_back(std::move(device));
+}
+
+void Pipeline::on_io_error(std::string const& what) noexcept {
+  // On the io thread (IoThread's guard), which is the queue's one producer: the error takes the
+  // devices' own path to Metrics::status (the window), the recording and the log. The loop goes
+  // on, but whatever the failed handler was doing is gone: the user must know.
+  const int n = std::snprintf(io_error_text_.data(), io_error_text_.size(),
+                              "fatal: %s (I/O thread; a device may have stopped)", what.c_str());
+  const std::string_view text{io_error_text_.data(),
+                              static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(io_error_text_.size()) - 1))};
+  on_sample(drivers::DeviceStatus::make(clock_.now_s(), drivers::DeviceStatus::State::error, text));
+  io_errors_.fetch_add(1, std::memory_order_relaxed);
+}
 
 void Pipeline::start() {
   if (started_) return;

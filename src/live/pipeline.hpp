@@ -4,7 +4,8 @@
 //   dsp thread: queue -> LiveAnalyzer -> Mailbox<Metrics> (latest value, for the UI)
 //                                      -> SPSC queue of per-second Snapshots (log, headless, recorder)
 //   caller:     reads the mailbox / snapshots; owns the pacer and publishes it through a SeqLock.
-// Stop order: devices, io thread, dsp thread.
+// Stop order: devices, io thread, dsp thread. An exception escaping a handler on the io thread
+// becomes a fatal DeviceStatus (state error, "fatal: ..."), which the user sees like any other.
 
 #include <array>
 #include <atomic>
@@ -47,8 +48,14 @@ public:
   Pipeline(Pipeline const&) = delete;
   Pipeline& operator=(Pipeline const&) = delete;
 
+  /// Adds a device built elsewhere (on executor()); before start() only. Throws std::logic_error.
+  void add_device(std::unique_ptr<drivers::Device> device);
+  /// The io thread's executor, for devices given to add_device().
+  [[nodiscard]] boost::asio::any_io_executor executor() noexcept { return io_.executor(); }
   void start();
   void stop() noexcept;
+  /// Exceptions that escaped a handler on the io thread (each also sent as a fatal DeviceStatus).
+  [[nodiscard]] std::uint64_t io_errors() const noexcept { return io_errors_.load(std::memory_order_relaxed); }
 
   /// Latest metrics (UI thread: the one reader).
   Mailbox<Metrics>& metrics() noexcept { return metrics_; }
@@ -68,6 +75,8 @@ public:
 
 private:
   void on_sample(drivers::DeviceSample const& sample) noexcept override;
+  /// IoThread's error handler: an exception escaped a handler (io thread).
+  void on_io_error(std::string const& what) noexcept;
   void dsp_loop(std::stop_token stop) noexcept;
 
   PipelineConfig config_;
@@ -82,6 +91,8 @@ private:
   Mailbox<Metrics> metrics_;
   LiveAnalyzer analyzer_;
   std::jthread dsp_thread_;
+  std::array<char, 120> io_error_text_{};
+  std::atomic<std::uint64_t> io_errors_{0};
   bool started_ = false;
 };
 

@@ -316,3 +316,19 @@ TEST_CASE("tcp link: connects, streams, reconnects after the server drops it", "
   REQUIRE(rig.sink.wait([&] { return rig.sink.count<RespSample>() == 5; }));
   CHECK(rig.sink.of<RespSample>()[3].value == 1050);
 }
+
+TEST_CASE("link device: stop returns without waiting for the io thread, which then shuts it down", "[drivers]") {
+  namespace asio = boost::asio;
+  asio::io_context ctx; // the device's io context, run here by hand: no thread at all
+  asio::ip::udp::socket probe(ctx, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto port = probe.local_endpoint().port();
+  probe.close();
+  SessionClock clock;
+  SyncSink sink;
+  auto device = make_link_device(SourceSpec::parse("udp::" + std::to_string(port)), ctx.get_executor(), clock);
+  device->start(sink);
+  device->stop(); // used to wait up to 1 s for an io thread that is not there
+  CHECK_FALSE(sink.saw_state(State::ended)); // posted, not done behind the caller's back
+  ctx.poll();
+  CHECK(sink.saw_state(State::ended));
+}

@@ -4,11 +4,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <future>
 #include <stdexcept>
 #include <termios.h>
 
@@ -17,40 +14,44 @@ namespace asio = boost::asio;
 using State = DeviceStatus::State;
 
 namespace {
-std::chrono::steady_clock::duration seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+SupervisorConfig supervision(LinkConfig const& config, ByteProtocol const& protocol, Clock const& clock) {
+  SupervisorConfig c;
+  c.backoff_min_s = config.backoff_min_s;
+  c.backoff_max_s = config.backoff_max_s;
+  c.backoff_decimals = 1;
+  const double stall_s = config.stall_s > 0 ? config.stall_s : std::max(1.0, 3.0 * protocol.expected_period_s());
+  c.watchdog_wall_s = stall_s;
+  c.stall_after_s = stall_s * clock.speed();
+  c.reopen_after_silent = config.kind == LinkConfig::Kind::udp ? 0 : 4; // UDP has nothing to reopen
+  std::array<char, 64> text{};
+  const int n = std::snprintf(text.data(), text.size(), "stalled: no data for %.1f s", stall_s);
+  c.stalled_text.assign(text.data(), static_cast<std::size_t>(std::clamp(n, 0, 63)));
+  c.report_every_s = 10.0 * std::max(1.0, clock.speed());
+  return c;
+}
+
+std::string link_name(LinkConfig const& config, ByteProtocol const& protocol) {
+  std::string name;
+  switch (config.kind) {
+  case LinkConfig::Kind::serial: name = "serial:" + config.path; break;
+  case LinkConfig::Kind::tcp: name = "tcp:" + config.host + ":" + std::to_string(config.port); break;
+  case LinkConfig::Kind::udp: name = "udp:" + config.host + ":" + std::to_string(config.port); break;
+  }
+  return name + " (" + std::string(protocol.name()) + ")";
 }
 } // namespace
 
 LinkDevice::LinkDevice(asio::any_io_executor executor, Clock const& clock, LinkConfig config,
                        std::unique_ptr<ByteProtocol> protocol)
     : executor_(executor), clock_(clock), config_(std::move(config)), protocol_(std::move(protocol)),
-      serial_(executor), tcp_(executor), udp_(executor), retry_timer_(executor), watchdog_(executor) {
-  switch (config_.kind) {
-  case LinkConfig::Kind::serial: name_ = "serial:" + config_.path; break;
-  case LinkConfig::Kind::tcp: name_ = "tcp:" + config_.host + ":" + std::to_string(config_.port); break;
-  case LinkConfig::Kind::udp: name_ = "udp:" + config_.host + ":" + std::to_string(config_.port); break;
-  }
-  name_ += " (" + std::string(protocol_->name()) + ")";
-  stall_s_ = config_.stall_s > 0 ? config_.stall_s : std::max(1.0, 3.0 * protocol_->expected_period_s());
-  // Transport delays are wall time; at --speed K they are K times longer in session seconds.
-  const double k = std::max(1.0, clock_.speed());
-  link_clock_ = DeviceClockMap(5.0 * k);
-  pmd_clock_ = DeviceClockMap(2.0 * k);
-  backoff_s_ = config_.backoff_min_s;
+      name_(link_name(config_, *protocol_)), serial_(executor), tcp_(executor), udp_(executor),
+      // Transport delays are wall time; at --speed K they are K times longer in session seconds.
+      batch_(5.0 * std::max(1.0, clock.speed()), 2.0 * std::max(1.0, clock.speed())),
+      supervisor_(executor, clock, name_, supervision(config_, *protocol_, clock), *this) {
+  supervisor_.flowing(protocol_->stream(), true);
 }
 
-LinkDevice::~LinkDevice() { stop(); }
-
-void LinkDevice::status(State state, std::string_view text) noexcept {
-  state_ = state;
-  if (sink_ == nullptr) return;
-  std::array<char, 120> buf{};
-  const int n = std::snprintf(buf.data(), buf.size(), "%.*s: %.*s", static_cast<int>(name_.size()),
-                              name_.data(), static_cast<int>(text.size()), text.data());
-  sink_->on_sample(DeviceStatus::make(clock_.now_s(), state,
-                                      {buf.data(), static_cast<std::size_t>(std::clamp(n, 0, 119))}));
-}
+LinkDevice::~LinkDevice() { supervisor_.finish(); }
 
 boost::system::error_code LinkDevice::open_serial() noexcept {
   boost::system::error_code ec;
@@ -69,7 +70,7 @@ boost::system::error_code LinkDevice::open_serial() noexcept {
   return ec;
 }
 
-void LinkDevice::status(State state, std::string_view what, boost::system::error_code ec) noexcept {
+LinkDevice::Text LinkDevice::explain(std::string_view what, boost::system::error_code ec) noexcept {
   // strerror_r into a stack buffer: no allocation on the io thread, even on this path
   std::array<char, 64> why{};
   char const* text = why.data();
@@ -79,18 +80,20 @@ void LinkDevice::status(State state, std::string_view what, boost::system::error
     text = "end of file";
   else
     std::snprintf(why.data(), why.size(), "error %d", ec.value());
-  std::array<char, 100> line{};
-  const int n = std::snprintf(line.data(), line.size(), "%.*s (%s)", static_cast<int>(what.size()), what.data(), text);
-  status(state, {line.data(), static_cast<std::size_t>(std::clamp(n, 0, 99))});
+  Text line;
+  const int n = std::snprintf(line.buf.data(), line.buf.size(), "%.*s (%s)", static_cast<int>(what.size()),
+                              what.data(), text);
+  line.len = static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(line.buf.size()) - 1));
+  return line;
 }
 
 void LinkDevice::start(SampleSink& sink) {
   sink_ = &sink;
-  running_ = true;
-  status(State::connecting, "opening");
+  supervisor_.begin(sink);
+  supervisor_.status(State::connecting, "opening");
   if (config_.kind == LinkConfig::Kind::serial) {
     if (const auto ec = open_serial()) {
-      running_ = false;
+      supervisor_.abandon();
       throw std::runtime_error("cannot open serial port " + config_.path + ": " + ec.message());
     }
     on_opened();
@@ -100,7 +103,7 @@ void LinkDevice::start(SampleSink& sink) {
       udp_.open(at.protocol());
       udp_.bind(at);
     } catch (boost::system::system_error const& e) {
-      running_ = false;
+      supervisor_.abandon();
       throw std::runtime_error("cannot listen on udp " + config_.host + ":" +
                                std::to_string(config_.port) + ": " + e.code().message());
     }
@@ -115,21 +118,20 @@ void LinkDevice::start(SampleSink& sink) {
       asio::ip::tcp::resolver resolver(executor_);
       const auto results = resolver.resolve(config_.host, std::to_string(config_.port), ec);
       if (ec || results.empty()) {
-        running_ = false;
+        supervisor_.abandon();
         throw std::runtime_error("cannot resolve host '" + config_.host + "'");
       }
       endpoint_ = *results.begin();
     }
-    open_async();
+    open_link();
   }
 }
 
-void LinkDevice::open_async() noexcept {
-  if (!running_) return;
+void LinkDevice::open_link() noexcept {
+  if (!supervisor_.running()) return;
   if (config_.kind == LinkConfig::Kind::serial) {
     if (const auto ec = open_serial()) {
-      status(State::reconnecting, "not there yet", ec);
-      schedule_reopen();
+      supervisor_.retry(State::reconnecting, explain("not there yet", ec).view());
       return;
     }
     on_opened();
@@ -137,12 +139,9 @@ void LinkDevice::open_async() noexcept {
   }
   const std::uint64_t gen = generation_;
   tcp_.async_connect(endpoint_, [this, gen](boost::system::error_code e) {
-    if (!running_ || gen != generation_) return;
+    if (!supervisor_.running() || gen != generation_) return;
     if (e) {
-      boost::system::error_code ignored;
-      tcp_.close(ignored);
-      status(State::reconnecting, "connect failed", e);
-      schedule_reopen();
+      supervisor_.retry(State::reconnecting, explain("connect failed", e).view());
       return;
     }
     asio::ip::tcp::no_delay nd(true);
@@ -154,13 +153,12 @@ void LinkDevice::open_async() noexcept {
 
 void LinkDevice::on_opened() noexcept {
   open_ = true;
-  silent_periods_ = 0;
   tx_len_ = 0;
   writing_ = false;
-  status(State::connecting, protocol_->streaming() ? "open, waiting for data" : "open, handshake");
+  supervisor_.status(State::connecting, protocol_->streaming() ? "open, waiting for data" : "open, handshake");
   send(protocol_->on_open(clock_.now_s()));
   read();
-  arm_watchdog();
+  supervisor_.watch();
 }
 
 void LinkDevice::read() noexcept {
@@ -174,24 +172,18 @@ void LinkDevice::read() noexcept {
 }
 
 void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint64_t gen) noexcept {
-  if (!running_ || gen != generation_) return;
+  if (!supervisor_.running() || gen != generation_) return;
   const double now = clock_.now_s();
   if (n > 0) {
-    if (gap_pending_) { // silence behind us: tell the DSP it was a gap
-      sink_->on_sample(SignalGap{now, last_data_s_, now, 0, protocol_->stream()});
-      gap_pending_ = false;
-    }
-    last_data_s_ = now;
-    silent_periods_ = 0;
-    batch_arrival_s_ = now;
-    send(protocol_->on_bytes({rx_.data(), n}, now, *this));
-    if (config_.kind == LinkConfig::Kind::udp) protocol_->on_datagram_end(now, *this);
-    if (protocol_->streaming() && state_ != State::streaming && state_ != State::error) {
-      backoff_s_ = config_.backoff_min_s;
-      status(State::streaming, "streaming");
-    }
+    supervisor_.data(now); // a gap covering the silence goes out first
+    batch_.begin(now, *sink_);
+    send(protocol_->on_bytes({rx_.data(), n}, now, batch_));
+    if (config_.kind == LinkConfig::Kind::udp) protocol_->on_datagram_end(now, batch_);
+    const State state = supervisor_.state();
+    if (protocol_->streaming() && state != State::streaming && state != State::error)
+      supervisor_.streaming("streaming");
     report_errors(now);
-    flush_batch(now);
+    batch_.flush();
   }
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
@@ -199,7 +191,7 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
       read(); // ICMP errors and truncation on UDP are per-datagram: keep listening
       return;
     }
-    link_lost("device gone", ec);
+    supervisor_.lost(explain("device gone", ec).view());
     return;
   }
   read();
@@ -208,15 +200,11 @@ void LinkDevice::on_read(boost::system::error_code ec, std::size_t n, std::uint6
 void LinkDevice::report_errors(double now) noexcept {
   // Bad and lost frames are counted by the parser; the app hears of new ones every 10 s at most.
   const ParserStats s = protocol_->stats();
-  if (s.errors == reported_errors_ && s.lost == reported_lost_) return;
-  if (now - last_error_report_s_ < 10.0 * std::max(1.0, clock_.speed()) && last_error_report_s_ > 0) return;
-  last_error_report_s_ = now;
-  reported_errors_ = s.errors;
-  reported_lost_ = s.lost;
+  if (!supervisor_.report_due(now, s.errors, s.lost)) return;
   std::array<char, 80> text{};
   const int n = std::snprintf(text.data(), text.size(), "streaming; %llu bad frames skipped, %llu lost so far",
                               static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost));
-  status(state_, {text.data(), static_cast<std::size_t>(std::clamp(n, 0, 79))});
+  supervisor_.status(supervisor_.state(), {text.data(), static_cast<std::size_t>(std::clamp(n, 0, 79))});
 }
 
 void LinkDevice::send(std::span<const std::uint8_t> bytes) noexcept {
@@ -254,99 +242,11 @@ void LinkDevice::close_link() noexcept {
   boost::system::error_code ec;
   serial_.close(ec);
   tcp_.close(ec);
-  watchdog_.cancel();
   protocol_->on_close();
-  link_clock_.reset();
-  pmd_clock_.reset();
+  batch_.reset();
 }
 
-void LinkDevice::link_lost(std::string_view why, boost::system::error_code ec) noexcept {
-  close_link();
-  gap_pending_ = true;
-  if (ec) status(State::lost, why, ec);
-  else status(State::lost, why);
-  schedule_reopen();
-}
-
-void LinkDevice::schedule_reopen() noexcept {
-  if (!running_) return;
-  std::array<char, 48> text{};
-  const int n = std::snprintf(text.data(), text.size(), "reconnecting in %.1f s", backoff_s_);
-  status(State::reconnecting, {text.data(), static_cast<std::size_t>(std::max(n, 0))});
-  retry_timer_.expires_after(seconds(backoff_s_));
-  backoff_s_ = std::min(config_.backoff_max_s, backoff_s_ * 2);
-  retry_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || !running_) return;
-    open_async();
-  });
-}
-
-void LinkDevice::arm_watchdog() noexcept {
-  watchdog_.expires_after(seconds(stall_s_));
-  const std::uint64_t gen = generation_;
-  watchdog_.async_wait([this, gen](boost::system::error_code ec) {
-    if (ec || !running_ || gen != generation_) return;
-    const double silent = clock_.now_s() - last_data_s_;
-    if (silent * 1.0 >= stall_s_ * clock_.speed() * 0.999 || last_data_s_ == 0) ++silent_periods_;
-    else silent_periods_ = 0;
-    if (silent_periods_ > 0) {
-      if (state_ != State::stalled) {
-        gap_pending_ = true;
-        std::array<char, 64> text{};
-        const int n = std::snprintf(text.data(), text.size(), "stalled: no data for %.1f s", stall_s_);
-        status(State::stalled, {text.data(), static_cast<std::size_t>(std::max(n, 0))});
-      }
-      if (silent_periods_ >= 4 && config_.kind != LinkConfig::Kind::udp) {
-        link_lost("silent too long, reopening");
-        return;
-      }
-    }
-    arm_watchdog();
-  });
-}
-
-void LinkDevice::on_sample(DeviceSample const& sample) noexcept {
-  if (batch_len_ == batch_.size()) flush_batch(batch_arrival_s_);
-  batch_[batch_len_++] = sample;
-}
-
-void LinkDevice::flush_batch(double arrival_s) noexcept {
-  // Learn from the newest device time of each clock: the samples before it happened earlier.
-  double link_dev = -1e300, pmd_dev = -1e300;
-  for (std::size_t i = 0; i < batch_len_; ++i) {
-    std::visit(
-        [&](auto const& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, EcgSample> || std::is_same_v<T, AccSample>) {
-            if (std::isfinite(v.device_t_s)) pmd_dev = std::max(pmd_dev, v.device_t_s);
-          } else if constexpr (std::is_same_v<T, RespSample> || std::is_same_v<T, RrInterval>) {
-            if (std::isfinite(v.device_t_s)) link_dev = std::max(link_dev, v.device_t_s);
-          }
-        },
-        batch_[i]);
-  }
-  if (link_dev > -1e300) (void)link_clock_.map(link_dev, arrival_s);
-  if (pmd_dev > -1e300) (void)pmd_clock_.map(pmd_dev, arrival_s);
-  for (std::size_t i = 0; i < batch_len_; ++i) {
-    DeviceSample& s = batch_[i];
-    std::visit(
-        [&](auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, EcgSample> || std::is_same_v<T, AccSample>) {
-            if (std::isfinite(v.device_t_s)) v.t_s = std::min(pmd_clock_.peek(v.device_t_s), arrival_s);
-          } else if constexpr (std::is_same_v<T, RespSample> || std::is_same_v<T, RrInterval>) {
-            if (std::isfinite(v.device_t_s)) v.t_s = std::min(link_clock_.peek(v.device_t_s), arrival_s);
-          }
-        },
-        s);
-    sink_->on_sample(s);
-  }
-  batch_len_ = 0;
-}
-
-void LinkDevice::shutdown_on_io_thread() noexcept {
-  if (!running_) return;
-  running_ = false;
+void LinkDevice::shutdown_link() noexcept {
   if (open_) {
     const auto bye = protocol_->on_shutdown();
     if (!bye.empty()) { // best effort, synchronous: the device must stop streaming
@@ -358,23 +258,8 @@ void LinkDevice::shutdown_on_io_thread() noexcept {
   close_link();
   boost::system::error_code ec;
   udp_.close(ec);
-  retry_timer_.cancel();
-  status(State::ended, "stopped");
 }
 
-void LinkDevice::stop() noexcept {
-  if (!running_) return;
-  try {
-    auto done = std::make_shared<std::promise<void>>();
-    auto finished = done->get_future();
-    asio::post(executor_, [this, done] {
-      shutdown_on_io_thread();
-      done->set_value();
-    });
-    if (finished.wait_for(std::chrono::seconds(1)) == std::future_status::ready) return;
-  } catch (...) { // posting failed: fall through
-  }
-  shutdown_on_io_thread(); // the io thread is not running: nobody else touches us
-}
+void LinkDevice::stop() noexcept { supervisor_.stop(); }
 
 } // namespace pneuma::drivers

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
+#include <variant>
 
 namespace pneuma::drivers {
 namespace {
@@ -66,6 +68,58 @@ double DeviceClockMap::map(double device_s, double host_s) noexcept {
     win_min_ = std::min(win_min_, raw);
   }
   return std::min(peek(device_s), host_s); // never in the future of its own arrival
+}
+
+namespace {
+template <class T> constexpr bool kPmdDomain = std::is_same_v<T, EcgSample> || std::is_same_v<T, AccSample>;
+template <class T> constexpr bool kLinkDomain = std::is_same_v<T, RespSample> || std::is_same_v<T, RrInterval>;
+} // namespace
+
+void BatchClock::on_sample(DeviceSample const& sample) noexcept {
+  if (out_ == nullptr) return;
+  if (len_ == batch_.size()) flush();
+  batch_[len_++] = sample;
+}
+
+void BatchClock::flush() noexcept {
+  if (out_ == nullptr) return;
+  // Learn from the newest device time of each clock: the samples before it happened earlier.
+  double link_dev = -1e300, pmd_dev = -1e300;
+  for (std::size_t i = 0; i < len_; ++i) {
+    std::visit(
+        [&](auto const& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (kPmdDomain<T>) {
+            if (std::isfinite(v.device_t_s)) pmd_dev = std::max(pmd_dev, v.device_t_s);
+          } else if constexpr (kLinkDomain<T>) {
+            if (std::isfinite(v.device_t_s)) link_dev = std::max(link_dev, v.device_t_s);
+          }
+        },
+        batch_[i]);
+  }
+  if (link_dev > -1e300) (void)link_.map(link_dev, arrival_s_);
+  if (pmd_dev > -1e300) (void)pmd_.map(pmd_dev, arrival_s_);
+  for (std::size_t i = 0; i < len_; ++i) {
+    DeviceSample& s = batch_[i];
+    std::visit(
+        [&](auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (kPmdDomain<T>) {
+            if (std::isfinite(v.device_t_s)) v.t_s = std::min(pmd_.peek(v.device_t_s), arrival_s_);
+          } else if constexpr (kLinkDomain<T>) {
+            if (std::isfinite(v.device_t_s)) v.t_s = std::min(link_.peek(v.device_t_s), arrival_s_);
+          }
+        },
+        s);
+    out_->on_sample(s);
+  }
+  len_ = 0;
+}
+
+void BatchClock::reset() noexcept {
+  len_ = 0;
+  link_.reset();
+  pmd_.reset();
 }
 
 } // namespace pneuma::drivers

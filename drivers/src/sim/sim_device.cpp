@@ -1,6 +1,5 @@
 #include "pneuma/drivers/sim/sim_device.hpp"
 
-#include <chrono>
 
 namespace pneuma::drivers::sim {
 
@@ -32,37 +31,16 @@ int SimSensors::advance_to(double t_s, SampleSink& sink, int max_steps) {
 
 SimDevice::SimDevice(boost::asio::any_io_executor executor, Clock const& clock,
                      PersonParams params, BreathGuide guide)
-    : timer_(std::move(executor)), clock_(clock), sensors_(params, std::move(guide)) {}
+    : loop_(std::move(executor), clock), sensors_(params, std::move(guide)) {}
 
 SimDevice::~SimDevice() { stop(); }
 
 void SimDevice::start(SampleSink& sink) {
-  sink_ = &sink;
-  running_ = true;
-  sink.on_sample(DeviceStatus::make(clock_.now_s(), DeviceStatus::State::streaming,
+  sink.on_sample(DeviceStatus::make(loop_.clock().now_s(), DeviceStatus::State::streaming,
                                     "simulated person: belt and heart-rate strap"));
-  schedule();
+  loop_.start([this, &sink](double now_s) { sensors_.advance_to(now_s, sink, 20000); });
 }
 
-void SimDevice::stop() noexcept {
-  running_ = false;
-  try {
-    timer_.cancel();
-  } catch (...) { // cancel() reports only OS failures; nothing is left to clean up
-  }
-}
-
-void SimDevice::schedule() noexcept {
-  if (!running_) return;
-  // Fine ticks at high speed keep the data close to the clock; 10 ms live.
-  const auto period = clock_.speed() > 20 ? std::chrono::milliseconds(2)
-                                          : std::chrono::milliseconds(10);
-  timer_.expires_after(period);
-  timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || !running_) return;
-    sensors_.advance_to(clock_.now_s(), *sink_, 20000);
-    schedule();
-  });
-}
+void SimDevice::stop() noexcept { loop_.stop(); }
 
 } // namespace pneuma::drivers::sim

@@ -22,7 +22,8 @@ public:
   boost::asio::io_context& context() noexcept { return io_; }
   boost::asio::any_io_executor executor() noexcept { return io_.get_executor(); }
   void start();
-  /// Stops the loop and joins; idempotent.
+  /// Lets the handlers already posted run (up to 5 s: devices' shutdowns), then stops the loop
+  /// and joins; idempotent. Not from the io thread itself.
   void stop() noexcept;
 
 private:

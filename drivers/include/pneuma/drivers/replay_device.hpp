@@ -14,7 +14,6 @@
 // streaming starts.
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -25,6 +24,7 @@
 #include "pneuma/drivers/clock.hpp"
 #include "pneuma/drivers/device.hpp"
 #include "pneuma/drivers/source_spec.hpp"
+#include "pneuma/drivers/timer_loop.hpp"
 
 namespace pneuma::drivers {
 
@@ -73,14 +73,9 @@ public:
   [[nodiscard]] ReplayContent const& content() const noexcept { return *content_; }
 
 private:
-  void schedule() noexcept;
-
-  boost::asio::steady_timer timer_;
-  Clock const& clock_;
+  TimerLoop loop_;
   std::shared_ptr<const ReplayContent> content_;
   ReplayCursor cursor_;
-  SampleSink* sink_ = nullptr;
-  bool running_ = false;
   bool ended_ = false;
 };
 

@@ -16,6 +16,8 @@
 // strap (Connect, StartNotify, ReadValue, WriteValue) are asynchronous; only calls answered by
 // bluetoothd itself (GetManagedObjects, discovery) and the shutdown sequence wait, with a 3 s cap.
 // D-Bus messages are decoded by sdbus-c++, which allocates per message; the parsers do not.
+// Backoff, the stall watchdog (stall_s), gaps and statuses are the LinkSupervisor's, the PMD
+// start/stop the PmdStartSequence's; stop() posts the shutdown and returns at once.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>

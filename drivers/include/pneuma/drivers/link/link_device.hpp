@@ -3,21 +3,22 @@
 // or a re-created symlink is found again), a TCP client, or a UDP socket (one line per datagram).
 // Runs a ByteProtocol over it, on one io thread, and reports the link through DeviceStatus:
 //   connecting -> streaming -> (stalled | lost) -> reconnecting -> streaming ...
+// The link's life is a LinkSupervisor's (link_supervisor.hpp); this class is the transport:
 // * EOF or an error on the link = device gone: close, back off (0.5 s doubling to 5 s), reopen.
-// * Stall watchdog (steady_timer, 3x the protocol's expected period, at least 1 s): "stalled";
-//   after 4 silent watchdog periods a serial/TCP link is closed and reopened (re-handshake).
+// * Stall watchdog (3x the protocol's expected period, at least 1 s): "stalled"; after 4 silent
+//   watchdog periods a serial/TCP link is closed and reopened (re-handshake).
 // * When data resumes after a loss or a stall, a SignalGap covers the silence.
 // * Device timestamps (bridge t_us, PMD, BITalino sample count) are mapped onto the session clock
 //   with DeviceClockMap, so bursts keep their device spacing.
 // Thread contract: construct and start() on any thread before the io thread runs; stop() from any
-// thread (it runs on the io thread and waits up to 1 s); handlers never throw.
+// thread (it posts the shutdown, which sends the protocol's stop bytes, to the io thread and
+// returns at once); destroy after the io thread stopped; handlers never throw.
 
 #include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/serial_port.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@
 #include "pneuma/drivers/clock.hpp"
 #include "pneuma/drivers/device.hpp"
 #include "pneuma/drivers/link/byte_protocol.hpp"
+#include "pneuma/drivers/link_supervisor.hpp"
 #include "pneuma/drivers/parsers/clock_map.hpp"
 
 namespace pneuma::drivers {
@@ -41,7 +43,7 @@ struct LinkConfig {
   double stall_s = 0;         ///< 0: 3x the protocol's expected period, at least 1 s
 };
 
-class LinkDevice final : public Device, private SampleSink {
+class LinkDevice final : public Device, private SupervisedLink {
 public:
   LinkDevice(boost::asio::any_io_executor executor, Clock const& clock, LinkConfig config,
              std::unique_ptr<ByteProtocol> protocol);
@@ -55,22 +57,21 @@ public:
   [[nodiscard]] ParserStats stats() const noexcept { return protocol_->stats(); }
 
 private:
-  void on_sample(DeviceSample const& sample) noexcept override; // from the protocol
-  void flush_batch(double arrival_s) noexcept;
-  void status(DeviceStatus::State state, std::string_view text) noexcept;
+  struct Text { // a status line built on the stack
+    std::array<char, 100> buf{};
+    std::size_t len = 0;
+    [[nodiscard]] std::string_view view() const noexcept { return {buf.data(), len}; }
+  };
+  static Text explain(std::string_view what, boost::system::error_code ec) noexcept;
   boost::system::error_code open_serial() noexcept;
-  void status(DeviceStatus::State state, std::string_view what, boost::system::error_code ec) noexcept;
-  void open_async() noexcept;
+  void open_link() noexcept override;
+  void close_link() noexcept override;
+  void shutdown_link() noexcept override;
   void on_opened() noexcept;
   void read() noexcept;
   void on_read(boost::system::error_code ec, std::size_t n, std::uint64_t generation) noexcept;
   void send(std::span<const std::uint8_t> bytes) noexcept;
   void write_pending() noexcept;
-  void link_lost(std::string_view why, boost::system::error_code ec = {}) noexcept;
-  void close_link() noexcept;
-  void schedule_reopen() noexcept;
-  void arm_watchdog() noexcept;
-  void shutdown_on_io_thread() noexcept;
   void report_errors(double now) noexcept;
 
   boost::asio::any_io_executor executor_;
@@ -85,8 +86,6 @@ private:
   boost::asio::ip::udp::socket udp_;
   boost::asio::ip::udp::endpoint udp_from_;
   boost::asio::ip::tcp::endpoint endpoint_; ///< tcp: resolved once at start
-  boost::asio::steady_timer retry_timer_;
-  boost::asio::steady_timer watchdog_;
 
   std::array<std::uint8_t, 4096> rx_{};
   std::array<std::uint8_t, 64> tx_{};
@@ -94,23 +93,11 @@ private:
   std::array<std::uint8_t, 64> tx_inflight_{};
   bool writing_ = false;
 
-  bool running_ = false;
   bool open_ = false;
   std::uint64_t generation_ = 0; // bumps on every close: stale handlers see a different value
-  double backoff_s_ = 0;
-  double stall_s_ = 1;
-  int silent_periods_ = 0;
-  double last_data_s_ = 0;
-  bool gap_pending_ = false; // data lost since last_data_s_ (loss or stall)
-  std::uint64_t reported_errors_ = 0, reported_lost_ = 0;
-  double last_error_report_s_ = 0;
-  DeviceStatus::State state_ = DeviceStatus::State::connecting;
   // What one read produced: mapped to session time together, anchored on its newest sample.
-  std::array<DeviceSample, 256> batch_{};
-  std::size_t batch_len_ = 0;
-  double batch_arrival_s_ = 0;
-  DeviceClockMap link_clock_;
-  DeviceClockMap pmd_clock_{2.0};
+  BatchClock batch_;
+  LinkSupervisor supervisor_; // last: its finish() uses everything above
 };
 
 } // namespace pneuma::drivers

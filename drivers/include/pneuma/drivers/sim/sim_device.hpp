@@ -5,7 +5,6 @@
 // grid however the timer jitters.
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 
@@ -14,6 +13,7 @@
 #include "pneuma/drivers/sim/ecg_synth.hpp"
 #include "pneuma/drivers/sim/person.hpp"
 #include "pneuma/drivers/sim/strap_reporter.hpp"
+#include "pneuma/drivers/timer_loop.hpp"
 
 namespace pneuma::drivers::sim {
 
@@ -43,13 +43,8 @@ public:
   [[nodiscard]] std::string_view name() const noexcept override { return "sim"; }
 
 private:
-  void schedule() noexcept;
-
-  boost::asio::steady_timer timer_;
-  Clock const& clock_;
+  TimerLoop loop_;
   SimSensors sensors_;
-  SampleSink* sink_ = nullptr;
-  bool running_ = false;
 };
 
 } // namespace pneuma::drivers::sim
