@@ -14,9 +14,15 @@ void TimerLoop::start(Tick tick) {
 }
 
 void TimerLoop::stop() noexcept {
+  // Only the flag: the timer belongs to the io thread (touching it here would race with
+  // schedule()), and the pending wait ends within one period, sees the flag and stops.
+  running_ = false;
+}
+
+TimerLoop::~TimerLoop() {
   running_ = false;
   try {
-    timer_.cancel();
+    timer_.cancel(); // the io thread is stopped by now (Pipeline: devices, io thread, then destroy)
   } catch (...) { // cancel() reports only OS failures; nothing is left to clean up
   }
 }

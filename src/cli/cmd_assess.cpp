@@ -211,7 +211,7 @@ int assess_main(std::vector<std::string> const& args) {
   }
   if (!windowed) {
     std::ostream null_out(nullptr);
-    app::run_headless(*pipeline, minutes, vm.count("json") ? null_out : std::cout, g_stop);
+    app::run_headless(*pipeline, minutes, vm.count("json") ? null_out : std::cout, g_stop, std::cerr);
     completed = !g_stop.load();
   }
   protocol_thread.request_stop();

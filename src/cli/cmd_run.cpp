@@ -234,7 +234,7 @@ int run_main(std::vector<std::string> const& args) {
     }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
   }
-  app::run_headless(*pipeline, minutes, std::cout, g_interrupted);
+  app::run_headless(*pipeline, minutes, std::cout, g_interrupted, std::cerr);
   const bool completed = !g_interrupted.load();
   return close_session(session, completed ? minutes * 60 : -1, completed, std::cerr, "run");
 }

@@ -30,11 +30,18 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
 }
 
 void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
-                  std::atomic<bool> const& interrupted) {
+                  std::atomic<bool> const& interrupted, std::ostream& err) {
   const double end_s = minutes * 60.0;
   pipeline.start();
   bool done = false;
+  Metrics latest{};           // the mailbox's one reader here (no window)
+  double told_error_t = -1;   // the last device error told on `err`
   while (!done && !interrupted.load()) {
+    if (pipeline.metrics().read(latest) && latest.status.state == drivers::DeviceStatus::State::error &&
+        latest.status.t_s != told_error_t) {
+      told_error_t = latest.status.t_s;
+      err << "pneuma: device error: " << latest.status.message() << '\n' << std::flush;
+    }
     Snapshot s;
     bool any = false;
     while (!done && pipeline.snapshots().try_pop(s)) {

@@ -16,7 +16,9 @@ namespace pneuma::app {
 std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer);
 
 /// Runs until `minutes` of session time have been printed or `interrupted` becomes true.
+/// A device error (a fatal status, e.g. an exception that escaped the io loop) is told on `err`,
+/// one line each, as the window shows it in its status line.
 void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
-                  std::atomic<bool> const& interrupted);
+                  std::atomic<bool> const& interrupted, std::ostream& err);
 
 } // namespace pneuma::app

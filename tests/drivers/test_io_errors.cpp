@@ -5,10 +5,12 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
+#include "live/headless.hpp"
 #include "live/pipeline.hpp"
 #include "pneuma/drivers/io_thread.hpp"
 
@@ -77,6 +79,23 @@ TEST_CASE("pipeline: an exception on the io thread becomes a fatal device status
   REQUIRE(shown);
   CHECK(text.find("fatal: handler blew up") == 0);
   CHECK(pipeline.io_errors() == 1);
+}
+
+TEST_CASE("headless: an exception on the io thread is told on stderr, once, while the lines go on", "[app]") {
+  drivers::SessionClock clock(50.0); // 30 s of session in about 0.6 s
+  app::PipelineConfig config;
+  config.sources.push_back(drivers::SourceSpec::parse("sim"));
+  app::Pipeline pipeline(config, clock);
+  pipeline.add_device(std::make_unique<ThrowingDevice>(pipeline.executor()));
+  std::ostringstream out, err;
+  std::atomic<bool> interrupted{false};
+  app::run_headless(pipeline, 0.5, out, interrupted, err);
+  INFO(err.str());
+  CHECK(err.str() == "pneuma: device error: fatal: handler blew up (I/O thread; a device may have stopped)\n");
+  // The session itself went on: one line per second of session time.
+  std::size_t lines = 0;
+  for (char c : out.str()) lines += c == '\n';
+  CHECK(lines == 30);
 }
 
 TEST_CASE("pipeline: devices are added before start only", "[app]") {

@@ -19,7 +19,7 @@ class TimerLoop {
 public:
   using Tick = std::function<void(double now_s)>;
   TimerLoop(boost::asio::any_io_executor executor, Clock const& clock);
-  ~TimerLoop() { stop(); }
+  ~TimerLoop();
   TimerLoop(TimerLoop const&) = delete;
   TimerLoop& operator=(TimerLoop const&) = delete;
 
