@@ -20,10 +20,15 @@ SampleRate checked_rate(SampleRate fs) {
   return fs;
 }
 
-SpectralRateConfig spectral_for(SpectralRateConfig c, double internal_hz) {
-  c.analysis_hz = std::min(c.analysis_hz, internal_hz);
-  c.hi_hz = std::min(c.hi_hz, 0.45 * internal_hz);
+SpectralRateConfig spectral_for(SpectralRateConfig c, double input_hz) {
+  c.analysis = Hz(std::min(c.analysis.hz(), input_hz));
+  c.hi = Hz(std::min(c.hi.hz(), 0.45 * input_hz));
   return c;
+}
+
+/// The rate the spectral estimator is fed at: fs for the raw input, else the internal rate.
+SampleRate spectral_rate_of(RespAnalyzerConfig const& config, SampleRate fs, int decimation) {
+  return config.spectral_input == SpectralInput::raw ? fs : SampleRate(fs.hz() / decimation);
 }
 
 } // namespace
@@ -64,8 +69,8 @@ RespAnalyzer::RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs)
     : config_(config), fs_hz_(checked_rate(fs).hz()),
       decimation_(decimation_for(fs.hz(), config.internal_hz)),
       internal_hz_(fs.hz() / decimation_), delay_s_(0),
-      spectral_(spectral_for(config.spectral, fs.hz() / decimation_),
-                SampleRate(fs.hz() / decimation_)) {
+      spectral_(spectral_for(config.spectral, spectral_rate_of(config, fs, decimation_).hz()),
+                spectral_rate_of(config, fs, decimation_)) {
   const SampleRate fi(internal_hz_);
   const double smooth_hz = std::min(config.smooth_hz, 0.4 * internal_hz_);
   const double hi = std::min(config.band_hi_hz, 0.45 * internal_hz_);
@@ -139,6 +144,14 @@ void RespAnalyzer::settle(double u) noexcept {
 
 unsigned RespAnalyzer::process(float x) noexcept {
   ++n_in_;
+  unsigned spectral_ev = kRespNone;
+  if (config_.spectral_input == SpectralInput::raw) {
+    if (auto sr = spectral_.process(x)) { // drops non-finite samples itself
+      metrics_.spectral_rate_bpm = sr->rate_bpm;
+      metrics_.spectral_quality = sr->quality;
+      spectral_ev = kRespSpectralRate;
+    }
+  }
   if (!std::isfinite(x)) {
     ++metrics_.invalid_samples;
     ++block_invalid_;
@@ -148,7 +161,7 @@ unsigned RespAnalyzer::process(float x) noexcept {
       need_settle_ = true;
       ++metrics_.gaps;
     }
-    if (!have_valid_) return kRespNone;
+    if (!have_valid_) return spectral_ev;
     x = last_valid_;
   } else {
     invalid_run_ = 0;
@@ -156,7 +169,7 @@ unsigned RespAnalyzer::process(float x) noexcept {
     have_valid_ = true;
   }
   block_sum_ += static_cast<double>(x);
-  if (++block_n_ < decimation_) return kRespNone;
+  if (++block_n_ < decimation_) return spectral_ev;
   const double u = block_sum_ / block_n_;
   const bool invalid = block_invalid_ > 0;
   block_sum_ = 0;
@@ -166,11 +179,11 @@ unsigned RespAnalyzer::process(float x) noexcept {
     invalid_ema_ += ema_short_ * (1.0 - invalid_ema_);
     metrics_.invalid_fraction = invalid_ema_;
     update_quality();
-    return kRespNone;
+    return spectral_ev;
   }
   if (need_settle_) settle(u);
   invalid_ema_ += ema_short_ * ((invalid ? 1.0 : 0.0) - invalid_ema_);
-  return internal_step(u);
+  return internal_step(u) | spectral_ev;
 }
 
 unsigned RespAnalyzer::internal_step(double u) noexcept {
@@ -225,10 +238,12 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
     metrics_.ie_ratio = prev.ie_ratio;
   }
   update_polarity(ev);
-  if (auto sr = spectral_.process(static_cast<float>(d))) {
-    metrics_.spectral_rate_bpm = sr->rate_bpm;
-    metrics_.spectral_quality = sr->quality;
-    ev |= kRespSpectralRate;
+  if (config_.spectral_input == SpectralInput::bandpassed) {
+    if (auto sr = spectral_.process(static_cast<float>(d))) {
+      metrics_.spectral_rate_bpm = sr->rate_bpm;
+      metrics_.spectral_quality = sr->quality;
+      ev |= kRespSpectralRate;
+    }
   }
   update_quality();
   return ev | (flipped_ ? kRespPolarityChanged : 0u);

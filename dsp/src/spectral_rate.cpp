@@ -9,14 +9,14 @@ namespace pneuma::dsp {
 
 SpectralRateEstimator::SpectralRateEstimator(SpectralRateConfig const& config, SampleRate fs)
     : config_(config),
-      decimation_(std::max(1, static_cast<int>(std::lround(fs.hz() / config.analysis_hz)))),
+      decimation_(std::max(1, static_cast<int>(std::lround(fs.hz() / config.analysis.hz())))),
       analysis_hz_(fs.hz() / decimation_),
-      window_len_(SampleRate(analysis_hz_).samples_in(config.window_s)),
-      hop_len_(SampleRate(analysis_hz_).samples_in(config.hop_s)),
-      min_fill_(SampleRate(analysis_hz_).samples_in(config.min_fill_s)), fft_(config.nfft) {
-  if (!(config.lo_hz > 0) || !(config.hi_hz > config.lo_hz))
+      window_len_(SampleRate(analysis_hz_).samples_in(config.window)),
+      hop_len_(SampleRate(analysis_hz_).samples_in(config.hop)),
+      min_fill_(SampleRate(analysis_hz_).samples_in(config.min_fill)), fft_(config.nfft) {
+  if (!(config.lo.hz() > 0) || !(config.hi.hz() > config.lo.hz()))
     throw std::invalid_argument("spectral rate band must satisfy 0 < lo < hi");
-  if (config.hi_hz >= analysis_hz_ / 2)
+  if (config.hi.hz() >= analysis_hz_ / 2)
     throw std::invalid_argument("spectral rate band exceeds the analysis Nyquist frequency");
   if (window_len_ > config.nfft)
     throw std::invalid_argument("spectral rate window is longer than the FFT size");
@@ -75,8 +75,8 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   fft_.forward(frame_, spectrum_);
 
   const double bin_hz = analysis_hz_ / config_.nfft;
-  const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo_hz / bin_hz)));
-  const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi_hz / bin_hz)));
+  const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
+  const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
   int peak = lo;
   double band_power = 0;
   for (int k = lo; k <= hi; ++k) {

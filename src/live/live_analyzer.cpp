@@ -9,13 +9,14 @@
 namespace pneuma::app {
 
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
-    : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
-      resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
-      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)),
+    : resp_(dsp::RespAnalyzerConfig::live_belt(), dsp::SampleRate(config.resp_hz)),
+      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up, .spectral_input = dsp::SpectralInput::off},
+           dsp::SampleRate(4.0)),
       edr_rpeaks_(dsp::SampleRate(config.ecg_hz)),
-      edr_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(4.0)), heart_live_(config.ecg_hz),
-      breath_hp_(dsp::BiquadCoeffs::highpass(0.03, dsp::SampleRate(config.resp_hz))),
-      breath_lp_(dsp::BiquadCoeffs::lowpass(1.0, dsp::SampleRate(config.resp_hz))) {}
+      edr_(dsp::RespAnalyzerConfig{.spectral_input = dsp::SpectralInput::off}, dsp::SampleRate(4.0)),
+      heart_live_(config.ecg_hz),
+      breath_hp_(dsp::BiquadCoeffs::highpass(dsp::Hz(0.03), dsp::SampleRate(config.resp_hz))),
+      breath_lp_(dsp::BiquadCoeffs::lowpass(dsp::Hz(1.0), dsp::SampleRate(config.resp_hz))) {}
 
 void LiveAnalyzer::on(drivers::EcgSample const& s) noexcept {
   heart_live_.on_ecg(s, metrics_);
@@ -49,11 +50,6 @@ void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
 void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
   metrics_.belt = s.value;
   trace_breath(s.t_s, s.value);
-  if (auto rate = breathing_.process(s.value)) {
-    metrics_.breathing_bpm = rate->rate_bpm;
-    metrics_.breathing_quality = rate->quality;
-  }
-  metrics_.dropped = breathing_.dropped();
   // Belt time: samples are counted; a jump of the arrival time by more than 1 s is a gap.
   const double behind = s.t_s - (resp_.next_sample_time_s() + resp_offset_s_);
   if (!resp_anchor_ && behind > 1.0) {
@@ -64,7 +60,14 @@ void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
     resp_offset_s_ = s.t_s - resp_.next_sample_time_s();
     resp_anchor_ = false;
   }
-  on_breath(resp_.process(s.value));
+  const unsigned events = resp_.process(s.value);
+  // The belt's one spectral estimate (raw belt, 60 s window, 1 s hop) is the breathing rate.
+  if (events & dsp::kRespSpectralRate) {
+    metrics_.breathing_bpm = resp_.metrics().spectral_rate_bpm;
+    metrics_.breathing_quality = resp_.metrics().spectral_quality;
+  }
+  metrics_.dropped = resp_.spectral_dropped();
+  on_breath(events);
 }
 
 void LiveAnalyzer::on_breath(unsigned events) noexcept {
@@ -121,7 +124,7 @@ void LiveAnalyzer::on(drivers::SignalGap const& s) noexcept {
   // A gap in the belt breaks the window: start over rather than bridge it. A strap's gap
   // (RR, ECG, ACC) leaves the belt's window alone.
   if (s.stream != drivers::SignalGap::Stream::any && s.stream != drivers::SignalGap::Stream::resp) return;
-  breathing_.reset();
+  resp_.restart_spectral();
   metrics_.breathing_bpm = kUnknown;
   metrics_.breathing_quality = 0;
   resp_anchor_ = true; // the belt's own timestamps tell whether its samples were lost

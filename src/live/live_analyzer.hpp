@@ -13,7 +13,6 @@
 #include "pneuma/dsp/resp_derived.hpp"
 #include "pneuma/dsp/rpeak_detector.hpp"
 #include "pneuma/dsp/biquad.hpp"
-#include "pneuma/dsp/spectral_rate.hpp"
 #include "pneuma/drivers/sample.hpp"
 
 namespace pneuma::app {
@@ -56,7 +55,6 @@ private:
 
   void on_breath(unsigned events) noexcept;
 
-  dsp::SpectralRateEstimator breathing_;
   dsp::RespAnalyzer resp_;
   dsp::PacerCompliance compliance_;
   std::optional<PacerTimeline> pacer_;
