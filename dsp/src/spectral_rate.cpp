@@ -72,7 +72,7 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
     frame_[static_cast<std::size_t>(i)] =
         static_cast<float>((ring_[static_cast<std::size_t>((start + i) % window_len_)] - mean) * w);
   }
-  fft_.forward(frame_, spectrum_);
+  if (!fft_.forward(frame_, spectrum_)) return std::nullopt; // sized at set-up: never
 
   const double bin_hz = analysis_hz_ / config_.nfft;
   const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));

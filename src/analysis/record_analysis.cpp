@@ -52,7 +52,7 @@ Spectrum periodogram(std::vector<double> x, double fs) {
   }
   dsp::RealFft fft(nfft);
   std::vector<std::complex<float>> out(static_cast<std::size_t>(fft.bins()));
-  fft.forward(frame, out);
+  if (!fft.forward(frame, out)) return s; // sizes come from nfft: never
   s.df = fs / nfft;
   s.psd.resize(out.size());
   s.bins.resize(out.size());

@@ -49,7 +49,7 @@ private:
   static constexpr int kBeats = 256; // 64 s at up to 240 beats/min
   static constexpr int kPoints = 128;
   static constexpr int kFft = 512;
-  Coherence compute(double t_end) noexcept;
+  std::optional<Coherence> compute(double t_end) noexcept;
 
   std::array<double, kBeats> t_{}, rr_{};
   int head_ = 0, count_ = 0;
