@@ -103,4 +103,21 @@ std::vector<Coherence> coherence_series(std::span<const double> t_s, std::span<c
   return out;
 }
 
+double mean_coherence(std::span<const double> t_s, std::span<const double> rr_ms) {
+  std::vector<double> t, rr;
+  for (std::size_t i = 0; i < t_s.size() && i < rr_ms.size(); ++i)
+    if (std::isfinite(rr_ms[i]) && std::isfinite(t_s[i])) {
+      t.push_back(t_s[i]);
+      rr.push_back(rr_ms[i]);
+    }
+  double sum = 0;
+  int count = 0;
+  for (auto const& c : coherence_series(t, rr))
+    if (std::isfinite(c.ratio)) {
+      sum += c.ratio;
+      ++count;
+    }
+  return count > 0 ? sum / count : std::nan("");
+}
+
 } // namespace pneuma::dsp

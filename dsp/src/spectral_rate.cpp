@@ -1,5 +1,7 @@
 #include "pneuma/dsp/spectral_rate.hpp"
 
+#include "pneuma/dsp/periodogram.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -87,13 +89,10 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   if (!(band_power > 0)) return std::nullopt;
 
   auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]) + 1e-30; };
-  double offset = 0;
-  if (peak > lo && peak < hi) {
-    const double a = std::log(power(peak - 1)), b = std::log(power(peak)),
-                 c = std::log(power(peak + 1));
-    const double denom = a - 2 * b + c;
-    if (denom < 0) offset = std::clamp(0.5 * (a - c) / denom, -0.5, 0.5);
-  }
+  auto raw_power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  const double offset = peak > lo && peak < hi
+                            ? log_parabolic_offset(raw_power(peak - 1), raw_power(peak), raw_power(peak + 1))
+                            : 0.0;
   // Peak width scales with the zero padding: +-2 analysis-resolution bins around the peak.
   const int half_width = std::max(2, 2 * config_.nfft / n);
   double peak_power = 0;

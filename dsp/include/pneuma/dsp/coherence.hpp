@@ -62,4 +62,9 @@ private:
 /// Offline: every 5 s estimate over a whole NN series (beat times in s, intervals in ms).
 std::vector<Coherence> coherence_series(std::span<const double> t_s, std::span<const double> rr_ms);
 
+/// Offline: the mean coherence ratio of coherence_series over a record (NaN beats are skipped,
+/// as breaks); NaN when the record covers less than one 64 s window. The one mean coherence of
+/// `analyze` and the session analysis.
+double mean_coherence(std::span<const double> t_s, std::span<const double> rr_ms);
+
 } // namespace pneuma::dsp

@@ -15,6 +15,12 @@
 
 namespace pneuma::dsp {
 
+/// Linear interpolation of (t[k], v[k]) (t ascending) on the grid t0, t0 + 1/fs, ... < t1; held
+/// flat before the first and after the last point. Empty with fewer than 2 points. How offline
+/// analysis puts beats, HR or a belt on a 4 Hz grid for a short window's periodogram.
+std::vector<double> linear_resample(std::span<const double> t, std::span<const double> v, double t0_s,
+                                    double t1_s, SampleRate fs);
+
 /// Throws std::invalid_argument when sizes differ, fewer than 2 knots, or t is not increasing.
 std::vector<double> cubic_spline_resample(std::span<const double> t, std::span<const double> y, SampleRate fs);
 
