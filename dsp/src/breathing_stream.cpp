@@ -15,9 +15,9 @@ RespAnalyzerConfig derived(RespPolarity polarity) {
 
 BreathingStream::BreathingStream(BreathingStreamConfig const& config)
     : cfg_(config), belt_(RespAnalyzerConfig::live_belt(), SampleRate(config.belt_rate)),
-      rsa_grid_(config.derived_rate.hz(), config.derived_max_gap.s()),
+      rsa_grid_(config.derived_rate, config.derived_max_gap),
       rsa_(derived(RespPolarity::up), SampleRate(config.derived_rate)),
-      edr_grid_(config.derived_rate.hz(), config.derived_max_gap.s()),
+      edr_grid_(config.derived_rate, config.derived_max_gap),
       edr_(derived(RespPolarity::automatic), SampleRate(config.derived_rate)) {}
 
 unsigned BreathingStream::belt(float value, double t_s) noexcept {

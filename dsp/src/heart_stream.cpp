@@ -6,7 +6,7 @@
 namespace pneuma::dsp {
 
 HeartStream::HeartStream(HeartStreamConfig const& config)
-    : cfg_(config), timeline_(config.rr_max_skew.s()), rpeaks_(SampleRate(config.ecg_rate)),
+    : cfg_(config), timeline_(config.rr_max_skew), rpeaks_(SampleRate(config.ecg_rate)),
       rate_(config.hr_beats) {}
 
 unsigned HeartStream::rr(std::uint32_t ticks, double arrival_t_s) noexcept {

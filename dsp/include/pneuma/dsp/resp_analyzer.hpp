@@ -57,12 +57,12 @@ enum class SpectralInput : std::uint8_t {
 
 struct RespAnalyzerConfig {
   RespPolarity polarity = RespPolarity::automatic;
-  double internal_hz = 25.0;   ///< target rate after block averaging
-  double smooth_hz = 1.5;      ///< detection low-pass cut-off
-  double band_lo_hz = 0.05;    ///< band-pass edges (3..60/min)
-  double band_hi_hz = 1.0;
-  double max_hold_s = 1.0;     ///< NaN runs up to this are bridged by holding the last value
-  double restart_gap_s = 2.0;  ///< marked gaps from this length restart the detector
+  Hz internal{25.0};           ///< target rate after block averaging
+  Hz smooth{1.5};              ///< detection low-pass cut-off
+  Hz band_lo{0.05};            ///< band-pass edges (3..60/min)
+  Hz band_hi{1.0};
+  Seconds max_hold{1.0};       ///< NaN runs up to this are bridged by holding the last value
+  Seconds restart_gap{2.0};    ///< marked gaps from this length restart the detector
   BreathDetectorConfig detector{};
   SpectralRateConfig spectral{Seconds(60.0), Seconds(20.0), Seconds(5.0), Hz(0.05), Hz(0.7), Hz(4.0), 512};
   SpectralInput spectral_input = SpectralInput::bandpassed;
