@@ -6,6 +6,7 @@
 // Designs: RBJ Audio-EQ-Cookbook low-pass / high-pass / band-pass (constant 0 dB peak), bilinear
 // transform with frequency pre-warping. Coefficients are double; state is double so that very low
 // cut-offs (0.05 Hz at 1 kHz) stay stable. Units: frequencies in Hz.
+// Delay: the design's frequency-dependent group delay (sos_group_delay_s, butterworth.hpp).
 // Thread contract: design functions may throw (bad parameters); step() is noexcept,
 // allocation-free, and owned by one thread.
 

@@ -11,6 +11,7 @@
 // Recomputed every 5 s of beat time (as emWave / Inner Balance). Units: dimensionless; peak in Hz.
 // Interpretation: ~0.5 or less low, ~1-2 medium, >= 3 high coherence for the ratio form (scores
 // are not calibrated to HeartMath's 0-16 scale: do not compare them with a HeartMath device).
+// Delay: the estimate covers the last 64 s of beats (centre 32 s back), refreshed every 5 s.
 // Thread contract: the constructor allocates (FFT plan, buffers); push()/reset() are noexcept,
 // allocation-free, one thread.
 

@@ -8,6 +8,7 @@
 // mismatch is a caller's bug, but the real-time path may not throw or abort, so forward()
 // refuses it visibly: it writes nothing and returns false ([[nodiscard]]: check it, or assert
 // on it where the buffers are sized once at set-up).
+// Units: as the input (unnormalised transform). Delay: none (block transform).
 // Thread contract: constructor may throw; forward() is noexcept, allocation-free, one thread.
 
 #include <complex>

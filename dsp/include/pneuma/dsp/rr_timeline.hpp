@@ -9,6 +9,7 @@
 // rounding drift over 24 h). When the sum and the arrival times disagree by more than
 // `max_skew` (lost notifications, a strap that dropped out) the timeline is re-anchored at the
 // arrival time and the beat is flagged `after_gap` (successive differences must not span it).
+// Units: ticks of 1/1024 s in, s and ms out. Delay: none (one beat in, its time out).
 // Thread contract: push()/reset() noexcept, allocation-free, one thread.
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 //   solve the tridiagonal system h_{k-1} M_{k-1} + 2 (h_{k-1} + h_k) M_k + h_k M_{k+1} = 6 (...).
 //
 // Units: whatever t and y are in (s and ms here). Output grid: t0, t0 + 1/fs, ... <= t_n.
+// Delay: none (offline).
 // Thread contract: set-up style (allocates the output and a work vector); not for the live path.
 
 #include <span>

@@ -4,6 +4,7 @@
 // cut-off or a window is validated by the block that designs with it); SampleRate validates at
 // construction (finite, > 0), so make it before streaming starts.
 //   using namespace pneuma::dsp::literals;  auto hp = BiquadCoeffs::highpass(0.03_Hz, fs);
+// Units and delay: not applicable (the unit types themselves).
 // Thread contract: value types, any thread.
 
 #include <stdexcept>
