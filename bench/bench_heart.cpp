@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "live/heart_live.hpp"
+#include "pneuma/dsp/heart_stream.hpp"
 #include "bench.hpp"
 #include "pneuma/dsp/artifact_corrector.hpp"
 #include "pneuma/dsp/hrv.hpp"
@@ -84,28 +84,27 @@ Result hrv_beat_update() {
   // (its 5 s FFT update included where it falls), RSA. RR from nsr001 as BLE ticks.
   const auto rr = shared_column("data/nsr2db_nsr001/nsr001_rr.csv", "rr_ms");
   const std::size_t warm = 2000, n = std::min<std::size_t>(rr.size(), 42000);
-  app::HeartLive heart;
-  app::Metrics m;
-  m.breathing_bpm = 12; // lets the RSA fallback run too
+  dsp::HeartStream heart;
+  heart.set_breathing_rate(12); // lets the RSA fallback run too
   double t = 0;
   auto sample = [&](std::size_t i) {
     t += rr[i] / 1000.0;
-    drivers::RrInterval s;
+    struct { double t_s; std::uint32_t ticks; } s{};
     s.t_s = t;
-    s.ticks = static_cast<std::uint16_t>(std::lround(rr[i] * 1.024));
+    s.ticks = static_cast<std::uint32_t>(std::lround(rr[i] * 1.024));
     return s;
   };
-  for (std::size_t i = 0; i < warm; ++i) heart.on_rr(sample(i), m);
+  for (std::size_t i = 0; i < warm; ++i) { const auto s = sample(i); (void)heart.rr(s.ticks, s.t_s); }
   std::vector<double> us(n - warm);
   Result r = measure(static_cast<double>(n - warm), [&] {
     for (std::size_t i = warm; i < n; ++i) {
       const auto s = sample(i);
       const auto a = std::chrono::steady_clock::now();
-      heart.on_rr(s, m);
+      (void)heart.rr(s.ticks, s.t_s);
       us[i - warm] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - a).count();
     }
   });
-  keep(m);
+  keep(heart.metrics());
   std::sort(us.begin(), us.end());
   r.extra["p50_us"] = us[us.size() / 2];
   r.extra["p99_us"] = us[us.size() * 99 / 100];

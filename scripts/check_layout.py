@@ -7,7 +7,10 @@
   * dsp/ and drivers/ never include each other (nor anything of src/);
   * SDL only under src/ui, EDFlib only under src/record (and the drivers' file reader),
     SQLite only under src/store, Asio only in drivers/ and in src/live (the io thread's owner);
-  * no folder under src/ holds more than 20 files.
+  * no folder under src/ holds more than 20 files;
+  * src/ builds no live DSP of its own: no dsp:: detector, beat timeline, corrector or analyzer
+    (RPeakDetector, RrTimeline, ArtifactCorrector, RespAnalyzer, SpectralRateEstimator, ...) is
+    a member or constructed there; it wires dsp::HeartStream / dsp::BreathingStream instead.
 
 Exit 0 and "layout: ok" when all hold; otherwise one line per violation and exit 1.
 Usage: scripts/check_layout.py [REPO_ROOT]
@@ -30,6 +33,13 @@ ROOMS = {
     "cli": {"ui", "view", "report", "session", "live", "record", "store", "analysis", "pacer"},
 }
 MAX_FILES_PER_FOLDER = 20
+# Live DSP blocks that only dsp/'s stream blocks (heart_stream, breathing_stream) may own.
+DSP_BLOCKS = ("RPeakDetector", "RrTimeline", "ArtifactCorrector", "RespAnalyzer", "SpectralRateEstimator",
+              "BeatSeriesResampler", "BeatOutlierGate", "BeatRateTracker", "CoherenceTracker", "HrvWindows",
+              "RsaTracker")
+# `dsp::X name`, `dsp::X name{`, `dsp::X(`, `dsp::X{`, `std::optional<dsp::X>` ... outside comments
+# and references (`dsp::X const&` reads a block the streams own; that is allowed).
+DSP_BLOCK_USE = re.compile(r"\bdsp::(" + "|".join(DSP_BLOCKS) + r")\b(?!\s*(const\s*)?[&*])")
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 SOURCE_EXT = (".hpp", ".cpp", ".h", ".cc")
 
@@ -78,6 +88,14 @@ def main():
                     problems.append(f"{r}: SQLite outside src/store ({inc})")
                 if inc.startswith("boost/asio") and top == "src" and parts[1] != "live":
                     problems.append(f"{r}: Asio outside drivers/ and src/live ({inc})")
+            if top == "src":
+                for n, line in enumerate(text.splitlines(), 1):
+                    code = line.split("//", 1)[0]
+                    m = DSP_BLOCK_USE.search(code)
+                    if m:
+                        problems.append(f"{r}:{n}: src/ builds its own dsp::{m.group(1)} "
+                                        "(wire dsp::HeartStream / dsp::BreathingStream instead)")
+            for inc in incs:
                 if top == "src":
                     room, target = parts[1], inc.split("/")[0]
                     if room not in ROOMS:

@@ -277,4 +277,25 @@ CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config)
   return r;
 }
 
+std::vector<bool> heavy_ectopy_flags(std::span<const double> raw) {
+  std::vector<bool> bad(raw.size(), false);
+  std::vector<double> around;
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    around.clear();
+    for (std::size_t j = k >= 5 ? k - 5 : 0; j < std::min(raw.size(), k + 6); ++j)
+      if (j != k) around.push_back(raw[j]);
+    if (around.size() < 4) continue;
+    std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
+    const double m = around[around.size() / 2];
+    const double rr = raw[k];
+    bool b = std::abs(rr - m) > 0.35 * m;
+    if (k > 0 && k + 1 < raw.size()) {
+      const double before = rr - raw[k - 1], after = raw[k + 1] - rr;
+      b = b || (std::abs(before) > 0.15 * m && std::abs(after) > 0.15 * m && (before > 0) != (after > 0));
+    }
+    bad[k] = b;
+  }
+  return bad;
+}
+
 } // namespace pneuma::dsp

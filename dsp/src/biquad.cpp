@@ -26,18 +26,18 @@ BiquadCoeffs normalise(double b0, double b1, double b2, double a0, double a1, do
 
 } // namespace
 
-BiquadCoeffs BiquadCoeffs::lowpass(double cutoff_hz, SampleRate fs, double q) {
-  const auto [c, alpha] = prewarp(cutoff_hz, fs, q);
+BiquadCoeffs BiquadCoeffs::lowpass(Hz cutoff, SampleRate fs, double q) {
+  const auto [c, alpha] = prewarp(cutoff.hz(), fs, q);
   return normalise((1 - c) / 2, 1 - c, (1 - c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
-BiquadCoeffs BiquadCoeffs::highpass(double cutoff_hz, SampleRate fs, double q) {
-  const auto [c, alpha] = prewarp(cutoff_hz, fs, q);
+BiquadCoeffs BiquadCoeffs::highpass(Hz cutoff, SampleRate fs, double q) {
+  const auto [c, alpha] = prewarp(cutoff.hz(), fs, q);
   return normalise((1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
-BiquadCoeffs BiquadCoeffs::bandpass(double centre_hz, SampleRate fs, double q) {
-  const auto [c, alpha] = prewarp(centre_hz, fs, q);
+BiquadCoeffs BiquadCoeffs::bandpass(Hz centre, SampleRate fs, double q) {
+  const auto [c, alpha] = prewarp(centre.hz(), fs, q);
   return normalise(alpha, 0, -alpha, 1 + alpha, -2 * c, 1 - alpha);
 }
 

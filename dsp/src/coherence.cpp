@@ -29,7 +29,7 @@ std::optional<Coherence> CoherenceTracker::push(double t_s, double rr_ms) noexce
   return compute(t_s);
 }
 
-Coherence CoherenceTracker::compute(double t_end) noexcept {
+std::optional<Coherence> CoherenceTracker::compute(double t_end) noexcept {
   // IBI every 0.5 s over [t_end - 64, t_end), linear between beats (each value held at its beat).
   std::array<double, kPoints> y{};
   const double dt = kWindowS / kPoints;
@@ -67,7 +67,7 @@ Coherence CoherenceTracker::compute(double t_end) noexcept {
     wss += w * w;
     frame_[static_cast<std::size_t>(i)] = static_cast<float>((y[static_cast<std::size_t>(i)] - icpt - slope * i) * w);
   }
-  fft_.forward(frame_, bins_);
+  if (!fft_.forward(frame_, bins_)) return std::nullopt; // sized at construction: never
   const double fs = 1.0 / dt, df = fs / kFft;
   // Density (ms^2/Hz); bin power = density * df. Zero padding does not change the density scale.
   auto power = [&](std::size_t b) { return 2.0 * std::norm(std::complex<double>(bins_[b])) / (fs * wss) * df; };
@@ -101,6 +101,23 @@ std::vector<Coherence> coherence_series(std::span<const double> t_s, std::span<c
   for (std::size_t i = 0; i < t_s.size() && i < rr_ms.size(); ++i)
     if (auto c = tracker.push(t_s[i], rr_ms[i])) out.push_back(*c);
   return out;
+}
+
+double mean_coherence(std::span<const double> t_s, std::span<const double> rr_ms) {
+  std::vector<double> t, rr;
+  for (std::size_t i = 0; i < t_s.size() && i < rr_ms.size(); ++i)
+    if (std::isfinite(rr_ms[i]) && std::isfinite(t_s[i])) {
+      t.push_back(t_s[i]);
+      rr.push_back(rr_ms[i]);
+    }
+  double sum = 0;
+  int count = 0;
+  for (auto const& c : coherence_series(t, rr))
+    if (std::isfinite(c.ratio)) {
+      sum += c.ratio;
+      ++count;
+    }
+  return count > 0 ? sum / count : std::nan("");
 }
 
 } // namespace pneuma::dsp

@@ -20,11 +20,12 @@ RealFft::~RealFft() = default;
 RealFft::RealFft(RealFft&&) noexcept = default;
 RealFft& RealFft::operator=(RealFft&&) noexcept = default;
 
-void RealFft::forward(std::span<const float> in, std::span<std::complex<float>> out) noexcept {
-  if (static_cast<int>(in.size()) != n_ || static_cast<int>(out.size()) != bins()) return;
+bool RealFft::forward(std::span<const float> in, std::span<std::complex<float>> out) noexcept {
+  if (static_cast<int>(in.size()) != n_ || static_cast<int>(out.size()) != bins()) return false;
   static_assert(sizeof(kiss_fft_cpx) == sizeof(std::complex<float>));
   // std::complex<float> is layout-compatible with float[2] (and so with kiss_fft_cpx).
   kiss_fftr(plan_->cfg, in.data(), reinterpret_cast<kiss_fft_cpx*>(out.data()));
+  return true;
 }
 
 } // namespace pneuma::dsp

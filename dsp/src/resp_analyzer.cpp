@@ -20,10 +20,15 @@ SampleRate checked_rate(SampleRate fs) {
   return fs;
 }
 
-SpectralRateConfig spectral_for(SpectralRateConfig c, double internal_hz) {
-  c.analysis_hz = std::min(c.analysis_hz, internal_hz);
-  c.hi_hz = std::min(c.hi_hz, 0.45 * internal_hz);
+SpectralRateConfig spectral_for(SpectralRateConfig c, double input_hz) {
+  c.analysis = Hz(std::min(c.analysis.hz(), input_hz));
+  c.hi = Hz(std::min(c.hi.hz(), 0.45 * input_hz));
   return c;
+}
+
+/// The rate the spectral estimator is fed at: fs for the raw input, else the internal rate.
+SampleRate spectral_rate_of(RespAnalyzerConfig const& config, SampleRate fs, int decimation) {
+  return config.spectral_input == SpectralInput::raw ? fs : SampleRate(fs.hz() / decimation);
 }
 
 } // namespace
@@ -62,25 +67,25 @@ double RespAnalyzer::RangeTracker::range() const noexcept {
 
 RespAnalyzer::RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs)
     : config_(config), fs_hz_(checked_rate(fs).hz()),
-      decimation_(decimation_for(fs.hz(), config.internal_hz)),
+      decimation_(decimation_for(fs.hz(), config.internal.hz())),
       internal_hz_(fs.hz() / decimation_), delay_s_(0),
-      spectral_(spectral_for(config.spectral, fs.hz() / decimation_),
-                SampleRate(fs.hz() / decimation_)) {
+      spectral_(spectral_for(config.spectral, spectral_rate_of(config, fs, decimation_).hz()),
+                spectral_rate_of(config, fs, decimation_)) {
   const SampleRate fi(internal_hz_);
-  const double smooth_hz = std::min(config.smooth_hz, 0.4 * internal_hz_);
-  const double hi = std::min(config.band_hi_hz, 0.45 * internal_hz_);
-  if (!(config.band_lo_hz > 0) || !(config.band_lo_hz < hi))
+  const double smooth_hz = std::min(config.smooth.hz(), 0.4 * internal_hz_);
+  const double hi = std::min(config.band_hi.hz(), 0.45 * internal_hz_);
+  if (!(config.band_lo.hz() > 0) || !(config.band_lo.hz() < hi))
     throw std::invalid_argument("respiration band must satisfy 0 < low edge < high edge");
-  if (!(config.max_hold_s >= 0) || !(config.restart_gap_s > 0))
+  if (!(config.max_hold.s() >= 0) || !(config.restart_gap.s() > 0))
     throw std::invalid_argument("respiration hold and restart times must be positive");
   const auto lp = butterworth_sos({FilterBand::lowpass, 2, smooth_hz, 0}, fi);
   lp_ = SosCascade(lp);
-  bp_ = SosCascade(butterworth_sos({FilterBand::bandpass, 2, config.band_lo_hz, hi}, fi));
+  bp_ = SosCascade(butterworth_sos({FilterBand::bandpass, 2, config.band_lo.hz(), hi}, fi));
   delay_s_ = sos_group_delay_s(lp, 0.1, fi) + 0.5 * (decimation_ - 1) / fs_hz_;
   BreathDetectorConfig dc = config.detector;
   dc.time_offset_s = delay_s_;
   detector_ = BreathDetector(dc);
-  max_hold_ = std::max(1, static_cast<int>(std::lround(config.max_hold_s * fs_hz_)));
+  max_hold_ = std::max(1, static_cast<int>(std::lround(config.max_hold.s() * fs_hz_)));
   s_range_.block_len = u_range_.block_len = std::max(1, static_cast<int>(std::lround(internal_hz_)));
   ema_short_ = 1.0 / (10.0 * internal_hz_);
   history_.assign(static_cast<std::size_t>(std::lround(kDwellMaxCycleS * internal_hz_)) + 1, 0.0);
@@ -121,7 +126,7 @@ void RespAnalyzer::mark_gap(double seconds) noexcept {
   if (!(seconds > 0) || !std::isfinite(seconds)) return;
   gap_time_s_ += seconds;
   ++metrics_.gaps;
-  if (seconds >= config_.restart_gap_s) {
+  if (seconds >= config_.restart_gap.s()) {
     detector_.restart();
     spectral_.reset();
     need_settle_ = true;
@@ -139,6 +144,14 @@ void RespAnalyzer::settle(double u) noexcept {
 
 unsigned RespAnalyzer::process(float x) noexcept {
   ++n_in_;
+  unsigned spectral_ev = kRespNone;
+  if (config_.spectral_input == SpectralInput::raw) {
+    if (auto sr = spectral_.process(x)) { // drops non-finite samples itself
+      metrics_.spectral_rate_bpm = sr->rate_bpm;
+      metrics_.spectral_quality = sr->quality;
+      spectral_ev = kRespSpectralRate;
+    }
+  }
   if (!std::isfinite(x)) {
     ++metrics_.invalid_samples;
     ++block_invalid_;
@@ -148,7 +161,7 @@ unsigned RespAnalyzer::process(float x) noexcept {
       need_settle_ = true;
       ++metrics_.gaps;
     }
-    if (!have_valid_) return kRespNone;
+    if (!have_valid_) return spectral_ev;
     x = last_valid_;
   } else {
     invalid_run_ = 0;
@@ -156,7 +169,7 @@ unsigned RespAnalyzer::process(float x) noexcept {
     have_valid_ = true;
   }
   block_sum_ += static_cast<double>(x);
-  if (++block_n_ < decimation_) return kRespNone;
+  if (++block_n_ < decimation_) return spectral_ev;
   const double u = block_sum_ / block_n_;
   const bool invalid = block_invalid_ > 0;
   block_sum_ = 0;
@@ -166,11 +179,11 @@ unsigned RespAnalyzer::process(float x) noexcept {
     invalid_ema_ += ema_short_ * (1.0 - invalid_ema_);
     metrics_.invalid_fraction = invalid_ema_;
     update_quality();
-    return kRespNone;
+    return spectral_ev;
   }
   if (need_settle_) settle(u);
   invalid_ema_ += ema_short_ * ((invalid ? 1.0 : 0.0) - invalid_ema_);
-  return internal_step(u);
+  return internal_step(u) | spectral_ev;
 }
 
 unsigned RespAnalyzer::internal_step(double u) noexcept {
@@ -183,7 +196,7 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
   // Noise of s, from the residual above the smoother's band (white-noise scaling).
   const double r = u - s;
   noise_var_ += ema_short_ * (r * r - noise_var_);
-  const double smooth_hz = std::min(config_.smooth_hz, 0.4 * internal_hz_);
+  const double smooth_hz = std::min(config_.smooth.hz(), 0.4 * internal_hz_);
   const double noise_sd = std::sqrt(noise_var_ * smooth_hz / (0.5 * internal_hz_ - smooth_hz));
   s_range_.add(s);
   u_range_.add(u);
@@ -225,10 +238,12 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
     metrics_.ie_ratio = prev.ie_ratio;
   }
   update_polarity(ev);
-  if (auto sr = spectral_.process(static_cast<float>(d))) {
-    metrics_.spectral_rate_bpm = sr->rate_bpm;
-    metrics_.spectral_quality = sr->quality;
-    ev |= kRespSpectralRate;
+  if (config_.spectral_input == SpectralInput::bandpassed) {
+    if (auto sr = spectral_.process(static_cast<float>(d))) {
+      metrics_.spectral_rate_bpm = sr->rate_bpm;
+      metrics_.spectral_quality = sr->quality;
+      ev |= kRespSpectralRate;
+    }
   }
   update_quality();
   return ev | (flipped_ ? kRespPolarityChanged : 0u);
@@ -294,7 +309,7 @@ void RespAnalyzer::update_quality() noexcept {
     return;
   }
   const double valid = std::clamp(1.0 - invalid_ema_ - clipped_ema_, 0.0, 1.0);
-  const double smooth_hz = std::min(config_.smooth_hz, 0.4 * internal_hz_);
+  const double smooth_hz = std::min(config_.smooth.hz(), 0.4 * internal_hz_);
   const double noise_sd = std::sqrt(noise_var_ * smooth_hz / (0.5 * internal_hz_ - smooth_hz));
   const double a = detector_.amplitude();
   const double x = a / (6.0 * noise_sd + 1e-300);

@@ -7,10 +7,10 @@
 
 namespace pneuma::dsp {
 
-BeatSeriesResampler::BeatSeriesResampler(double out_hz, double max_gap_s)
-    : out_hz_(out_hz), max_gap_s_(max_gap_s), start_s_(std::nan("")) {
-  if (!(out_hz > 0.5) || !(out_hz <= 100)) throw std::invalid_argument("beat resampling rate must be 0.5..100 Hz");
-  if (!(max_gap_s > 0)) throw std::invalid_argument("beat gap limit must be > 0 s");
+BeatSeriesResampler::BeatSeriesResampler(Hz out, Seconds max_gap)
+    : out_hz_(out.hz()), max_gap_s_(max_gap.s()), start_s_(std::nan("")) {
+  if (!(out_hz_ > 0.5) || !(out_hz_ <= 100)) throw std::invalid_argument("beat resampling rate must be 0.5..100 Hz");
+  if (!(max_gap_s_ > 0)) throw std::invalid_argument("beat gap limit must be > 0 s");
 }
 
 void BeatSeriesResampler::reset() noexcept {
@@ -150,7 +150,7 @@ float AccBreathing::process(float x_mg, float y_mg, float z_mg) noexcept {
 
 std::vector<double> rsa_series(std::span<const double> beat_s, std::span<const double> rr_ms, double out_hz) {
   if (beat_s.size() != rr_ms.size()) throw std::invalid_argument("beat times and RR intervals differ in length");
-  BeatSeriesResampler r(out_hz);
+  BeatSeriesResampler r{Hz(out_hz)};
   BeatOutlierGate gate;
   std::vector<double> out;
   std::array<float, 256> buf{};
@@ -165,7 +165,7 @@ std::vector<double> rsa_series(std::span<const double> beat_s, std::span<const d
 
 std::vector<double> edr_series(std::span<const double> ecg, SampleRate fs,
                                std::span<const std::size_t> r_indices, double out_hz) {
-  BeatSeriesResampler r(out_hz);
+  BeatSeriesResampler r{Hz(out_hz)};
   BeatOutlierGate gate;
   std::vector<double> out;
   std::array<float, 256> buf{};

@@ -14,13 +14,13 @@ constexpr double kQ2 = 1.3065629648763766;
 RPeakDetector::RPeakDetector(SampleRate fs, RPeakConfig const& config) : fs_(fs), cfg_(config) {
   if (fs.hz() < 50.0 || fs.hz() > 2000.0)
     throw std::invalid_argument("R-peak detector: ECG sampling rate must be 50..2000 Hz");
-  if (!(cfg_.band_lo_hz > 0) || !(cfg_.band_hi_hz > cfg_.band_lo_hz) || cfg_.band_hi_hz >= fs.hz() / 2)
+  if (!(cfg_.band_lo.hz() > 0) || !(cfg_.band_hi > cfg_.band_lo) || cfg_.band_hi.hz() >= fs.hz() / 2)
     throw std::invalid_argument("R-peak detector: band must satisfy 0 < lo < hi < fs/2");
-  band_[0] = Biquad(BiquadCoeffs::highpass(cfg_.band_lo_hz, fs, kQ1));
-  band_[1] = Biquad(BiquadCoeffs::highpass(cfg_.band_lo_hz, fs, kQ2));
-  band_[2] = Biquad(BiquadCoeffs::lowpass(cfg_.band_hi_hz, fs, kQ1));
-  band_[3] = Biquad(BiquadCoeffs::lowpass(cfg_.band_hi_hz, fs, kQ2));
-  baseline_hp_ = Biquad(BiquadCoeffs::highpass(0.5, fs));
+  band_[0] = Biquad(BiquadCoeffs::highpass(cfg_.band_lo, fs, kQ1));
+  band_[1] = Biquad(BiquadCoeffs::highpass(cfg_.band_lo, fs, kQ2));
+  band_[2] = Biquad(BiquadCoeffs::lowpass(cfg_.band_hi, fs, kQ1));
+  band_[3] = Biquad(BiquadCoeffs::lowpass(cfg_.band_hi, fs, kQ2));
+  baseline_hp_ = Biquad(BiquadCoeffs::highpass(Hz(0.5), fs));
   mwi_len_ = fs.samples_in(cfg_.integration_s);
   look_len_ = fs.samples_in(0.250);
   fall_len_ = fs.samples_in(0.120);

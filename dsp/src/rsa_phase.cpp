@@ -49,8 +49,7 @@ HrRespCoupling HrRespCouplingAnalyzer::compute(std::span<const double> hr, std::
   for (std::size_t start = 0; start + len <= hr.size(); start += len / 2) {
     prepare(hr.subspan(start, len), window_, fx_);
     prepare(resp.subspan(start, len), window_, fy_);
-    fft_.forward(fx_, bx_);
-    fft_.forward(fy_, by_);
+    if (!fft_.forward(fx_, bx_) || !fft_.forward(fy_, by_)) return r; // sized at set-up: never
     for (std::size_t k = 0; k < bx_.size(); ++k) {
       const std::complex<double> x(bx_[k]), y(by_[k]);
       sxy_[k] += x * std::conj(y);

@@ -1,5 +1,7 @@
 #include "pneuma/dsp/spectral_rate.hpp"
 
+#include "pneuma/dsp/periodogram.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -9,14 +11,14 @@ namespace pneuma::dsp {
 
 SpectralRateEstimator::SpectralRateEstimator(SpectralRateConfig const& config, SampleRate fs)
     : config_(config),
-      decimation_(std::max(1, static_cast<int>(std::lround(fs.hz() / config.analysis_hz)))),
+      decimation_(std::max(1, static_cast<int>(std::lround(fs.hz() / config.analysis.hz())))),
       analysis_hz_(fs.hz() / decimation_),
-      window_len_(SampleRate(analysis_hz_).samples_in(config.window_s)),
-      hop_len_(SampleRate(analysis_hz_).samples_in(config.hop_s)),
-      min_fill_(SampleRate(analysis_hz_).samples_in(config.min_fill_s)), fft_(config.nfft) {
-  if (!(config.lo_hz > 0) || !(config.hi_hz > config.lo_hz))
+      window_len_(SampleRate(analysis_hz_).samples_in(config.window)),
+      hop_len_(SampleRate(analysis_hz_).samples_in(config.hop)),
+      min_fill_(SampleRate(analysis_hz_).samples_in(config.min_fill)), fft_(config.nfft) {
+  if (!(config.lo.hz() > 0) || !(config.hi.hz() > config.lo.hz()))
     throw std::invalid_argument("spectral rate band must satisfy 0 < lo < hi");
-  if (config.hi_hz >= analysis_hz_ / 2)
+  if (config.hi.hz() >= analysis_hz_ / 2)
     throw std::invalid_argument("spectral rate band exceeds the analysis Nyquist frequency");
   if (window_len_ > config.nfft)
     throw std::invalid_argument("spectral rate window is longer than the FFT size");
@@ -72,11 +74,11 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
     frame_[static_cast<std::size_t>(i)] =
         static_cast<float>((ring_[static_cast<std::size_t>((start + i) % window_len_)] - mean) * w);
   }
-  fft_.forward(frame_, spectrum_);
+  if (!fft_.forward(frame_, spectrum_)) return std::nullopt; // sized at set-up: never
 
   const double bin_hz = analysis_hz_ / config_.nfft;
-  const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo_hz / bin_hz)));
-  const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi_hz / bin_hz)));
+  const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
+  const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
   int peak = lo;
   double band_power = 0;
   for (int k = lo; k <= hi; ++k) {
@@ -87,13 +89,10 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   if (!(band_power > 0)) return std::nullopt;
 
   auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]) + 1e-30; };
-  double offset = 0;
-  if (peak > lo && peak < hi) {
-    const double a = std::log(power(peak - 1)), b = std::log(power(peak)),
-                 c = std::log(power(peak + 1));
-    const double denom = a - 2 * b + c;
-    if (denom < 0) offset = std::clamp(0.5 * (a - c) / denom, -0.5, 0.5);
-  }
+  auto raw_power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  const double offset = peak > lo && peak < hi
+                            ? log_parabolic_offset(raw_power(peak - 1), raw_power(peak), raw_power(peak + 1))
+                            : 0.0;
   // Peak width scales with the zero padding: +-2 analysis-resolution bins around the peak.
   const int half_width = std::max(2, 2 * config_.nfft / n);
   double peak_power = 0;

@@ -1,5 +1,6 @@
 #include "pneuma/dsp/spline.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -33,6 +34,19 @@ std::vector<double> cubic_spline_resample(std::span<const double> t, std::span<c
     const double h = t[k + 1] - t[k];
     const double a = (t[k + 1] - x) / h, b = (x - t[k]) / h;
     out[i] = a * y[k] + b * y[k + 1] + ((a * a * a - a) * m[k] + (b * b * b - b) * m[k + 1]) * h * h / 6.0;
+  }
+  return out;
+}
+
+std::vector<double> linear_resample(std::span<const double> t, std::span<const double> v, double t0_s,
+                                    double t1_s, SampleRate fs) {
+  std::vector<double> out;
+  if (t.size() < 2 || v.size() != t.size()) return out;
+  std::size_t j = 0;
+  for (double x = t0_s; x < t1_s; x += 1.0 / fs.hz()) {
+    while (j + 2 < t.size() && t[j + 1] <= x) ++j;
+    const double u = std::clamp((x - t[j]) / std::max(1e-9, t[j + 1] - t[j]), 0.0, 1.0);
+    out.push_back(v[j] + u * (v[j + 1] - v[j]));
   }
   return out;
 }

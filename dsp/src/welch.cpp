@@ -52,7 +52,7 @@ Spectrum welch_psd(std::span<const double> x, SampleRate fs, int segment_len) {
     mean /= len;
     for (int i = 0; i < len; ++i)
       seg[static_cast<std::size_t>(i)] = static_cast<float>((x[start + static_cast<std::size_t>(i)] - mean) * w[static_cast<std::size_t>(i)]);
-    fft.forward(seg, bins);
+    if (!fft.forward(seg, bins)) throw std::logic_error("welch_psd: segment and FFT sizes differ");
     for (std::size_t k = 0; k < bins.size(); ++k) s.psd[k] += std::norm(std::complex<double>(bins[k]));
     ++segments;
   }

@@ -11,7 +11,8 @@
 #include "pneuma/dsp/coherence.hpp"
 #include "pneuma/dsp/hrv_frequency.hpp"
 #include "pneuma/dsp/hrv_time.hpp"
-#include "pneuma/dsp/real_fft.hpp"
+#include "pneuma/dsp/periodogram.hpp"
+#include "pneuma/dsp/spline.hpp"
 
 namespace pneuma::app {
 namespace {
@@ -19,85 +20,20 @@ namespace {
 constexpr double kGridHz = 4.0;
 constexpr double kLfLo = 0.04, kLfHi = 0.15;
 
-struct Spectrum {
-  double df = 0;
-  std::vector<double> psd;                 ///< one-sided, units^2/Hz
-  std::vector<std::complex<double>> bins;  ///< windowed transform
-  [[nodiscard]] double power(double lo, double hi) const {
-    double p = 0;
-    for (std::size_t k = 0; k < psd.size(); ++k) {
-      const double f = static_cast<double>(k) * df;
-      if (f >= lo && f < hi) p += psd[k] * df;
-    }
-    return p;
-  }
-  [[nodiscard]] std::size_t bin(double f) const {
-    return std::min(psd.size() - 1, static_cast<std::size_t>(std::lround(f / df)));
-  }
-};
+using Spectrum = dsp::Periodogram;
 
-Spectrum periodogram(std::vector<double> x, double fs) {
-  Spectrum s;
-  if (x.size() < 16) return s;
-  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-  int nfft = 1024;
-  while (nfft < static_cast<int>(4 * x.size())) nfft *= 2;
-  std::vector<float> frame(static_cast<std::size_t>(nfft), 0.0f);
-  double wsum = 0;
-  const double n = static_cast<double>(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double w = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * (static_cast<double>(i) + 0.5) / n);
-    wsum += w * w;
-    frame[i] = static_cast<float>((x[i] - mean) * w);
-  }
-  dsp::RealFft fft(nfft);
-  std::vector<std::complex<float>> out(static_cast<std::size_t>(fft.bins()));
-  fft.forward(frame, out);
-  s.df = fs / nfft;
-  s.psd.resize(out.size());
-  s.bins.resize(out.size());
-  for (std::size_t k = 0; k < out.size(); ++k) {
-    s.bins[k] = std::complex<double>(out[k].real(), out[k].imag());
-    s.psd[k] = 2.0 * std::norm(s.bins[k]) / (fs * wsum);
-  }
-  return s;
-}
+Spectrum periodogram(std::vector<double> const& x, double fs) { return dsp::periodogram(x, dsp::SampleRate(fs)); }
 
-/// Peak frequency in [lo, hi] with parabolic interpolation on the log power.
 std::optional<double> peak_hz(Spectrum const& s, double lo, double hi) {
-  if (s.psd.empty()) return std::nullopt;
-  std::size_t best = 0;
-  double best_p = -1;
-  for (std::size_t k = 1; k + 1 < s.psd.size(); ++k) {
-    const double f = static_cast<double>(k) * s.df;
-    if (f < lo || f > hi) continue;
-    if (s.psd[k] > best_p) {
-      best_p = s.psd[k];
-      best = k;
-    }
-  }
-  if (best == 0 || best_p <= 0) return std::nullopt;
-  const double a = std::log(s.psd[best - 1] + 1e-30), b = std::log(s.psd[best] + 1e-30),
-               c = std::log(s.psd[best + 1] + 1e-30);
-  const double den = a - 2 * b + c;
-  const double delta = den < 0 ? 0.5 * (a - c) / den : 0.0;
-  return (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) * s.df;
+  if (auto f = s.peak(dsp::Hz(lo), dsp::Hz(hi))) return f->hz();
+  return std::nullopt;
 }
 
 /// Linear interpolation of (t, v) points at kGridHz over [t0, t1).
 std::vector<double> resample(std::vector<double> const& t, std::vector<double> const& v, double t0,
                              double t1) {
-  std::vector<double> out;
-  if (t.size() < 2) return out;
-  std::size_t j = 0;
-  for (double x = t0; x < t1; x += 1.0 / kGridHz) {
-    while (j + 2 < t.size() && t[j + 1] <= x) ++j;
-    const double u = std::clamp((x - t[j]) / std::max(1e-9, t[j + 1] - t[j]), 0.0, 1.0);
-    out.push_back(v[j] + u * (v[j + 1] - v[j]));
-  }
-  return out;
+  return dsp::linear_resample(t, v, t0, t1, dsp::SampleRate(kGridHz));
 }
-
 
 void flag_artifacts(BeatSeries& b) {
   // Lipponen & Tarvainen 2019 through the heart DSP's offline corrector. An interval is flagged
@@ -122,25 +58,11 @@ void flag_artifacts(BeatSeries& b) {
   }
   for (std::size_t k = 0; k < raw.size(); ++k)
     if (!seen[k]) b.artifact[where[k]] = true;
-  // Safety net for heavy ectopy, where the adaptive thresholds (a quartile deviation over 91
-  // beats) grow with the artifacts themselves and pass them: a beat more than 35 % from the median
-  // of the 11 around it, or a short-long spike (differences to both neighbours above 15 % of that
-  // median, of opposite sign). Breathing changes RR gradually, so neither fires on RSA.
-  for (std::size_t k = 0; k < raw.size(); ++k) {
-    std::vector<double> around;
-    for (std::size_t j = k >= 5 ? k - 5 : 0; j < std::min(raw.size(), k + 6); ++j)
-      if (j != k) around.push_back(raw[j]);
-    if (around.size() < 4) continue;
-    std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
-    const double m = around[around.size() / 2];
-    const double rr = raw[k];
-    bool bad = std::abs(rr - m) > 0.35 * m;
-    if (k > 0 && k + 1 < raw.size()) {
-      const double before = rr - raw[k - 1], after = raw[k + 1] - rr;
-      bad = bad || (std::abs(before) > 0.15 * m && std::abs(after) > 0.15 * m && (before > 0) != (after > 0));
-    }
-    if (bad) b.artifact[where[k]] = true;
-  }
+  // Safety net for heavy ectopy (dsp::heavy_ectopy_flags: fixed-ratio rules the adaptive
+  // thresholds cannot outgrow).
+  const std::vector<bool> heavy = dsp::heavy_ectopy_flags(raw);
+  for (std::size_t k = 0; k < raw.size(); ++k)
+    if (heavy[k]) b.artifact[where[k]] = true;
 }
 
 std::string lower(std::string s) {
@@ -265,15 +187,7 @@ std::vector<double> hr_series(BeatSeries const& beats, double t0, double t1, dou
     t.push_back(beats.t_s[i] - beats.rr_ms[i] / 2000.0); // the interval's rate belongs to its middle
     v.push_back(60000.0 / beats.rr_ms[i]);
   }
-  std::vector<double> out;
-  if (t.size() < 2) return out;
-  std::size_t j = 0;
-  for (double x = t0; x < t1; x += 1.0 / fs) {
-    while (j + 2 < t.size() && t[j + 1] <= x) ++j;
-    const double u = std::clamp((x - t[j]) / std::max(1e-9, t[j + 1] - t[j]), 0.0, 1.0);
-    out.push_back(v[j] + u * (v[j + 1] - v[j]));
-  }
-  return out;
+  return dsp::linear_resample(t, v, t0, t1, dsp::SampleRate(fs));
 }
 
 WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries const& beats, double t0,
@@ -309,7 +223,7 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
   if (nn.size() >= 20 && span >= 30) {
     const Spectrum rr = periodogram(resample(nn_t, nn, t0, t1), kGridHz);
     if (!rr.psd.empty()) {
-      w.lf_ms2 = rr.power(kLfLo, kLfHi);
+      w.lf_ms2 = rr.power(dsp::Hz(kLfLo), dsp::Hz(kLfHi));
       double top = 0;
       std::size_t top_k = 0;
       for (std::size_t k = 0; k < rr.psd.size(); ++k) {
@@ -336,15 +250,8 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
       if (std::isfinite(fd.lf_peak_hz)) w.lf_peak_hz = fd.lf_peak_hz;
     }
     // Coherence: the heart DSP's ratio (64 s windows every 5 s), averaged over the window.
-    const auto series = dsp::coherence_series(nn_t, nn);
-    double sum = 0;
-    int count = 0;
-    for (auto const& c : series)
-      if (std::isfinite(c.ratio)) {
-        sum += c.ratio;
-        ++count;
-      }
-    if (count > 0) w.coherence = sum / count;
+    const double coherence = dsp::mean_coherence(nn_t, nn);
+    if (std::isfinite(coherence)) w.coherence = coherence;
   }
   // Breathing: belt spectrum, else RSA-derived from HR.
   const auto* belt = find_signal(rec, "Resp");
@@ -367,10 +274,10 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
   }
   if (pace_bpm > 0 && !hr_spec.psd.empty()) {
     const double fp = pace_bpm / 60.0;
-    const double total = hr_spec.power(0.02, 0.5);
-    if (total > 0) w.smoothness = hr_spec.power(fp - 0.02, fp + 0.02) / total;
+    const double total = hr_spec.power(dsp::Hz(0.02), dsp::Hz(0.5));
+    if (total > 0) w.smoothness = hr_spec.power(dsp::Hz(fp - 0.02), dsp::Hz(fp + 0.02)) / total;
     if (!belt_spec.psd.empty()) {
-      const std::size_t k = hr_spec.bin(fp);
+      const std::size_t k = hr_spec.bin(dsp::Hz(fp));
       const auto cross = hr_spec.bins[k] * std::conj(belt_spec.bins[k]);
       w.phase_deg = std::arg(cross) * 180.0 / std::numbers::pi;
     }

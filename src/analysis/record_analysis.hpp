@@ -6,18 +6,16 @@
 // Beats: "R" annotations (RecordWriter) or beat times of an RR file. RR = difference of beat
 // times; artifacts are classified by the heart DSP's Lipponen & Tarvainen 2019 corrector
 // (dsp::clean_rr: ectopic, missed, extra, long/short, gaps), whose thresholds adapt to the
-// series, so the 30 % RR swings of slow breathing are not mistaken for artifacts; plus a safety
-// net for heavy ectopy (which inflates those thresholds): more than 35 % from the median of the
-// 11 beats around, or a short-long spike (both neighbour differences above 15 % of that median,
-// opposite signs). The NN series drops artifacts, and no successive difference spans one.
+// series, so the 30 % RR swings of slow breathing are not mistaken for artifacts; plus its
+// safety net for heavy ectopy (dsp::heavy_ectopy_flags), which inflates those thresholds. The NN series drops artifacts, and no successive difference spans one.
 // Time domain: dsp::hrv_time (Task Force 1996): mean HR, SDNN, RMSSD.
 // LF power: windows of 120 s or more use dsp::hrv_frequency (spline, smoothness-priors detrend,
 // Welch; Kubios defaults). Shorter windows (the assessment's 75 s steps, below the Task Force
-// minimum) use a periodogram of the window: RR (or HR) interpolated linearly at 4 Hz, mean
-// removed, Hann window, zero-padded (KissFFT via dsp::RealFft); one-sided PSD in ms^2/Hz:
-// P(f) = 2 |X(f)|^2 / (fs * sum w^2); band power = sum P df; LF = 0.04-0.15 Hz. The LF peak
+// minimum) use dsp::periodogram of the window (periodogram.hpp): RR (or HR) interpolated
+// linearly at 4 Hz (dsp::linear_resample), mean removed, Hann window, zero-padded; one-sided PSD
+// in ms^2/Hz; band power = sum P df; LF = 0.04-0.15 Hz. The LF peak
 // amplitude and the number of LF peaks always come from that periodogram.
-// Coherence: the mean of dsp::coherence_series (Pneuma coherence ratio, 64 s windows) over the window.
+// Coherence: dsp::mean_coherence (Pneuma coherence ratio, 64 s windows) over the window.
 // Breathing rate in a window: breaths counted on the belt (4 Hz grid, baseline over one breath
 // period - from the belt spectrum's 0.05-0.7 Hz peak - removed, upward crossings with hysteresis:
 // zero-crossing counting as biosppy), rate = (breaths - 1) / time between the first and last;

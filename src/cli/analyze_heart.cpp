@@ -74,21 +74,6 @@ nlohmann::ordered_json hrv_json(dsp::HrvReport const& h, double coherence) {
   return j;
 }
 
-/// Mean Pneuma coherence ratio over the record's 64 s windows (every 5 s); NaN when < 64 s.
-double mean_coherence(std::vector<double> const& t, std::vector<double> const& nn) {
-  std::vector<double> tt, rr;
-  for (std::size_t i = 0; i < nn.size(); ++i)
-    if (std::isfinite(nn[i])) {
-      tt.push_back(t[i]);
-      rr.push_back(nn[i]);
-    }
-  const auto series = dsp::coherence_series(tt, rr);
-  if (series.empty()) return std::nan("");
-  double sum = 0;
-  for (auto const& c : series) sum += c.ratio;
-  return sum / static_cast<double>(series.size());
-}
-
 /// Fills rr, hrv and hrv_raw from raw intervals (ms) and, when known, beat times (s).
 void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_t, nlohmann::ordered_json& out) {
   const dsp::CleanedRr clean = dsp::clean_rr(raw);
@@ -126,9 +111,9 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
   options.artifact_pct = pct;
   const bool times_ok = std::is_sorted(nn_t.begin(), nn_t.end());
   out["hrv"] = hrv_json(dsp::compute_hrv(nn, times_ok ? std::span<const double>(nn_t) : std::span<const double>{}, options),
-                        mean_coherence(nn_t, nn));
+                        dsp::mean_coherence(nn_t, nn));
   out["hrv_raw"] = hrv_json(dsp::compute_hrv(raw_ok, beat_t.empty() ? std::span<const double>{} : std::span<const double>(raw_t), options),
-                            mean_coherence(raw_t, raw_ok));
+                            dsp::mean_coherence(raw_t, raw_ok));
   if (!out.contains("duration_s")) {
     double total = 0;
     for (double v : raw_ok)

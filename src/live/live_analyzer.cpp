@@ -1,7 +1,6 @@
 #include "live/live_analyzer.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <variant>
@@ -9,28 +8,10 @@
 namespace pneuma::app {
 
 LiveAnalyzer::LiveAnalyzer(LiveAnalyzerConfig const& config)
-    : breathing_(dsp::SpectralRateConfig{}, dsp::SampleRate(config.resp_hz)),
-      resp_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(config.resp_hz)),
-      rsa_(dsp::RespAnalyzerConfig{.polarity = dsp::RespPolarity::up}, dsp::SampleRate(4.0)),
-      edr_rpeaks_(dsp::SampleRate(config.ecg_hz)),
-      edr_(dsp::RespAnalyzerConfig{}, dsp::SampleRate(4.0)), heart_live_(config.ecg_hz),
-      breath_hp_(dsp::BiquadCoeffs::highpass(0.03, dsp::SampleRate(config.resp_hz))),
-      breath_lp_(dsp::BiquadCoeffs::lowpass(1.0, dsp::SampleRate(config.resp_hz))) {}
-
-void LiveAnalyzer::on(drivers::EcgSample const& s) noexcept {
-  heart_live_.on_ecg(s, metrics_);
-  if (ecg_t0_s_ < 0) ecg_t0_s_ = s.t_s;
-  // R-amplitude modulation: each beat's R amplitude, resampled to 4 Hz, through the detector.
-  if (auto r = edr_rpeaks_.process(s.microvolts)) {
-    if (!edr_gate_.accept(std::abs(static_cast<double>(r->amplitude)))) return;
-    const double t = ecg_t0_s_ + static_cast<double>(r->sample) / edr_rpeaks_.sample_rate().hz();
-    std::array<float, 64> grid{};
-    const std::size_t n = edr_grid_.push(t, std::abs(static_cast<double>(r->amplitude)), grid);
-    for (std::size_t i = 0; i < n; ++i) (void)edr_.process(grid[i]);
-    metrics_.edr_breath_rate_bpm = edr_.metrics().rate_bpm;
-    metrics_.edr_breath_quality = edr_.metrics().quality;
-  }
-}
+    : breathing_(dsp::BreathingStreamConfig{.belt_rate = dsp::Hz(config.resp_hz)}),
+      heart_(dsp::HeartStreamConfig{.ecg_rate = dsp::Hz(config.ecg_hz)}),
+      breath_hp_(dsp::BiquadCoeffs::highpass(dsp::Hz(0.03), dsp::SampleRate(config.resp_hz))),
+      breath_lp_(dsp::BiquadCoeffs::lowpass(dsp::Hz(1.0), dsp::SampleRate(config.resp_hz))) {}
 
 void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   std::visit([this](auto const& s) { on(s); }, sample);
@@ -39,7 +20,7 @@ void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   metrics_.t_s = data_time_s_;
   ++metrics_.samples;
   // Heart rate older than 5 s of data is no longer a fact.
-  if (data_time_s_ - last_rr_s_ > 5.0) metrics_.hr_bpm = kUnknown;
+  if (data_time_s_ - last_hr_s_ > 5.0) metrics_.hr_bpm = kUnknown;
   const bool have_hr = std::isfinite(metrics_.hr_bpm);
   const bool have_resp = std::isfinite(metrics_.breathing_bpm);
   metrics_.quality = have_resp ? (have_hr ? metrics_.breathing_quality : metrics_.breathing_quality * 0.5)
@@ -49,26 +30,20 @@ void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
 void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
   metrics_.belt = s.value;
   trace_breath(s.t_s, s.value);
-  if (auto rate = breathing_.process(s.value)) {
-    metrics_.breathing_bpm = rate->rate_bpm;
-    metrics_.breathing_quality = rate->quality;
+  const unsigned events = breathing_.belt(s.value, s.t_s);
+  dsp::RespAnalyzer const& belt = breathing_.belt_analyzer();
+  // The belt's one spectral estimate (raw belt, 60 s window, 1 s hop) is the breathing rate.
+  if (events & dsp::kRespSpectralRate) {
+    metrics_.breathing_bpm = belt.metrics().spectral_rate_bpm;
+    metrics_.breathing_quality = belt.metrics().spectral_quality;
   }
-  metrics_.dropped = breathing_.dropped();
-  // Belt time: samples are counted; a jump of the arrival time by more than 1 s is a gap.
-  const double behind = s.t_s - (resp_.next_sample_time_s() + resp_offset_s_);
-  if (!resp_anchor_ && behind > 1.0) {
-    resp_.mark_gap(behind);
-    resp_anchor_ = true;
-  }
-  if (resp_anchor_) {
-    resp_offset_s_ = s.t_s - resp_.next_sample_time_s();
-    resp_anchor_ = false;
-  }
-  on_breath(resp_.process(s.value));
+  metrics_.dropped = belt.spectral_dropped();
+  on_breath(events);
 }
 
 void LiveAnalyzer::on_breath(unsigned events) noexcept {
-  dsp::RespMetrics const& r = resp_.metrics();
+  dsp::RespAnalyzer const& belt = breathing_.belt_analyzer();
+  dsp::RespMetrics const& r = belt.metrics();
   metrics_.breath_quality = r.quality;
   metrics_.breath_rate_bpm = r.rate_bpm;
   metrics_.breath_last_rate_bpm = r.last_rate_bpm;
@@ -82,9 +57,9 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
   metrics_.breath_depth_rel = r.depth_rel;
   if (!(events & dsp::kRespNewBreath)) return;
   // The heart side measures RSA per breath cycle, from onset to onset.
-  if (!external_onsets_ && std::isfinite(resp_.last_breath().onset_s))
-    heart_live_.on_breath_onset(resp_.last_breath().onset_s + resp_offset_s_, metrics_);
-  const double peak_session_s = resp_.last_breath().peak_s + resp_offset_s_;
+  if (!external_onsets_ && std::isfinite(belt.last_breath().onset_s))
+    heart_.breath_onset(belt.last_breath().onset_s + breathing_.belt_offset_s());
+  const double peak_session_s = belt.last_breath().peak_s + breathing_.belt_offset_s();
   metrics_.last_breath_peak_s = peak_session_s;
   if (pacer_ && !pacer_->paused()) {
     const PacerFrame f = pacer_->at(peak_session_s);
@@ -97,22 +72,43 @@ void LiveAnalyzer::on_breath(unsigned events) noexcept {
 }
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
-  heart_live_.on_rr(s, metrics_);
-  trace_beat(s);
-  // Beats on the RR clock (sum of intervals), re-anchored to arrival time after a loss of > 2 s.
-  const double rr_s = s.seconds();
-  beat_t_s_ = std::abs(beat_t_s_ + rr_s - s.t_s) > 2.0 ? s.t_s : beat_t_s_ + rr_s;
-  if (rr_s > 0.25 && rr_s < 2.5 && rsa_gate_.accept(s.ms())) {
-    std::array<float, 64> grid{};
-    const std::size_t n = rsa_grid_.push(beat_t_s_, 60.0 / rr_s, grid);
-    for (std::size_t i = 0; i < n; ++i) (void)rsa_.process(grid[i]);
-    metrics_.rsa_breath_rate_bpm = rsa_.metrics().rate_bpm;
-    metrics_.rsa_breath_quality = rsa_.metrics().quality;
+  heart_.set_breathing_rate(metrics_.breathing_bpm); // for RSA without breath onsets
+  heart_events(heart_.rr(s.ticks, s.t_s), s.t_s);
+}
+
+void LiveAnalyzer::on(drivers::EcgSample const& s) noexcept {
+  heart_.set_breathing_rate(metrics_.breathing_bpm);
+  heart_events(heart_.ecg(s.microvolts, s.t_s), s.t_s);
+}
+
+void LiveAnalyzer::heart_events(unsigned events, double now_s) noexcept {
+  if (events == dsp::kHeartNone) return;
+  dsp::HeartMetrics const& h = heart_.metrics();
+  if (events & dsp::kHeartRPeak) { // ECG-derived breathing: R amplitude of the detected peaks
+    breathing_.r_peak(heart_.last_r_peak().t_s, heart_.last_r_peak().amplitude);
+    dsp::RespMetrics const& e = breathing_.edr_analyzer().metrics();
+    metrics_.edr_breath_rate_bpm = e.rate_bpm;
+    metrics_.edr_breath_quality = e.quality;
   }
-  if (auto hr = heart_.push(s.ms())) {
-    metrics_.hr_bpm = *hr;
-    last_rr_s_ = s.t_s;
+  if (events & dsp::kHeartBeat) trace_beat(heart_.last_beat());
+  if (events & dsp::kHeartRate) {
+    metrics_.hr_bpm = h.hr_bpm;
+    last_hr_s_ = now_s;
   }
+  if (events & dsp::kHeartNn) {
+    for (int i = 0; i < heart_.nn_count(); ++i) breathing_.nn_beat(heart_.nn(i).t_s, heart_.nn(i).rr_ms);
+    dsp::RespMetrics const& r = breathing_.rsa_analyzer().metrics();
+    metrics_.rsa_breath_rate_bpm = r.rate_bpm;
+    metrics_.rsa_breath_quality = r.quality;
+    metrics_.rmssd_ms = h.rmssd_ms;
+    metrics_.sdnn_ms = h.sdnn_ms;
+    metrics_.artifact_pct = h.artifact_pct;
+    metrics_.hrv_poor = h.hrv_poor;
+  }
+  // Coherence and RSA update with NN beats; copying them is cheap and keeps them in step.
+  metrics_.coherence = h.coherence;
+  metrics_.coherence_peak_hz = h.coherence_peak_hz;
+  metrics_.rsa_bpm = h.rsa_bpm;
 }
 
 void LiveAnalyzer::on(drivers::DeviceStatus const& s) noexcept { metrics_.status = s; }
@@ -121,10 +117,9 @@ void LiveAnalyzer::on(drivers::SignalGap const& s) noexcept {
   // A gap in the belt breaks the window: start over rather than bridge it. A strap's gap
   // (RR, ECG, ACC) leaves the belt's window alone.
   if (s.stream != drivers::SignalGap::Stream::any && s.stream != drivers::SignalGap::Stream::resp) return;
-  breathing_.reset();
+  breathing_.belt_lost();
   metrics_.breathing_bpm = kUnknown;
   metrics_.breathing_quality = 0;
-  resp_anchor_ = true; // the belt's own timestamps tell whether its samples were lost
   metrics_.traces.breath.clear();
   next_breath_t_ = -1;
 }
@@ -152,25 +147,21 @@ void LiveAnalyzer::trace_breath(double t_s, double belt) noexcept {
   }
 }
 
-void LiveAnalyzer::trace_beat(drivers::RrInterval const& s) noexcept {
-  // Beats arrive bundled (a strap notifies once a second): chain the intervals to recover each
-  // beat's time, re-anchoring on arrival time after a gap or when the chain drifts.
-  const double rr_s = s.seconds();
-  const double chained = beat_t_ + rr_s;
-  const bool anchored = beat_t_ >= 0 && chained <= s.t_s + 0.05 && chained >= s.t_s - 3.0;
-  beat_t_ = anchored ? chained : s.t_s;
+void LiveAnalyzer::trace_beat(dsp::StreamBeat const& b) noexcept {
+  // Beat times come from the heart stream's one timeline (RR chained, re-anchored after a gap).
+  const double rr_s = b.rr_ms / 1000.0;
   auto& trace = metrics_.traces.hr;
   const double span = static_cast<double>(trace.kCapacity) * trace.dt_s;
-  if (next_hr_t_ < 0 || beat_t_ - next_hr_t_ > span) {
+  if (next_hr_t_ < 0 || b.t_s - next_hr_t_ > span) {
     trace.clear();
-    next_hr_t_ = beat_t_ - rr_s;
+    next_hr_t_ = b.t_s - rr_s;
   }
-  const bool plausible = s.ms() >= 250 && s.ms() <= 2500;
+  const bool plausible = b.rr_ms >= 250 && b.rr_ms <= 2500;
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float hr = plausible ? static_cast<float>(60.0 / rr_s) : nan;
   // Grid points inside this interval get its rate; points before it (a gap) are unknown.
-  while (next_hr_t_ <= beat_t_ + 1e-9) {
-    trace.push(next_hr_t_, beat_t_ - next_hr_t_ <= rr_s + 1e-6 ? hr : nan);
+  while (next_hr_t_ <= b.t_s + 1e-9) {
+    trace.push(next_hr_t_, b.t_s - next_hr_t_ <= rr_s + 1e-6 ? hr : nan);
     next_hr_t_ += trace.dt_s;
   }
 }

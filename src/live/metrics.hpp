@@ -23,7 +23,7 @@ struct Metrics {
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
   drivers::DeviceStatus status{};   ///< latest device status
-  // Heart (HeartLive): from artifact-corrected beats; NaN until the window is covered.
+  // Heart (dsp::HeartStream): from artifact-corrected beats; NaN until the window is covered.
   double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
   double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms
   double coherence = kUnknown;         ///< Pneuma coherence ratio (64 s window, every 5 s)

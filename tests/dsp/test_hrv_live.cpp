@@ -1,4 +1,4 @@
-// The live heart path (app::HeartLive inside LiveAnalyzer) on a simulated person.
+// The live heart path (dsp::HeartStream inside LiveAnalyzer) on a simulated person.
 #include <catch2/catch.hpp>
 #include <cmath>
 

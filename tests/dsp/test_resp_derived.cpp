@@ -17,7 +17,7 @@ using namespace pneuma::dsp;
 using namespace pneuma::test;
 
 TEST_CASE("beat resampler: linear interpolation on an even grid, NaN across missed beats", "[dsp][resp]") {
-  BeatSeriesResampler r(4.0, 3.0);
+  BeatSeriesResampler r(Hz(4.0), Seconds(3.0));
   std::array<float, 64> out{};
   CHECK(r.push(10.0, 60.0, out) == 1); // the first beat starts the grid
   CHECK(out[0] == 60.0F);

@@ -58,17 +58,17 @@ TEST_CASE("spectral rate: no estimate before 20 s, NaN is dropped and counted", 
 }
 
 TEST_CASE("spectral rate: bad configuration is refused", "[dsp]") {
-  CHECK_THROWS_AS(SpectralRateEstimator({.lo_hz = 0.5, .hi_hz = 0.1}, SampleRate(10)),
+  CHECK_THROWS_AS(SpectralRateEstimator({.lo = Hz(0.5), .hi = Hz(0.1)}, SampleRate(10)),
                   std::invalid_argument);
   CHECK_THROWS_AS(SampleRate(0), std::invalid_argument);
 }
 
 TEST_CASE("biquad: designs match their textbook responses", "[dsp]") {
   const SampleRate fs(100.0);
-  const auto lp = BiquadCoeffs::lowpass(1.0, fs);
+  const auto lp = BiquadCoeffs::lowpass(Hz(1.0), fs);
   CHECK_THAT(lp.magnitude_at(0.001, fs), WithinAbs(1.0, 1e-6));
   CHECK_THAT(lp.magnitude_at(1.0, fs), WithinAbs(std::sqrt(0.5), 1e-6)); // -3 dB at cut-off
-  const auto bp = BiquadCoeffs::bandpass(0.1, fs, 2.0);
+  const auto bp = BiquadCoeffs::bandpass(Hz(0.1), fs, 2.0);
   CHECK_THAT(bp.magnitude_at(0.1, fs), WithinAbs(1.0, 1e-9));
   Biquad f(lp);
   f.settle_to(5.0);

@@ -124,4 +124,13 @@ struct CleanedRr {
 };
 CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config = {});
 
+/// Offline safety net for heavy ectopy, where the corrector's adaptive thresholds (a quartile
+/// deviation over 91 beats) grow with the artifacts themselves and pass them. Flags an interval
+/// more than 35 % from the median of the (up to) 10 around it, or a short-long spike: differences
+/// to both neighbours above 15 % of that median, of opposite sign. Breathing changes RR gradually,
+/// so neither fires on RSA. Fixed-ratio rules of this kind are the classic RR editing criteria
+/// (Malik et al. 1989: 20 % from the previous interval; Kamath & Fallen 1995); used together
+/// with clean_rr, never instead of it. One flag per input interval (same length); allocates.
+std::vector<bool> heavy_ectopy_flags(std::span<const double> raw_ms);
+
 } // namespace pneuma::dsp

@@ -5,6 +5,7 @@
 //
 // Intervals outside [250, 2500] ms (240..24 beats/min) are rejected and counted; the median keeps
 // one ectopic beat from moving the number. A display-grade estimate; HRV lives elsewhere.
+// Units: RR in ms, HR in beats/min. Delay: one beat to report; a step shows fully after 3 of 5 beats.
 // Thread contract: push()/reset() noexcept, allocation-free, one thread.
 
 #include <array>

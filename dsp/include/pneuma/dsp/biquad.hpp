@@ -6,6 +6,7 @@
 // Designs: RBJ Audio-EQ-Cookbook low-pass / high-pass / band-pass (constant 0 dB peak), bilinear
 // transform with frequency pre-warping. Coefficients are double; state is double so that very low
 // cut-offs (0.05 Hz at 1 kHz) stay stable. Units: frequencies in Hz.
+// Delay: the design's frequency-dependent group delay (sos_group_delay_s, butterworth.hpp).
 // Thread contract: design functions may throw (bad parameters); step() is noexcept,
 // allocation-free, and owned by one thread.
 
@@ -20,10 +21,11 @@ struct BiquadCoeffs {
   /// Butterworth Q for a single second-order section.
   static constexpr double kButterworthQ = 0.70710678118654752;
 
-  static BiquadCoeffs lowpass(double cutoff_hz, SampleRate fs, double q = kButterworthQ);
-  static BiquadCoeffs highpass(double cutoff_hz, SampleRate fs, double q = kButterworthQ);
-  /// Band-pass with unity gain at `centre_hz`; bandwidth = centre / q.
-  static BiquadCoeffs bandpass(double centre_hz, SampleRate fs, double q);
+  /// Throws std::invalid_argument unless 0 < cutoff < fs / 2 and q > 0.
+  static BiquadCoeffs lowpass(Hz cutoff, SampleRate fs, double q = kButterworthQ);
+  static BiquadCoeffs highpass(Hz cutoff, SampleRate fs, double q = kButterworthQ);
+  /// Band-pass with unity gain at `centre`; bandwidth = centre / q.
+  static BiquadCoeffs bandpass(Hz centre, SampleRate fs, double q);
 
   /// Magnitude response |H(e^jw)| at `f_hz` (for tests and documentation).
   [[nodiscard]] double magnitude_at(double f_hz, SampleRate fs) const noexcept;

@@ -15,6 +15,7 @@
 // can be compared with scipy's one for one. Coefficients are double; the cascade's state is double so that a
 // 0.05 Hz corner at 1 kHz stays well-conditioned. Group delay: that of the analog prototype at the
 // pre-warped frequencies (e.g. order-2 low-pass at fc: sqrt(2) / (2 pi fc) s near DC).
+// Units: frequencies in Hz, samples in any unit (gain 1 in the pass band).
 // Thread contract: design functions may throw std::invalid_argument (bad orders or frequencies);
 // SosCascade::operator() / reset() / settle_to() are noexcept and allocation-free, one thread.
 

@@ -11,6 +11,7 @@
 // Recomputed every 5 s of beat time (as emWave / Inner Balance). Units: dimensionless; peak in Hz.
 // Interpretation: ~0.5 or less low, ~1-2 medium, >= 3 high coherence for the ratio form (scores
 // are not calibrated to HeartMath's 0-16 scale: do not compare them with a HeartMath device).
+// Delay: the estimate covers the last 64 s of beats (centre 32 s back), refreshed every 5 s.
 // Thread contract: the constructor allocates (FFT plan, buffers); push()/reset() are noexcept,
 // allocation-free, one thread.
 
@@ -49,7 +50,7 @@ private:
   static constexpr int kBeats = 256; // 64 s at up to 240 beats/min
   static constexpr int kPoints = 128;
   static constexpr int kFft = 512;
-  Coherence compute(double t_end) noexcept;
+  std::optional<Coherence> compute(double t_end) noexcept;
 
   std::array<double, kBeats> t_{}, rr_{};
   int head_ = 0, count_ = 0;
@@ -61,5 +62,10 @@ private:
 
 /// Offline: every 5 s estimate over a whole NN series (beat times in s, intervals in ms).
 std::vector<Coherence> coherence_series(std::span<const double> t_s, std::span<const double> rr_ms);
+
+/// Offline: the mean coherence ratio of coherence_series over a record (NaN beats are skipped,
+/// as breaks); NaN when the record covers less than one 64 s window. The one mean coherence of
+/// `analyze` and the session analysis.
+double mean_coherence(std::span<const double> t_s, std::span<const double> rr_ms);
 
 } // namespace pneuma::dsp

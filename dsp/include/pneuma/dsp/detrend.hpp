@@ -7,6 +7,7 @@
 // (|H|^2 = l^2 |D2|^2 / (1 + l^2 |D2|^2), |D2(w)|^2 = 16 sin^4(w/2)), the Kubios default.
 // The pentadiagonal system is solved by Eigen's sparse LDL^T (SimplicialLDLT): O(N) time and
 // memory, so 24 h at 4 Hz (350 000 samples) is fine.
+// Units: as the input. Delay: none (offline, zero-phase by construction).
 // Thread contract: allocates (set-up / offline use only).
 
 #include <span>

@@ -12,6 +12,7 @@
 // Kubios). NeuroKit2 uses 4..11 and 12..N/10; pass those ranges to reproduce it.
 // Cost: O(N) per scale. Units: dimensionless. NaN when the series is shorter than 2 windows of
 // the largest scale or flat.
+// Delay: none (offline / windowed).
 // Thread contract: pure; allocates the profile (offline / windowed use).
 
 #include <span>

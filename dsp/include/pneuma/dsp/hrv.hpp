@@ -5,6 +5,7 @@
 //
 // Quality gate: `poor_quality` is set when more than 5 % of the beats were artifacts (Kubios'
 // rule of thumb for reliable HRV) or fewer than 60 s of data; the UI greys such numbers.
+// Units: ms, ms^2, Hz, beats/min as named per field. Delay: none (offline / windowed).
 // Thread contract: allocates (offline / windowed use).
 
 #include <span>

@@ -15,6 +15,7 @@
 // LF 120 s, VLF 300 s; shorter -> NaN.
 // Note for the UI: during slow breathing (~0.1 Hz) the breathing itself lands in LF, so LF and
 // LF/HF rise sharply; that is resonance, not "stress".
+// Units: powers in ms^2, frequencies in Hz. Delay: none (offline / windowed).
 // Thread contract: allocates (offline / windowed use).
 
 #include <span>

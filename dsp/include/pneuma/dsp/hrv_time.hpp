@@ -12,6 +12,7 @@
 // Input: NN intervals in ms; a NaN entry marks a break (a gap or a removed beat): it is skipped and
 // no successive difference spans it (as NeuroKit's non-successive handling). Results in ms, %,
 // beats/min; NaN when undefined (fewer than 2 intervals, 0 spread for SI).
+// Units: ms, %, beats/min as named. Delay: none (offline / windowed).
 // Thread contract: pure functions; hrv_time() allocates nothing.
 
 #include <span>

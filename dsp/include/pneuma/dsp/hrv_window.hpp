@@ -8,6 +8,7 @@
 // window is covered. `poor` when > 5 % of its beats were corrected artifacts (Kubios' rule of
 // thumb) - the UI greys the numbers. Sums are kept relative to the first beat's interval and
 // recomputed every 4096 beats, so hours of streaming do not drift.
+// Units: times in s, intervals in ms, HR in beats/min. Delay: none beyond the window itself.
 // Thread contract: the constructor allocates the ring (and may throw); push()/reset()/stats()
 // are noexcept and allocation-free, one thread.
 

@@ -8,6 +8,7 @@
 //
 // y has its mean removed first. Trigonometric values are advanced by complex rotation along the
 // frequency grid (one sincos per sample, not per sample and frequency). Units: y^2 / Hz.
+// Delay: none (offline).
 // Thread contract: allocates (offline use).
 
 #include <span>

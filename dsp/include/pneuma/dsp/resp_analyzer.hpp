@@ -15,7 +15,10 @@
 //       breathing gives no evidence: then the set (default: up) polarity stays.
 //    -> BreathDetector (adaptive hysteresis, resp_breath_detector.hpp) on polarity * s
 //    -> per breath: onset, peak, inhale, exhale, I:E, depth, rate; RespRateSmoother; sighs
-//    -> SpectralRateEstimator on d (60 s window, 5 s hop, KissFFT, log-parabolic interpolation)
+//    -> SpectralRateEstimator (KissFFT, log-parabolic interpolation), on a configurable input:
+//       d (default: 60 s window, 5 s hop, nfft 512), the raw input at fs (the live belt: what the
+//       live display showed as the spectral breathing rate, SpectralRateConfig{} = 60 s window,
+//       1 s hop, nfft 2048), or off (derived RSA/EDR signals whose spectral rate nobody reads).
 //
 // Signal-quality index (0..1) = valid x snr x rhythm x recency:
 //   valid   = 1 - share of the last ~10 s that was missing or clipped
@@ -45,16 +48,32 @@
 
 namespace pneuma::dsp {
 
+/// What the spectral rate estimator of a RespAnalyzer looks at.
+enum class SpectralInput : std::uint8_t {
+  bandpassed, ///< d, the 0.05-1.0 Hz band-passed signal at the internal rate
+  raw,        ///< the input samples themselves, at fs (non-finite ones dropped)
+  off,        ///< no spectral estimate (RespMetrics::spectral_rate_bpm stays NaN)
+};
+
 struct RespAnalyzerConfig {
   RespPolarity polarity = RespPolarity::automatic;
-  double internal_hz = 25.0;   ///< target rate after block averaging
-  double smooth_hz = 1.5;      ///< detection low-pass cut-off
-  double band_lo_hz = 0.05;    ///< band-pass edges (3..60/min)
-  double band_hi_hz = 1.0;
-  double max_hold_s = 1.0;     ///< NaN runs up to this are bridged by holding the last value
-  double restart_gap_s = 2.0;  ///< marked gaps from this length restart the detector
+  Hz internal{25.0};           ///< target rate after block averaging
+  Hz smooth{1.5};              ///< detection low-pass cut-off
+  Hz band_lo{0.05};            ///< band-pass edges (3..60/min)
+  Hz band_hi{1.0};
+  Seconds max_hold{1.0};       ///< NaN runs up to this are bridged by holding the last value
+  Seconds restart_gap{2.0};    ///< marked gaps from this length restart the detector
   BreathDetectorConfig detector{};
-  SpectralRateConfig spectral{60.0, 20.0, 5.0, 0.05, 0.7, 4.0, 512};
+  SpectralRateConfig spectral{Seconds(60.0), Seconds(20.0), Seconds(5.0), Hz(0.05), Hz(0.7), Hz(4.0), 512};
+  SpectralInput spectral_input = SpectralInput::bandpassed;
+
+  /// The live belt: the spectral rate of the raw belt, SpectralRateConfig{} (60 s, 1 s hop).
+  static RespAnalyzerConfig live_belt() {
+    RespAnalyzerConfig c;
+    c.spectral = SpectralRateConfig{};
+    c.spectral_input = SpectralInput::raw;
+    return c;
+  }
 };
 
 class RespAnalyzer {
@@ -68,6 +87,10 @@ public:
   void mark_gap(double seconds) noexcept;
   /// Back to the state after construction (design kept).
   void reset() noexcept;
+  /// Forgets the spectral window only (a device reported lost samples); breaths are kept.
+  void restart_spectral() noexcept { spectral_.reset(); }
+  /// Input samples the spectral estimator dropped (non-finite; raw input only).
+  [[nodiscard]] std::uint64_t spectral_dropped() const noexcept { return spectral_.dropped(); }
 
   [[nodiscard]] RespMetrics const& metrics() const noexcept { return metrics_; }
   [[nodiscard]] BreathDetector const& breaths() const noexcept { return detector_; }

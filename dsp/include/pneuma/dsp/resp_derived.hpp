@@ -35,8 +35,9 @@ namespace pneuma::dsp {
 /// Beat-synchronous values (one per R peak) -> an even grid, by linear interpolation.
 class BeatSeriesResampler {
 public:
-  /// `out_hz` grid rate (4 Hz is usual); intervals longer than `max_gap_s` emit NaN (missed beats).
-  explicit BeatSeriesResampler(double out_hz = 4.0, double max_gap_s = 3.0);
+  /// `out` grid rate (4 Hz is usual); intervals longer than `max_gap` emit NaN (missed beats).
+  /// Throws std::invalid_argument outside 0.5..100 Hz or for max_gap <= 0.
+  explicit BeatSeriesResampler(Hz out = Hz(4.0), Seconds max_gap = Seconds(3.0));
   /// One beat value at `t_s`; writes the grid samples that became known into `out` (returns the
   /// count; at most out.size(), the rest are dropped and counted).
   std::size_t push(double t_s, double value, std::span<float> out) noexcept;

@@ -9,6 +9,7 @@
 // Summary: rate_bpm = 60 / mean peak-to-peak period (gap-free periods); regularity_cv = CV of those
 // periods; amplitude = median depth; quality = mean of the per-second quality index; inhale,
 // exhale and I:E = medians over completed breaths.
+// Units: times in s from the first sample, rates in breaths/min.
 // Thread contract: allocates (set-up code, not for the real-time path); throws what RespAnalyzer's
 // constructor throws.
 

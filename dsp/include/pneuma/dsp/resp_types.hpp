@@ -2,6 +2,8 @@
 // Value types of the respiration pipeline: one breath, and the running breathing metrics.
 // Times are stream seconds (sample count / fs, plus the length of any marked gaps) unless stated.
 // NaN means "not known (yet)". All types are trivially copyable.
+// Units: times in s, rates in breaths/min, depths in input units. Delay: none (value types).
+// Thread contract: value types, any thread.
 
 #include <cstdint>
 #include <limits>

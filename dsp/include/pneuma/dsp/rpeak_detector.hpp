@@ -53,8 +53,8 @@ struct RPeak {
 };
 
 struct RPeakConfig {
-  double band_lo_hz = 5.0;
-  double band_hi_hz = 15.0;
+  Hz band_lo{5.0};
+  Hz band_hi{15.0};
   double integration_s = 0.150;
   double refractory_s = 0.200;
   double t_wave_window_s = 0.360;

@@ -7,11 +7,14 @@
 // A strap has no clock the host can read, so beat times are the running sum of the intervals,
 // anchored to the host arrival time of the first beat. The sum is kept in integer ticks (no
 // rounding drift over 24 h). When the sum and the arrival times disagree by more than
-// `max_skew_s` (lost notifications, a strap that dropped out) the timeline is re-anchored at the
+// `max_skew` (lost notifications, a strap that dropped out) the timeline is re-anchored at the
 // arrival time and the beat is flagged `after_gap` (successive differences must not span it).
+// Units: ticks of 1/1024 s in, s and ms out. Delay: none (one beat in, its time out).
 // Thread contract: push()/reset() noexcept, allocation-free, one thread.
 
 #include <cstdint>
+
+#include "pneuma/dsp/units.hpp"
 
 namespace pneuma::dsp {
 
@@ -24,7 +27,7 @@ struct TimedBeat {
 
 class RrTimeline {
 public:
-  explicit RrTimeline(double max_skew_s = 2.5) noexcept : max_skew_s_(max_skew_s) {}
+  explicit RrTimeline(Seconds max_skew = Seconds(2.5)) noexcept : max_skew_s_(max_skew.s()) {}
 
   /// One interval in 1/1024 s ticks as delivered, with the host time its notification arrived.
   TimedBeat push(std::uint32_t ticks, double arrival_t_s) noexcept {

@@ -8,6 +8,7 @@
 // false onsets). Breath onsets (inspiration starts) come from the breathing DSP; src/ joins them.
 // Guidance for the UI (Lehrer & Gevirtz 2014, as practitioners cite them): HR peak-to-trough
 // 15-25 bpm during resonance breathing is good, > 25 excellent; 3-8 bpm is typical at 12-15/min.
+// Units: times in s, RR in ms, HR in beats/min. Delay: a breath is closed at the next onset.
 // Thread contract: RsaTracker push/onset are noexcept, allocation-free, one thread; rsa_per_breath
 // allocates its result.
 

@@ -9,6 +9,7 @@
 // At resonance HR rises during inhalation and peaks near its end: phase near 0 (Vaschillo; Lehrer);
 // at faster breathing HR lags. MSC near 1 means HR follows breathing one-to-one.
 // Input: two equally long series already on the same 4 Hz grid (see hr_on_grid()).
+// Delay: none beyond the analysed window (windowed use).
 // Thread contract: the constructor allocates (FFT, buffers); compute() is noexcept and
 // allocation-free (fit for a windowed live update), one thread.
 

@@ -10,6 +10,7 @@
 // coordinates), so m = 2 costs O(N log^2 N): 24 h (100 000 beats) in well under a second, where
 // the direct method needs ~10^10 comparisons. Other m fall back to a sorted sweep (O(N * matches)).
 // Units: nats. NaN when B or A is 0 (undefined), or fewer than m + 2 values.
+// Delay: none (offline / windowed).
 // Thread contract: allocates (offline / windowed use).
 
 #include <span>

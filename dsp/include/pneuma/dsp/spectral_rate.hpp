@@ -1,12 +1,12 @@
 #pragma once
 // Breathing rate from the dominant spectral peak of a sliding window.
 //
-// Method: the input is block-averaged down to ~4 Hz, kept in a ring of `window_s`; every `hop_s`
+// Method: the input is block-averaged down to ~4 Hz, kept in a ring of `window`; every `hop`
 // the window is mean-removed, Hann-windowed, zero-padded to `nfft` and transformed (KissFFT).
-// The highest power bin inside [lo_hz, hi_hz] is refined by Gaussian (log-parabolic) interpolation,
+// The highest power bin inside [lo, hi] is refined by Gaussian (log-parabolic) interpolation,
 // which is exact for a Gaussian peak and near-exact for a Hann main lobe.
 // Units: input arbitrary; rate in breaths/min; quality in 0..1 = share of in-band power within
-// +-2 bins of the peak. Latency: about window_s / 2 (the window's centre of mass).
+// +-2 bins of the peak. Latency: about window / 2 (the window's centre of mass).
 // Reference: the toolchain prototype (60 s at 10 Hz -> 6.00/min); cf. HeartPy calc_breathing.
 // Thread contract: constructor may throw; process()/reset() are noexcept, allocation-free, one
 // thread.
@@ -21,13 +21,13 @@
 namespace pneuma::dsp {
 
 struct SpectralRateConfig {
-  double window_s = 60.0;  ///< analysis window
-  double min_fill_s = 20.0; ///< no estimate before this much signal
-  double hop_s = 1.0;      ///< one estimate per hop
-  double lo_hz = 0.05;     ///< 3 breaths/min
-  double hi_hz = 0.7;      ///< 42 breaths/min
-  double analysis_hz = 4.0; ///< rate after block averaging
-  int nfft = 2048;         ///< zero-padded transform size (even)
+  Seconds window{60.0};   ///< analysis window
+  Seconds min_fill{20.0}; ///< no estimate before this much signal
+  Seconds hop{1.0};       ///< one estimate per hop
+  Hz lo{0.05};            ///< 3 breaths/min
+  Hz hi{0.7};             ///< 42 breaths/min
+  Hz analysis{4.0};       ///< rate after block averaging
+  int nfft = 2048;        ///< zero-padded transform size (even)
 };
 
 struct SpectralRate {
@@ -37,6 +37,8 @@ struct SpectralRate {
 
 class SpectralRateEstimator {
 public:
+  /// Throws std::invalid_argument for a band outside (0, Nyquist of the analysis rate), or a
+  /// window longer than nfft analysis samples.
   SpectralRateEstimator(SpectralRateConfig const& config, SampleRate fs);
 
   /// Feeds one sample; returns an estimate when a hop completes (and enough signal is held).

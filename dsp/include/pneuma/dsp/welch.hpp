@@ -6,6 +6,7 @@
 //
 // FFT: KissFFT (RealFft) planned once per call. Units: input units^2 / Hz (ms^2/Hz for RR).
 // A record shorter than one segment is analysed as a single segment of its own (even) length.
+// Delay: none (offline / windowed).
 // Thread contract: allocates (offline / windowed use, not per sample).
 
 #include <span>
