@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "pneuma/dsp/artifact_corrector.hpp"
+#include "pneuma/dsp/breath_count.hpp"
 #include "pneuma/dsp/coherence.hpp"
 #include "pneuma/dsp/hrv_frequency.hpp"
 #include "pneuma/dsp/hrv_time.hpp"
@@ -68,67 +69,6 @@ void flag_artifacts(BeatSeries& b) {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-/// Belt at kGridHz over [t0, t1): moving mean over a quarter second, then linear interpolation.
-std::vector<double> belt_grid(drivers::files::SignalData const& belt, double t0, double t1) {
-  std::vector<double> t, v;
-  const double fs = belt.fs_hz;
-  const auto first = static_cast<std::size_t>(std::max(0.0, std::floor(t0 * fs)));
-  const auto last = std::min(belt.values.size(), static_cast<std::size_t>(std::ceil(t1 * fs)) + 1);
-  const int half = std::max(0, static_cast<int>(fs / kGridHz / 2));
-  for (std::size_t i = first; i < last; ++i) {
-    double sum = 0;
-    int count = 0;
-    for (int k = -half; k <= half; ++k) {
-      const long j = static_cast<long>(i) + k;
-      if (j < 0 || j >= static_cast<long>(belt.values.size())) continue;
-      const double x = belt.values[static_cast<std::size_t>(j)];
-      if (std::isfinite(x)) {
-        sum += x;
-        ++count;
-      }
-    }
-    if (count == 0) continue;
-    t.push_back(static_cast<double>(i) / fs);
-    v.push_back(sum / count);
-  }
-  return resample(t, v, t0, t1);
-}
-
-/// Breaths per minute by counting cycles of the belt (4 Hz grid): the slow baseline (moving mean
-/// over `period_s`) removed, a 1 s moving mean against noise, then upward crossings of +10 % of
-/// the signal's SD after it went below -10 % (hysteresis). A sigh is one breath, whatever its depth,
-/// so the count is not pulled by it as a spectral peak is. nullopt with fewer than 3 breaths.
-std::optional<double> counted_rate(std::vector<double> const& v, double period_s) {
-  const int n = static_cast<int>(v.size());
-  const int half_base = std::max(2, static_cast<int>(period_s * kGridHz / 2));
-  const int half_smooth = 2;
-  std::vector<double> x(v.size());
-  for (int i = 0; i < n; ++i) {
-    double base = 0, smooth = 0;
-    int nb = 0, ns = 0;
-    for (int k = std::max(0, i - half_base); k <= std::min(n - 1, i + half_base); ++k, ++nb) base += v[static_cast<std::size_t>(k)];
-    for (int k = std::max(0, i - half_smooth); k <= std::min(n - 1, i + half_smooth); ++k, ++ns)
-      smooth += v[static_cast<std::size_t>(k)];
-    x[static_cast<std::size_t>(i)] = smooth / ns - base / nb;
-  }
-  double var = 0;
-  for (double a : x) var += a * a;
-  const double sd = std::sqrt(var / std::max(1, n));
-  if (!(sd > 0)) return std::nullopt;
-  std::vector<double> ups;
-  bool armed = false;
-  for (int i = 1; i < n; ++i) {
-    const double a = x[static_cast<std::size_t>(i)];
-    if (a < -0.1 * sd) armed = true;
-    if (armed && a >= 0.1 * sd) {
-      ups.push_back(i / kGridHz);
-      armed = false;
-    }
-  }
-  if (ups.size() < 3) return std::nullopt;
-  return 60.0 * static_cast<double>(ups.size() - 1) / (ups.back() - ups.front());
 }
 
 } // namespace
@@ -256,7 +196,7 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
   // Breathing: belt spectrum, else RSA-derived from HR.
   const auto* belt = find_signal(rec, "Resp");
   std::vector<double> volume;
-  if (belt != nullptr && belt->fs_hz > 0) volume = belt_grid(*belt, t0, t1);
+  if (belt != nullptr && belt->fs_hz > 0) volume = dsp::smoothed_grid(belt->values, dsp::SampleRate(belt->fs_hz), t0, t1, dsp::SampleRate(kGridHz));
   const std::vector<double> hr = hr_series(beats, t0, t1, kGridHz);
   Spectrum belt_spec, hr_spec;
   if (volume.size() >= 64) belt_spec = periodogram(volume, kGridHz);
@@ -266,7 +206,7 @@ WindowStats analyze_window(drivers::files::Recording const& rec, BeatSeries cons
       w.breathing_bpm = *f * 60.0;
       w.breathing_from_belt = true;
       // Counting breaths is steadier than the peak over a short window (sighs, drift).
-      if (auto counted = counted_rate(volume, 60.0 / std::max(*w.breathing_bpm, 3.0)))
+      if (auto counted = dsp::counted_breath_rate(volume, dsp::SampleRate(kGridHz), 60.0 / std::max(*w.breathing_bpm, 3.0)))
         w.breathing_bpm = *counted;
     }
   } else if (!hr_spec.psd.empty()) {

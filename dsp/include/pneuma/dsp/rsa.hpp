@@ -47,7 +47,3 @@ std::vector<BreathRsa> rsa_per_breath(std::span<const double> beat_t_s, std::spa
                                       std::span<const double> onsets_s);
 
 } // namespace pneuma::dsp
-
-namespace pneuma::dsp {
-/// Resonance amplitude = BreathRsa::hr_range_bpm; its line for the UI.
-} // namespace pneuma::dsp
