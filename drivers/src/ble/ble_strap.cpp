@@ -83,8 +83,10 @@ void BleStrap::retry(std::string_view why) noexcept { supervisor_.retry(State::e
 void BleStrap::shutdown_link() noexcept {
   try { // an H10 streams until its battery is empty unless told to stop
     // Stop whatever was asked for, answered or not: a late "started" must not leave it on.
-    if (pmd_cp_.proxy)
-      for (auto const& stop : pmd_.stop_commands().view()) write_pmd(stop);
+    if (pmd_cp_.proxy) {
+      const auto stops = pmd_.stop_commands(); // named: a range-for keeps only view()'s span alive
+      for (auto const& stop : stops.view()) write_pmd(stop);
+    }
   } catch (sdbus::Error const&) {
   }
   stop_notifications_and_disconnect();

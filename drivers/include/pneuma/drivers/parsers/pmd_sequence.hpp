@@ -53,7 +53,9 @@ public:
   struct Commands {
     std::array<PmdCommand, 2> command{};
     std::size_t count = 0;
-    [[nodiscard]] std::span<const PmdCommand> view() const noexcept { return {command.data(), count}; }
+    [[nodiscard]] std::span<const PmdCommand> view() const& noexcept { return {command.data(), count}; }
+    /// A view of a temporary would dangle (e.g. `for (c : seq.stop_commands().view())`): name it first.
+    std::span<const PmdCommand> view() const&& = delete;
   };
 
   explicit PmdStartSequence(PmdSequenceConfig config = {}) noexcept : config_(config) {}
