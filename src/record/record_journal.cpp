@@ -51,12 +51,17 @@ bool journal_locked(std::filesystem::path const& journal) {
 }
 
 JournalWriter::JournalWriter(std::filesystem::path const& edf) : path_(journal_path(edf)) {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // Lock first, truncate after: a journal another live session holds is never touched.
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0)
     throw std::runtime_error("cannot write the recording " + edf.string() + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
     throw std::runtime_error("the recording " + edf.string() + " is being written by another pneuma process");
+  }
+  if (::ftruncate(fd_, 0) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("cannot write the recording journal " + path_.string() + ": " + std::strerror(errno));
   }
   file_ = ::fdopen(fd_, "w");
   if (file_ == nullptr) {

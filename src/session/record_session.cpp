@@ -1,7 +1,10 @@
 #include "session/record_session.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "analysis/record_analysis.hpp"
 #include "session/recordings.hpp"
@@ -13,10 +16,19 @@ std::filesystem::path new_recording_path(Store const& store, std::string const& 
   localtime_r(&now, &t);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &t);
-  auto path = store.recordings_dir() / (std::string(stamp) + "-" + kind + ".edf");
-  for (int i = 2; std::filesystem::exists(path) || std::filesystem::exists(journal_path(path)); ++i)
-    path = store.recordings_dir() / (std::string(stamp) + "-" + kind + "-" + std::to_string(i) + ".edf");
-  return path;
+  // Reserve the name by creating the file (O_EXCL: atomic), so two sessions started in the same
+  // second never pick the same one; a name whose journal is left from a crash is not reused.
+  for (int i = 1;; ++i) {
+    const std::string suffix = i == 1 ? "" : "-" + std::to_string(i);
+    auto path = store.recordings_dir() / (std::string(stamp) + "-" + kind + suffix + ".edf");
+    if (std::filesystem::exists(journal_path(path))) continue;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::close(fd);
+      return path;
+    }
+    if (errno != EEXIST) return path; // unwritable: the recorder says why
+  }
 }
 
 RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline,
@@ -38,7 +50,14 @@ RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pip
     rc.header.equipment = "pneuma 0.1.0";
     rc.header.note = setup_.note;
     rc.pacer_schedule = setup_.pacer_schedule;
-    recorder_ = std::make_unique<Recorder>(rc, pipeline_);
+    try {
+      recorder_ = std::make_unique<Recorder>(rc, pipeline_);
+    } catch (...) {
+      std::error_code ec; // a name reserved for nothing goes again (it is still empty)
+      if (!setup_.record_path && std::filesystem::file_size(*path_, ec) == 0 && !ec)
+        std::filesystem::remove(*path_, ec);
+      throw;
+    }
   }
   if (store_ != nullptr) {
     SessionRow row;

@@ -69,7 +69,8 @@ private:
   bool finished_ = false;
 };
 
-/// A file name for a new recording in the store: recordings/YYYYMMDD-HHMMSS-<kind>.edf.
+/// A file name for a new recording in the store: recordings/YYYYMMDD-HHMMSS-<kind>[-N].edf,
+/// reserved (created empty, atomically) so concurrent sessions never share one.
 std::filesystem::path new_recording_path(Store const& store, std::string const& kind);
 
 } // namespace pneuma::app

@@ -261,7 +261,10 @@ void Store::migrate() {
   }
   exec("BEGIN IMMEDIATE");
   try {
-    for (int v = version; v < kSchemaVersion; ++v) {
+    // Read again under the write lock: another process opening the same new store at the same
+    // moment may have migrated it while this one waited.
+    const int now = schema_version();
+    for (int v = now; v < kSchemaVersion; ++v) {
       exec(migrations()[static_cast<std::size_t>(v)]);
       exec("PRAGMA user_version = " + std::to_string(v + 1));
     }

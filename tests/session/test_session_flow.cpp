@@ -1,8 +1,12 @@
 // The session flow from a script: ratings, baseline, training, summary.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 
+#include "session/record_session.hpp"
 #include "session/session_flow.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace pneuma::app;
 using Catch::Matchers::WithinAbs;
@@ -104,4 +108,20 @@ TEST_CASE("session flow: RMSSD and the score only count seconds whose HRV is not
   CHECK_THAT(s.end.rmssd_ms, WithinAbs(40, 1e-6));
   CHECK_THAT(s.end.score, WithinAbs(2.0, 1e-6));
   CHECK_THAT(s.end.hr_bpm, WithinAbs(70, 1e-6)); // heart rate itself is not HRV
+}
+
+TEST_CASE("recording names: sessions started in the same second get different files, each reserved",
+          "[app]") {
+  pneuma::test::TempDir dir;
+  pneuma::app::Store store(dir.path);
+  const auto a = pneuma::app::new_recording_path(store, "run");
+  const auto b = pneuma::app::new_recording_path(store, "run");
+  const auto c = pneuma::app::new_recording_path(store, "run");
+  CHECK(a != b);
+  CHECK(b != c);
+  CHECK(a != c);
+  // Reserved: created (empty) at once, so a concurrent process cannot pick the same name.
+  CHECK(std::filesystem::exists(a));
+  CHECK(std::filesystem::exists(b));
+  CHECK(std::filesystem::file_size(c) == 0);
 }

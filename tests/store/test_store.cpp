@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
@@ -143,5 +145,50 @@ TEST_CASE("store: newer, damaged or locked databases are refused and left untouc
     sql(db, "ROLLBACK");
     sqlite3_close(db);
     CHECK(first.ensure_profile("someone").name == "someone");
+  }
+}
+
+TEST_CASE("store: two processes creating the same new store at the same moment both open it", "[app]") {
+  // Each round: a fresh folder, a child and the parent released together through a pipe, both
+  // constructing the store (which creates the schema). The loser of the race must wait for the
+  // winner's migration and find the schema done, not run it a second time.
+  for (int round = 0; round < 20; ++round) {
+    TempDir dir;
+    int go[2];
+    REQUIRE(::pipe(go) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      char c;
+      (void)::read(go[0], &c, 1);
+      try {
+        Store store(dir.path);
+        store.ensure_profile("child", "home");
+      } catch (...) {
+        ::_exit(1);
+      }
+      ::_exit(0);
+    }
+    ::close(go[0]);
+    (void)::write(go[1], "x", 1);
+    ::close(go[1]);
+    bool parent_ok = true;
+    std::string why;
+    try {
+      Store store(dir.path);
+      store.ensure_profile("parent", "home");
+    } catch (StoreError const& e) {
+      parent_ok = false;
+      why = e.what();
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    INFO("round " << round << ": " << why);
+    REQUIRE(parent_ok);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    Store store(dir.path);
+    CHECK(store.find_profile("child"));
+    CHECK(store.find_profile("parent"));
   }
 }

@@ -1,0 +1,58 @@
+// The crash journal beside a recording (record/record_journal.hpp): format, lock, and that a
+// second writer never damages a journal a live session holds.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "record/record_journal.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace pneuma::app;
+using pneuma::test::TempDir;
+
+namespace {
+std::string slurp(fs::path const& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+} // namespace
+
+TEST_CASE("journal: entries written are read back; a line cut by a crash is skipped", "[app]") {
+  TempDir dir;
+  const auto edf = dir.path / "a.edf";
+  {
+    JournalWriter w(edf);
+    CHECK(journal_locked(journal_path(edf)) == false); // our own lock: another process sees it
+    w.append({12345, -1, "Pacer inhale"});
+    w.append({20000, 5000, "Signal gap"});
+    w.flush();
+  }
+  { std::ofstream(journal_path(edf), std::ios::app) << "30000\t-1"; } // cut mid-line
+  const auto entries = read_journal(journal_path(edf));
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].onset_100us == 12345);
+  CHECK(entries[0].duration_100us == -1);
+  CHECK(entries[0].text == "Pacer inhale");
+  CHECK(entries[1].duration_100us == 5000);
+  CHECK(entries[1].text == "Signal gap");
+}
+
+TEST_CASE("journal: a second writer on a journal in use is refused and leaves it intact", "[app]") {
+  TempDir dir;
+  const auto edf = dir.path / "b.edf";
+  JournalWriter first(edf);
+  first.append({1, -1, "R"});
+  first.append({2, -1, "R"});
+  first.flush();
+  const std::string before = slurp(journal_path(edf));
+  // flock locks belong to the open file description: a second open in this process is refused
+  // just as another process would be.
+  CHECK_THROWS_WITH(JournalWriter(edf), Catch::Contains("being written by another pneuma process"));
+  CHECK(slurp(journal_path(edf)) == before); // not truncated before the lock was tried
+  first.remove();
+  CHECK_FALSE(fs::exists(journal_path(edf)));
+}
