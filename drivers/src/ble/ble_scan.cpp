@@ -7,35 +7,16 @@
 #include <sdbus-c++/sdbus-c++.h>
 #include <thread>
 
+#include "bluez.hpp"
 #include "pneuma/drivers/ble/ble.hpp"
 #include "pneuma/drivers/parsers/pmd.hpp"
 
 namespace pneuma::drivers {
 namespace {
-using Properties = std::map<std::string, sdbus::Variant>;
-using ManagedObjects = std::map<sdbus::ObjectPath, std::map<std::string, Properties>>;
-
-template <class T> std::optional<T> prop(Properties const& p, std::string const& key) {
-  const auto it = p.find(key);
-  if (it == p.end() || !it->second.containsValueOfType<T>()) return std::nullopt;
-  return it->second.get<T>();
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string explain(sdbus::Error const& e) {
-  const std::string& name = e.getName();
-  if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NameHasNoOwner")
-    return "BlueZ (bluetoothd) is not running; install and start bluez to use BLE straps";
-  if (name == "org.freedesktop.DBus.Error.AccessDenied" || name == "org.bluez.Error.NotAuthorized" ||
-      name == "org.bluez.Error.NotPermitted")
-    return "permission denied by BlueZ (is your user allowed to use Bluetooth?)";
-  if (name == "org.bluez.Error.NotReady") return "the Bluetooth adapter is powered off (bluetoothctl power on)";
-  return "BlueZ: " + name + ": " + e.getMessage();
-}
+using bluez::explain;
+using bluez::lower;
+using bluez::ManagedObjects;
+using bluez::prop;
 
 void collect(ManagedObjects const& objects, std::map<std::string, BleSeen>& seen) {
   for (auto const& [path, ifaces] : objects) {

@@ -45,11 +45,11 @@ inline bool has_uuid(Properties const& device, std::string_view uuid) {
   return std::any_of(uuids->begin(), uuids->end(), [&](std::string const& u) { return lower(u) == uuid; });
 }
 
-/// One line for a D-Bus error, saying what the user can do.
+/// One line for a D-Bus error, saying what the user can do (the strap and `pneuma devices` alike).
 inline std::string explain(sdbus::Error const& e) {
   const std::string& name = e.getName();
   if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NameHasNoOwner")
-    return "BlueZ (bluetoothd) is not running";
+    return "BlueZ (bluetoothd) is not running; install and start bluez to use BLE straps";
   if (name == "org.freedesktop.DBus.Error.AccessDenied" || name == "org.bluez.Error.NotAuthorized" ||
       name == "org.bluez.Error.NotPermitted")
     return "permission denied by BlueZ (is your user allowed to use Bluetooth?)";
