@@ -154,10 +154,17 @@ EdfLayout read_edf_layout(std::filesystem::path const& path) {
   return l;
 }
 
+bool nothing_written(std::filesystem::path const& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec || size == 0;
+}
+
 RecordingState recording_state(std::filesystem::path const& path) {
   const auto journal = journal_path(path);
   const bool has_journal = std::filesystem::exists(journal);
   if (has_journal && journal_locked(journal)) return RecordingState::in_use;
+  if (has_journal && nothing_written(path)) return RecordingState::interrupted; // killed in its first seconds
   const EdfLayout l = read_edf_layout(path);
   const auto size = static_cast<std::int64_t>(std::filesystem::file_size(path));
   const std::int64_t whole = (size - l.header_bytes) / l.record_bytes;
@@ -175,11 +182,13 @@ RepairReport repair_recording(std::filesystem::path const& path) {
     report.message = path.string() + " is still being recorded by another process";
     return report;
   }
-  if (!std::filesystem::exists(path)) {
-    // The session died before the first record: only the journal exists.
+  if (!std::filesystem::exists(path) || (has_journal && nothing_written(path))) {
+    // The session died before the first record: only the journal exists, beside the empty file
+    // its name was reserved with (new_recording_path).
     if (has_journal) {
       std::error_code ec;
       std::filesystem::remove(journal, ec);
+      if (std::filesystem::exists(path, ec)) std::filesystem::remove(path, ec);
     }
     report.message = path.string() + ": nothing was recorded";
     return report;

@@ -30,6 +30,9 @@ struct EdfLayout {
 /// ("not an EDF file", "truncated header" ...) for anything else.
 EdfLayout read_edf_layout(std::filesystem::path const& path);
 
+/// True when `path` is missing or empty: a recording whose session died before its first record.
+bool nothing_written(std::filesystem::path const& path);
+
 enum class RecordingState { complete, interrupted, in_use };
 /// complete: header count matches and no journal; interrupted: needs repair_recording();
 /// in_use: another live process is writing it. Throws like read_edf_layout.

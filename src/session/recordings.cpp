@@ -84,7 +84,7 @@ std::vector<std::string> recover_interrupted_sessions(Store& store) {
           recording_state(path) == RecordingState::in_use)
         continue; // another pneuma is recording it right now
       std::vector<std::string> notes;
-      if (!std::filesystem::exists(path)) { // died before the first second was written
+      if (nothing_written(path)) { // died before the first second was written
         repair_recording(path);
         store.finish_session(s.id, "interrupted", 0, {});
         continue;

@@ -2,8 +2,11 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
+#include "record/record_journal.hpp"
 #include "session/record_session.hpp"
+#include "session/recordings.hpp"
 #include "session/session_flow.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
@@ -124,4 +127,29 @@ TEST_CASE("recording names: sessions started in the same second get different fi
   CHECK(std::filesystem::exists(a));
   CHECK(std::filesystem::exists(b));
   CHECK(std::filesystem::file_size(c) == 0);
+}
+
+TEST_CASE("recovery: a session killed before its first record second leaves nothing behind and is "
+          "marked interrupted",
+          "[app]") {
+  // What a kill in the first seconds leaves: the reserved (empty) recording, its journal, the
+  // store row still "recording".
+  pneuma::test::TempDir dir;
+  Store store(dir.path);
+  const auto path = new_recording_path(store, "run");
+  { std::ofstream(journal_path(path)) << "# pneuma recording journal v1: onset_100us duration_100us text\n"; }
+  SessionRow row;
+  row.profile_id = store.ensure_profile(Store::kDefaultProfile, "home").id;
+  row.recording = path.string();
+  const auto id = store.begin_session(row);
+  const auto messages = recover_interrupted_sessions(store);
+  INFO((messages.empty() ? std::string() : messages.front()));
+  CHECK(messages.empty());
+  CHECK(store.sessions_with_status("recording").empty());
+  const auto sessions = store.sessions();
+  REQUIRE(sessions.size() == 1);
+  CHECK(sessions[0].id == id);
+  CHECK(sessions[0].status == "interrupted");
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK_FALSE(std::filesystem::exists(journal_path(path)));
 }
