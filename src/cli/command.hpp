@@ -1,5 +1,5 @@
 #pragma once
-// Subcommand registry: each cli/cmd_*.cpp registers one command with a static Registration.
+// Subcommand registry: each cli/commands/cmd_*.cpp registers one command with a static Registration.
 // Exit codes (design.md §5): 0 ok, 1 runtime failure, 2 usage error.
 
 #include <string>
