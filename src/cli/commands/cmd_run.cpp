@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "live/headless.hpp"
+#include "session/headless_session.hpp"
 #include "pacer/pacer_presets.hpp"
 #include "live/pipeline.hpp"
 #include "session/session_flow.hpp"
@@ -150,6 +151,9 @@ int run_main(std::vector<std::string> const& args) {
     window.setup.flow.training_s = minutes * 60.0;
     window.setup.flow.baseline_s = in_range(vm, "baseline", 0, 30) * 60.0;
     window.setup.flow.ratings = vm.count("ratings") > 0;
+    if (window.setup.flow.ratings && vm.count("headless"))
+      return usage_error("run", "--ratings asks on screen: with --headless give --before tension=N,pain=N "
+                                "and rate afterwards with `pneuma rate`");
     const auto settings = effective_settings(vm); // the settings file, flags on top
     window.setup.flow.score = app::parse_score_kind(settings.score.value);
     window.setup.shape = ui::parse_shape(settings.shape.value);
@@ -235,10 +239,19 @@ int run_main(std::vector<std::string> const& args) {
                            outcome == ui::WindowOutcome::finished, std::cerr, "run", window_results(report));
     }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
+    if (window.setup.flow.ratings)
+      std::cerr << "pneuma run: no window to ask the ratings on: rate afterwards with `pneuma rate`\n";
+    window.setup.flow.ratings = false;
   }
-  app::run_headless(*pipeline, minutes, std::cout, g_interrupted, std::cerr);
+  // The same flow as the window's: baseline (pacer still), training with the glide, the summary.
+  app::HeadlessSession driver({window.setup.pacer, window.setup.flow, window.setup.glide_s});
+  app::run_headless(*pipeline, driver, std::cout, g_interrupted, std::cerr);
   const bool completed = !g_interrupted.load();
-  return close_session(session, completed ? minutes * 60 : -1, completed, std::cerr, "run");
+  if (!completed) driver.end(clock.now_s());
+  std::cout << app::summary_json(driver.flow().summary(), driver.flow().markers()) << std::endl;
+  // The recording holds the baseline too: it ends after baseline and training.
+  const double end_s = window.setup.flow.baseline_s + minutes * 60;
+  return close_session(session, completed ? end_s : -1, completed, std::cerr, "run");
 }
 
 const Registration kRun({"run", "run a breathing session (window, or --headless JSON lines)", &run_main, 10});
