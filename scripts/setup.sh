@@ -14,6 +14,9 @@ packages=(
   # tests: headless display, pty/socket helpers, BlueZ mock, EDF reader, HTML rendering
   xvfb xauth socat dbus python3 python3-dbusmock python3-numpy python3-scipy python3-mne
   chromium
+  # packaging: man pages from the help, PNG icons from the SVG, and the checks the tests run on
+  # the package (lintian, desktop-file-validate, appstreamcli); PDF pages to PNG for the report test
+  help2man librsvg2-bin lintian desktop-file-utils appstream poppler-utils
 )
 
 missing=()
