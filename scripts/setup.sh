@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
   # libraries (see ../shared/docs/toolchain.md)
   libboost-dev libboost-program-options-dev libeigen3-dev libkissfft-dev
-  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libedf-dev libsdbus-c++-dev
+  libsdl2-dev libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core libedf-dev libsdbus-c++-dev
   libsqlite3-dev nlohmann-json3-dev catch2
   # tests: headless display, pty/socket helpers, BlueZ mock, EDF reader, HTML rendering
   xvfb xauth socat dbus python3 python3-dbusmock python3-numpy python3-scipy python3-mne

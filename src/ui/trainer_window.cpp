@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "ui/audio_output.hpp"
+#include "ui/renderer_choice.hpp"
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
 #include "ui/screens.hpp"
@@ -164,8 +165,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   }
   sdl.ttf = true;
   SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-  if (const char* driver = std::getenv("SDL_RENDER_DRIVER"); driver != nullptr && std::string_view(driver) == "software")
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0"); // see make_renderer
+  (void)choose_renderer(); // SDL's software renderer when OpenGL is drawn by the CPU
   SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0"); // two windows, two screens
 
   // The main window: the trainer, or in clinician mode the patient's screen.
@@ -229,6 +229,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   SDL_RendererInfo info{};
   SDL_GetRendererInfo(main.renderer.get(), &info);
   const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+  if (report != nullptr && info.name != nullptr) report->renderer = info.name;
   // With vsync the display sets the pace (30-144 Hz); the cap then only guards against a driver
   // that reports vsync but does not wait (144 /s), unless --fps asks for less.
   const bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0 && !software;

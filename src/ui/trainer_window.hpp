@@ -36,6 +36,7 @@ struct WindowReport {
   std::vector<app::EventMarker> markers;
   bool ran = false;
   std::string audio_note; ///< why there is no sound, when there is none
+  std::string renderer;   ///< SDL's renderer that drew the window ("software", "opengl", ...)
 };
 
 /// What the window tells the recording (EDF+ annotations through Pipeline::mark): stage changes,
