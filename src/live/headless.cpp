@@ -13,11 +13,24 @@ nlohmann::ordered_json number_or_null(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
   return std::round(v * scale) / scale;
 }
+
+/// A fixed length of session time, no flow.
+class FixedLength final : public HeadlessDriver {
+public:
+  explicit FixedLength(double end_s) : end_s_(end_s) {}
+  bool second(Snapshot const& s, Metrics const&) override { return s.t_s >= end_s_ - 1e-9; }
+  std::string_view stage() const noexcept override { return {}; }
+  bool take_pacer_changed(PacerTimeline&) noexcept override { return false; }
+
+private:
+  double end_s_;
+};
 } // namespace
 
-std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
+std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer, std::string_view stage) {
   nlohmann::ordered_json j;
   j["t_s"] = s.t_s;
+  if (!stage.empty()) j["stage"] = stage;
   j["phase"] = to_json_word(pacer.phase);
   j["pacer_bpm"] = number_or_null(pacer.rate_bpm, 2);
   j["breathing_bpm"] = number_or_null(s.breathing_bpm, 2);
@@ -29,9 +42,10 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
   return j.dump();
 }
 
-void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
+void run_headless(Pipeline& pipeline, HeadlessDriver& driver, std::ostream& out,
                   std::atomic<bool> const& interrupted, std::ostream& err) {
-  const double end_s = minutes * 60.0;
+  PacerTimeline timeline = pipeline.pacer().load();
+  if (driver.take_pacer_changed(timeline)) pipeline.pacer().store(timeline); // e.g. paused for a baseline
   pipeline.start();
   bool done = false;
   Metrics latest{};           // the mailbox's one reader here (no window)
@@ -46,13 +60,20 @@ void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
     bool any = false;
     while (!done && pipeline.snapshots().try_pop(s)) {
       any = true;
-      out << snapshot_json(s, pipeline.pacer().load().at(s.t_s)) << '\n';
-      done = s.t_s >= end_s - 1e-9;
+      done = driver.second(s, latest);
+      if (driver.take_pacer_changed(timeline)) pipeline.pacer().store(timeline);
+      out << snapshot_json(s, pipeline.pacer().load().at(s.t_s), driver.stage()) << '\n';
     }
     if (any) out.flush();
     if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   pipeline.stop();
+}
+
+void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
+                  std::atomic<bool> const& interrupted, std::ostream& err) {
+  FixedLength driver(minutes * 60.0);
+  run_headless(pipeline, driver, out, interrupted, err);
 }
 
 } // namespace pneuma::app
