@@ -148,6 +148,7 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
         config.pacer.exhale_parts = due.pacer.exhale_parts;
       }
       plan.messages.push_back(due.message);
+      plan.plan_notes = home_plan->notes;
     }
   } else if (!s.record_path) {
     s.record = false; // nowhere to put it

@@ -79,10 +79,22 @@ struct ScoreLine {
   std::string_view unit;    ///< "", "bpm", "ms"
   std::string_view meaning; ///< the meaning, or why the number is not to be read as one
   Tone meaning_tone = Tone::muted;
+  std::string_view typical; ///< "typical during slow breathing: 1-3 ..." (score_texts.hpp)
   ShownValue value;
 };
 void assign_score_line(ScoreLine& out, ScoreKind kind, Metrics const& m);
 
+/// The one lag the window shows, on the training card and in the clinician's window alike: how
+/// long after the pacer's end of inhale the person's in-breath ends (dsp::PacerCompliance, from
+/// the belt's detected breaths; + = late), seconds. NaN until breaths are detected. The pacer
+/// follow's best-correlation lag is not shown: it depends on the breath's shape (an uneven
+/// in:out ratio against a rounder breath moves it), so the two disagreed by a second.
+double shown_lag_s(Metrics const& m) noexcept;
+/// "in-breath ends 1.1 s after the pacer's", "... 0.4 s before the pacer's", or "in-breath ends
+/// with the pacer's" (within 0.3 s); empty when the lag is unknown.
+void assign_lag_words(std::string& out, double lag_s);
+/// A belt (or other breathing signal) is streaming samples now.
+bool breath_signal_streaming(Metrics const& m) noexcept;
 /// The training screen.
 struct TrainerViewModel {
   // Top bar.
@@ -141,7 +153,7 @@ struct ClinicianViewModel {
   std::vector<std::string> marker_lines; ///< the last three markers, oldest first
   std::string rate_button;
   std::string_view pause_button;
-  std::string_view sound_button;
+  std::string sound_button; ///< the same words as the training screen's (assign_sound_words)
 };
 /// `markers` may be null (none); `note` is the note being typed when `editing_note`.
 void update_clinician_view(ClinicianViewModel& out, TrainerState const& s,

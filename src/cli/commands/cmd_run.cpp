@@ -213,6 +213,7 @@ int run_main(std::vector<std::string> const& args) {
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
   window.setup.pacer = config.pacer; // a home plan or the profile's assessed rate may have set them
+  window.plan_notes = session_plan.plan_notes;
   window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
