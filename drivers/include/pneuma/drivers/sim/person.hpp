@@ -26,6 +26,7 @@
 #include <optional>
 #include <random>
 
+#include "pneuma/drivers/sim/tone_episodes.hpp"
 #include "pneuma/drivers/source_spec.hpp"
 
 namespace pneuma::drivers::sim {
@@ -57,9 +58,11 @@ struct PersonParams {
   double drift = 0.15;        ///< belt drift SD, in depth units
   bool follow = true;         ///< follows the pacer when one is given
   double ecg_hz = 0;          ///< > 0: also stream a synthetic ECG (EcgSynth) at this rate
+  int tone_days = 0;          ///< > 0: days of stress and movement episodes (tone_episodes.hpp)
+  double day_start_h = 0;     ///< local hour of day at time 0, for the episodes' clock
 
   /// From `sim:` options (seed, rf, q, hr, rsa, rate, lag, cv, depth_cv, sighs, ectopic, belt_hz,
-  /// noise, drift, follow). Throws std::invalid_argument naming an unknown key or bad value.
+  /// noise, drift, follow, days, from). Throws std::invalid_argument naming an unknown key or bad value.
   static PersonParams from_spec(SourceSpec const& spec);
 };
 
@@ -71,6 +74,7 @@ struct PersonFrame {
   double hr_bpm = 0;          ///< instantaneous modulated heart rate
   std::optional<double> beat_s; ///< a beat (R peak) that fired during this step
   bool inhaling = false;
+  double activity_mg = 0;     ///< movement a chest accelerometer would see (episodes only)
 };
 
 class Person {
@@ -110,6 +114,8 @@ private:
   bool pending_ectopic_ = false;
   // belt
   double drift_ = 0;
+  // the day's episodes (tone_days > 0)
+  std::optional<ToneSchedule> tone_;
 };
 
 } // namespace pneuma::drivers::sim
