@@ -363,7 +363,7 @@ TEST_CASE("record e2e: no silent overwrite: outputs, --record onto a file, a dir
   CHECK(store.sessions().size() == 1);
 }
 
-TEST_CASE("record e2e: kill -9 at 5 s and 20 s keeps the beats; a second run never touches the journal",
+TEST_CASE("record e2e: kill -9 at 5 s and 20 s keeps the beats, a second run never touches the journal",
           "[e2e][slow]") {
   TempDir dir;
   const std::string xdg = "XDG_DATA_HOME=" + dir.path.string();

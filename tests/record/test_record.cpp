@@ -230,7 +230,7 @@ TEST_CASE("record repair: the file as it was is kept beside the repaired one", "
   CHECK(bytes_of(dir.path / "good.before-repair.edf") == before);
 }
 
-TEST_CASE("record journal: an existing journal is never reused; beats held 30 s survive a kill",
+TEST_CASE("record journal: an existing journal is never reused, beats held 30 s survive a kill",
           "[app]") {
   TempDir dir;
   const auto path = dir.path / "early.edf";
@@ -267,7 +267,7 @@ TEST_CASE("record journal: an existing journal is never reused; beats held 30 s 
   for (std::size_t i = 1; i < beats.rr_ms.size(); ++i) CHECK(beats.rr_ms[i] == Approx(1000).margin(0.1));
 }
 
-TEST_CASE("record writer: HR reads missing before the first beat; long texts are kept whole", "[app]") {
+TEST_CASE("record writer: HR reads missing before the first beat, long texts are kept whole", "[app]") {
   TempDir dir;
   const auto path = dir.path / "hr.edf";
   const std::string reason = "link lost: no notification for 3.2 s (strap out of range or its battery low)";
@@ -388,7 +388,7 @@ TEST_CASE("record writer: a writer that never received a sample leaves no file",
   CHECK_FALSE(fs::exists(app::journal_path(path)));
 }
 
-TEST_CASE("recordings: reading never writes; only Pneuma's own crashed recording is repaired",
+TEST_CASE("recordings: reading never writes, only Pneuma's own crashed recording is repaired",
           "[app]") {
   TempDir dir;
   const auto good = dir.path / "a.edf";

@@ -213,7 +213,7 @@ TEST_CASE("store: a partial rating updates only the fields it gives", "[app]") {
   CHECK(s->after->note == "better");
 }
 
-TEST_CASE("store: a session that never started is discarded; a finished one never is", "[app]") {
+TEST_CASE("store: a session that never started is discarded, a finished one never is", "[app]") {
   TempDir dir;
   Store store(dir.path);
   SessionRow row;
