@@ -399,7 +399,8 @@ TEST_CASE("record e2e: a session that cannot start leaves no session and no file
   TempDir dir;
   const auto r = run_process("{ XDG_DATA_HOME=" + dir.path.string() +
                              " DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus " + pneuma_binary() +
-                             " run --headless --minutes 0.1 --speed 10 --source ble >/dev/null; }", true);
+                             " run --headless --minutes 0.1 --speed 10 --source ble:auto >/dev/null; }", true);
+  CHECK(r.out.find("no system D-Bus") != std::string::npos);
   INFO(r.out);
   CHECK(r.exit_code != 0);
   pneuma::app::Store store(dir.path / "pneuma");
