@@ -27,7 +27,22 @@ void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
                                : (have_hr ? 0.5 : 0.0);
 }
 
+bool LiveAnalyzer::expire(double now_s, double after_s) noexcept {
+  bool changed = false;
+  if (std::isfinite(metrics_.hr_bpm) && now_s - last_hr_s_ > after_s) {
+    metrics_.hr_bpm = kUnknown;
+    changed = true;
+  }
+  const bool belt = last_resp_s_ > -1e8; // only the belt's rate is timed by belt samples
+  if (belt && std::isfinite(metrics_.breathing_bpm) && now_s - last_resp_s_ > after_s) {
+    metrics_.breathing_bpm = kUnknown;
+    changed = true;
+  }
+  return changed;
+}
+
 void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
+  last_resp_s_ = std::max(last_resp_s_, s.t_s);
   metrics_.belt = s.value;
   trace_breath(s.t_s, s.value);
   const unsigned events = breathing_.belt(s.value, s.t_s);

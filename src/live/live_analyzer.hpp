@@ -29,6 +29,9 @@ public:
   [[nodiscard]] Metrics const& metrics() const noexcept { return metrics_; }
   /// Newest data time seen (the watermark for per-second snapshots).
   [[nodiscard]] double data_time_s() const noexcept { return data_time_s_; }
+  /// Values whose data stopped (no beat, no belt sample for `after_s` of session time by
+  /// `now_s`, even when no sample arrives at all) become unknown. True when one did.
+  bool expire(double now_s, double after_s) noexcept;
   /// The pacer the person follows (a copy, given by the DSP thread's owner; no lock here).
   void set_pacer(PacerTimeline const& pacer) noexcept { pacer_ = pacer; }
   /// The belt's breath detector (for tests and displays).
@@ -63,6 +66,7 @@ private:
   Metrics metrics_{};
   double data_time_s_ = 0;
   double last_hr_s_ = -1e9;        ///< when the heart rate was last updated
+  double last_resp_s_ = -1e9;      ///< when the last belt sample came
   // Traces for the UI (live_traces.hpp).
   dsp::Biquad breath_hp_, breath_lp_;
   double next_breath_t_ = -1; ///< next 10 Hz grid instant (-1: first sample not seen)
