@@ -26,7 +26,7 @@ po::options_description simulate_options() {
   o.add_options()("help,h", "show this help")(
       "as", po::value<std::string>(), "protocol to speak: bridge, bitalino or ascii")(
       "pty", po::value<std::string>(), "create a pseudo-terminal and publish it at PATH (a symlink)")(
-      "tcp", po::value<unsigned>(), "listen for one client on TCP PORT (bridge, ascii)")(
+      "tcp", po::value<unsigned>(), "listen for one client on TCP PORT (bridge, ascii; 0: a free port, logged)")(
       "udp", po::value<unsigned>(), "send one line per datagram to UDP PORT (bridge, ascii)")(
       "bind", po::value<std::string>()->default_value("127.0.0.1"),
       "TCP listen address / UDP destination (loopback unless you say otherwise)")(
@@ -66,7 +66,8 @@ int simulate_main(std::vector<std::string> const& args) {
       o.pty_path = vm["pty"].as<std::string>();
     } else {
       const unsigned port = vm.count("tcp") ? vm["tcp"].as<unsigned>() : vm["udp"].as<unsigned>();
-      if (port == 0 || port > 65535) return usage_error("simulate", "port: expected 1 to 65535");
+      // TCP port 0: the kernel picks a free one, named in the "listening on" line (no race with a guess).
+      if ((port == 0 && !vm.count("tcp")) || port > 65535) return usage_error("simulate", "port: expected 1 to 65535");
       o.port = static_cast<std::uint16_t>(port);
       o.transport = vm.count("tcp") ? SimServeOptions::Transport::tcp : SimServeOptions::Transport::udp;
       if (o.protocol == SimProtocol::bitalino)
