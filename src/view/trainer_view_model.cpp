@@ -54,6 +54,16 @@ ShownBreathing shown_breathing(Metrics const& m) noexcept {
   return out;
 }
 
+std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept {
+  switch (doubt) {
+  case dsp::RsaDoubt::fast_breathing: return "heart rhythm cannot follow breathing this fast";
+  case dsp::RsaDoubt::ectopy: return "too many irregular beats to read breathing";
+  case dsp::RsaDoubt::low_hrv: return "heart rhythm varies too little to read breathing";
+  case dsp::RsaDoubt::none: break;
+  }
+  return {};
+}
+
 std::string_view device_state_words(drivers::DeviceStatus::State state) noexcept {
   using S = drivers::DeviceStatus::State;
   switch (state) {
@@ -183,8 +193,12 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
       assign_format(out.follow_detail, "breath %.1f s %s the pacer", std::abs(lag), lag > 0 ? "behind" : "ahead of");
   } else if (!measuring) {
     out.follow_detail.assign(s.paused ? "press space to go on" : "starts with the training");
+  } else if (m.breathing_source == dsp::BreathingSource::none) {
+    out.follow_detail.assign("needs a breathing signal: a belt, or a chest strap's heart beats");
+  } else if (m.breathing_doubt != dsp::RsaDoubt::none) {
+    out.follow_detail.assign(breathing_doubt_words(m.breathing_doubt));
   } else {
-    out.follow_detail.assign("needs a breathing belt signal");
+    out.follow_detail.assign("measuring: a few breaths from ").append(breathing_source_words(m.breathing_source));
   }
   // Card 2: breathing and heart rate.
   out.breathing_rate = shown_breathing(m);
@@ -195,6 +209,12 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     assign_format(out.swing, "swing %.0f bpm", m.rsa_bpm);
   else
     out.swing.clear();
+  if (m.breathing_doubt != dsp::RsaDoubt::none)
+    out.breathing_from.assign(breathing_doubt_words(m.breathing_doubt));
+  else if (m.breathing_source != dsp::BreathingSource::none)
+    out.breathing_from.assign("breathing from: ").append(breathing_source_words(m.breathing_source));
+  else
+    out.breathing_from.clear();
   // Card 3: the chosen score and what it means.
   assign_score_line(out.score, s.score, m);
   out.score_title.assign(out.score.name).append("  (click or c: change)");

@@ -21,12 +21,13 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   static const std::set<std::string> known = {"seed", "rf",    "q",     "hr",       "rsa",
                                               "rate", "lag",   "cv",    "depth_cv", "sighs",
                                               "ectopic", "belt_hz", "noise", "drift", "follow",
-                                              "ecg"};
+                                              "ecg", "acc", "posture", "moves"};
   for (auto const& [key, value] : spec.options)
     if (!known.contains(key))
       throw std::invalid_argument("sim option '" + key +
                                   "' is unknown (expected one of seed, rf, q, hr, rsa, rate, lag, "
-                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg)");
+                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg, acc, "
+                                  "posture, moves)");
   PersonParams p;
   p.seed = static_cast<std::uint64_t>(spec.number("seed", 1, 0, 9.0e15));
   p.rf_bpm = spec.number("rf", p.rf_bpm, 3, 12);
@@ -45,6 +46,10 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   p.follow = spec.number("follow", 1, 0, 1) != 0;
   p.ecg_hz = spec.number("ecg", 0, 0, 2000);
   if (p.ecg_hz > 0 && p.ecg_hz < 50) throw std::invalid_argument("sim option 'ecg' must be 0 (off) or 50..2000 Hz");
+  p.acc_hz = spec.number("acc", 0, 0, 200);
+  if (p.acc_hz > 0 && p.acc_hz < 25) throw std::invalid_argument("sim option 'acc' must be 0 (off) or 25..200 Hz");
+  p.posture_per_min = spec.number("posture", p.posture_per_min, 0, 10);
+  p.moves_per_min = spec.number("moves", p.moves_per_min, 0, 20);
   return p;
 }
 
@@ -123,6 +128,8 @@ PersonFrame Person::step() {
   f.t_s = t_;
   f.volume = volume_at(t_);
   f.inhaling = (t_ - breath_start_) < inhale_frac_ * breath_len_;
+  if (was_inhaling_ && !f.inhaling) last_peak_s_ = breath_start_ + inhale_frac_ * breath_len_;
+  was_inhaling_ = f.inhaling;
 
   const double fast = vagal_fast_(f.volume) - vagal_trend_(f.volume);
   f.hr_bpm = params_.hr_bpm + params_.rsa_bpm * baroreflex_(f.volume) +
