@@ -76,6 +76,7 @@ std::string_view rsa_doubt_key(RsaDoubt d) noexcept {
   case RsaDoubt::fast_breathing: return "fast_breathing";
   case RsaDoubt::ectopy: return "ectopy";
   case RsaDoubt::low_hrv: return "low_hrv";
+  case RsaDoubt::irregular: return "irregular";
   case RsaDoubt::none: break;
   }
   return "none";
@@ -85,6 +86,7 @@ RsaDoubt rsa_follows_breathing(RsaTrustInputs const& in) noexcept {
   if (in.breathing_bpm > 10.0) return RsaDoubt::fast_breathing;
   if (in.artifact_pct > 5.0) return RsaDoubt::ectopy;
   if (in.hr_swing_bpm < 1.5 || in.rmssd_ms < 8.0) return RsaDoubt::low_hrv;
+  if (in.regularity_cv > 0.3) return RsaDoubt::irregular;
   return RsaDoubt::none;
 }
 

@@ -78,8 +78,8 @@ void BreathingStream::acc_lost() noexcept {
   acc_restart_ = true;
 }
 
-unsigned BreathingStream::nn_beat(double t_s, double rr_ms) noexcept {
-  if (!(rr_ms > 250.0) || !(rr_ms < 2500.0)) return 0;
+unsigned BreathingStream::beat(double t_s, double rr_ms) noexcept {
+  if (!(rr_ms > 250.0) || !(rr_ms < 2500.0) || !rsa_gate_.accept(rr_ms)) return 0;
   std::array<float, 64> grid{};
   const std::size_t n = rsa_grid_.push(t_s, 60000.0 / rr_ms, grid);
   unsigned events = 0;

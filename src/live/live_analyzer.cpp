@@ -120,7 +120,7 @@ void LiveAnalyzer::choose_source() noexcept {
   double rate = spectral ? r.spectral_rate_bpm : r.rate_bpm;
   if (source == BreathingSource::heart_rhythm) {
     dsp::HeartMetrics const& h = heart_.metrics();
-    metrics_.breathing_doubt = dsp::rsa_follows_breathing({rate, h.artifact_pct, h.rsa_bpm, h.rmssd_ms});
+    metrics_.breathing_doubt = dsp::rsa_follows_breathing({rate, h.artifact_pct, h.rsa_bpm, h.rmssd_ms, r.regularity_cv});
     if (metrics_.breathing_doubt != dsp::RsaDoubt::none) rate = kUnknown;
   }
   metrics_.breathing_bpm = rate;
@@ -182,19 +182,21 @@ void LiveAnalyzer::heart_events(unsigned events, double now_s) noexcept {
     on_breath(dsp::BreathingSource::ecg, breath);
     trace_derived(dsp::BreathingSource::ecg);
   }
-  if (events & dsp::kHeartBeat) trace_beat(heart_.last_beat());
+  if (events & dsp::kHeartBeat) {
+    trace_beat(heart_.last_beat());
+    // RSA-derived breathing from the beats as they arrive (its own gate skips ectopic beats).
+    const unsigned breath = breathing_.beat(heart_.last_beat().t_s, heart_.last_beat().rr_ms);
+    dsp::RespMetrics const& r = breathing_.rsa_analyzer().metrics();
+    metrics_.rsa_breath_rate_bpm = r.rate_bpm;
+    metrics_.rsa_breath_quality = r.quality;
+    on_breath(dsp::BreathingSource::heart_rhythm, breath);
+    trace_derived(dsp::BreathingSource::heart_rhythm);
+  }
   if (events & dsp::kHeartRate) {
     metrics_.hr_bpm = h.hr_bpm;
     last_hr_s_ = now_s;
   }
   if (events & dsp::kHeartNn) {
-    unsigned breath = 0;
-    for (int i = 0; i < heart_.nn_count(); ++i) breath |= breathing_.nn_beat(heart_.nn(i).t_s, heart_.nn(i).rr_ms);
-    on_breath(dsp::BreathingSource::heart_rhythm, breath);
-    trace_derived(dsp::BreathingSource::heart_rhythm);
-    dsp::RespMetrics const& r = breathing_.rsa_analyzer().metrics();
-    metrics_.rsa_breath_rate_bpm = r.rate_bpm;
-    metrics_.rsa_breath_quality = r.quality;
     metrics_.rmssd_ms = h.rmssd_ms;
     metrics_.sdnn_ms = h.sdnn_ms;
     metrics_.artifact_pct = h.artifact_pct;

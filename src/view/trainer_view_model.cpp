@@ -59,6 +59,7 @@ std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept {
   case dsp::RsaDoubt::fast_breathing: return "heart rhythm cannot follow breathing this fast";
   case dsp::RsaDoubt::ectopy: return "too many irregular beats to read breathing";
   case dsp::RsaDoubt::low_hrv: return "heart rhythm varies too little to read breathing";
+  case dsp::RsaDoubt::irregular: return "heart rhythm shows no steady breathing rhythm";
   case dsp::RsaDoubt::none: break;
   }
   return {};

@@ -38,12 +38,13 @@ TEST_CASE("breathing source: the belt wins at once, surrogates by rank and quali
 }
 
 TEST_CASE("breathing source: RSA is doubted where it does not follow breathing", "[dsp][strap]") {
-  CHECK(rsa_follows_breathing({6, 1, 12, 60}) == RsaDoubt::none);
-  CHECK(rsa_follows_breathing({14, 1, 12, 60}) == RsaDoubt::fast_breathing);
-  CHECK(rsa_follows_breathing({6, 8, 12, 60}) == RsaDoubt::ectopy);
-  CHECK(rsa_follows_breathing({6, 1, 1.0, 60}) == RsaDoubt::low_hrv);
-  CHECK(rsa_follows_breathing({6, 1, 12, 5}) == RsaDoubt::low_hrv);
-  CHECK(rsa_follows_breathing({NAN, NAN, NAN, NAN}) == RsaDoubt::none); // the first minute
+  CHECK(rsa_follows_breathing({6, 1, 12, 60, 0.05}) == RsaDoubt::none);
+  CHECK(rsa_follows_breathing({14, 1, 12, 60, 0.05}) == RsaDoubt::fast_breathing);
+  CHECK(rsa_follows_breathing({6, 8, 12, 60, 0.05}) == RsaDoubt::ectopy);
+  CHECK(rsa_follows_breathing({6, 1, 1.0, 60, 0.05}) == RsaDoubt::low_hrv);
+  CHECK(rsa_follows_breathing({6, 1, 12, 5, 0.05}) == RsaDoubt::low_hrv);
+  CHECK(rsa_follows_breathing({7, 1, 12, 60, 0.45}) == RsaDoubt::irregular);
+  CHECK(rsa_follows_breathing({NAN, NAN, NAN, NAN, NAN}) == RsaDoubt::none); // the first minute
   CHECK(breathing_source_key(BreathingSource::chest_motion) == "chest_motion");
   CHECK(rsa_doubt_key(RsaDoubt::low_hrv) == "low_hrv");
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sstream>

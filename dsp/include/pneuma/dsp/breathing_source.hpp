@@ -21,7 +21,10 @@
 //   * the breathing is fast: rate > 10/min (HR swings become small and lag by up to half a cycle),
 //   * ectopy or artifacts: > 5 % of the last 60 s of beats corrected,
 //   * low HRV: the HR swing per breath < 1.5 beats/min, or RMSSD < 8 ms (too little vagal
-//     modulation to carry a breathing signal above the beat-timing noise).
+//     modulation to carry a breathing signal above the beat-timing noise);
+//   * no steady rhythm: the CV of the last 8 HR-derived breath periods > 0.3 (what the heart
+//     shows is Mayer waves and noise, not breaths: typical when breathing is fast, so that the
+//     heart's own rate estimate reads slow and would pass the first rule).
 // Units: scores 0..1, rates breaths/min, times s. Delay: one update period plus `switch_after`.
 // Thread contract: no allocation; update() is noexcept; one thread.
 
@@ -66,16 +69,17 @@ private:
 };
 
 /// Why RSA-derived breathing is not trusted now (none: it is).
-enum class RsaDoubt : std::uint8_t { none, fast_breathing, ectopy, low_hrv };
+enum class RsaDoubt : std::uint8_t { none, fast_breathing, ectopy, low_hrv, irregular };
 
 struct RsaTrustInputs {
   double breathing_bpm;   ///< the derived breathing rate (NaN unknown)
   double artifact_pct;    ///< corrected beats in the last 60 s, %
   double hr_swing_bpm;    ///< HR peak-to-trough per breath (RSA amplitude), NaN unknown
   double rmssd_ms;        ///< NaN unknown
+  double regularity_cv;   ///< CV of the last 8 derived breath periods, NaN unknown
 };
 
-/// Stable machine name: "fast_breathing", "ectopy", "low_hrv" ("none").
+/// Stable machine name: "fast_breathing", "ectopy", "low_hrv", "irregular" ("none").
 std::string_view rsa_doubt_key(RsaDoubt d) noexcept;
 
 /// The rules of the banner; an unknown input (NaN, e.g. in the first minute) raises no doubt.

@@ -10,10 +10,15 @@
 //   ACC sample (mg, 25..200 Hz; Polar H10 PMD) -> AccGrid 25 Hz by the device's own sample times
 //       -> AccBreathing (gravity and posture removed, principal breathing axis; resp_derived.hpp)
 //       -> Butterworth band-pass order 2, 0.05-0.7 Hz (3-42/min: posture drift and footsteps out)
-//       -> RespAnalyzer (polarity automatic: the axis has no sign): chest-motion breathing, the
-//       way Every-Breath-You-Take / Elite HRV measure breathing with an H10.
-//   NN beat (heart_stream.hpp) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer
-//       (polarity up: HR rises on inspiration): RSA-derived breathing
+//       -> RespAnalyzer: chest-motion breathing, the way Every-Breath-You-Take / Elite HRV measure
+//       breathing with an H10. The principal axis has no sign of its own: which way is "in" is
+//       the analyzer's automatic polarity (the end-expiratory dwell), which needs 8 cycles and
+//       60 s; until then breath times may be those of the other half-cycle (rates are not
+//       affected).
+//   beat (heart_stream.hpp timeline, as it arrives) -> BeatOutlierGate on RR (ectopic, missed
+//       beats) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer (polarity up: HR
+//       rises on inspiration): RSA-derived breathing. Beats, not the artifact corrector's NN
+//       beats, so a breath is known about 1-2 s after it, not after the corrector's 7-beat wait.
 //   R peak (heart_stream.hpp) -> |amplitude| -> BeatOutlierGate -> 4 Hz -> RespAnalyzer:
 //       ECG-derived breathing (R-amplitude modulation; resp_derived.hpp)
 //   Every surrogate's RespAnalyzer also keeps its spectral rate (band-passed input, 60 s window,
@@ -23,8 +28,9 @@
 // Delay: the RespAnalyzer's (0.3-0.45 s) plus, for RSA/EDR, one RR interval of resampling, and
 // for ACC one 40-ms grid bin and the band-pass (about 0.4 s at breathing rates).
 // Thread contract: the constructor allocates and may throw std::invalid_argument; belt(),
-// belt_lost(), acc(), acc_lost(), nn_beat(), r_peak(): noexcept, allocation-free, one thread.
+// belt_lost(), acc(), acc_lost(), beat(), r_peak(): noexcept, allocation-free, one thread.
 
+#include <array>
 #include <cstdint>
 
 #include "pneuma/dsp/butterworth.hpp"
@@ -57,8 +63,9 @@ public:
   unsigned acc(float x_mg, float y_mg, float z_mg, double t_s, double device_t_s) noexcept;
   /// The device reported lost accelerometer frames: the grid restarts at the next sample.
   void acc_lost() noexcept;
-  /// One NN beat (time s, interval ms) for the RSA-derived breathing; returns its RespEvent bits.
-  unsigned nn_beat(double t_s, double rr_ms) noexcept;
+  /// One beat as it arrives (time s, RR ms) for the RSA-derived breathing; returns its RespEvent
+  /// bits. Ectopic and missed beats are skipped by an outlier gate.
+  unsigned beat(double t_s, double rr_ms) noexcept;
   /// One R peak (time s, amplitude) for the ECG-derived breathing; returns its RespEvent bits.
   unsigned r_peak(double t_s, float amplitude) noexcept;
 
@@ -88,6 +95,7 @@ private:
   double acc_start_s_;       ///< device time of stream time 0 of the ACC analyzer
   double acc_latency_s_ = 0; ///< least arrival - device time seen: device clock -> session clock
   bool acc_restart_ = true;
+  BeatOutlierGate rsa_gate_;
   BeatSeriesResampler rsa_grid_;
   RespAnalyzer rsa_;
   BeatOutlierGate edr_gate_;
