@@ -99,7 +99,8 @@ std::string clinician_path(std::string const& path) {
 }
 } // namespace
 
-void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last) {
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last,
+                 app::Metrics const& metrics) {
   namespace words = app::words;
   auto const& flow = control.flow();
   char text[48];
@@ -118,6 +119,12 @@ void mark_events(app::Pipeline& pipeline, TrainerController const& control, Mark
       (void)pipeline.mark(text);
     }
     last.rate_tenths = tenths;
+  }
+  const auto source = metrics.breathing_source;
+  if (source != last.breathing_source && source != dsp::BreathingSource::none) {
+    last.breathing_source = source;
+    std::snprintf(text, sizeof text, app::kMarkBreathingFromFormat, app::breathing_source_words(source));
+    (void)pipeline.mark(text);
   }
   for (; last.markers < flow.markers().size(); ++last.markers) {
     auto const& note = flow.markers()[last.markers].note;
@@ -289,7 +296,7 @@ WindowOutcome run_session(Windows& win, app::Pipeline& pipeline, WindowOptions c
     }
     pipeline.metrics().read(metrics);
     control.update(now, metrics);
-    mark_events(pipeline, control, marks);
+    mark_events(pipeline, control, marks, metrics);
     if (control.take_pacer_changed()) pipeline.pacer().store(control.timeline());
     if (control.fullscreen != fullscreen) {
       fullscreen = control.fullscreen;
