@@ -102,7 +102,7 @@ double ArtifactCorrector::premature_fit(int k) const noexcept {
   auto const& a = s_[static_cast<std::size_t>(k)];
   auto const& b = s_[static_cast<std::size_t>(k + 1)];
   if (a.gap || b.gap || a.synthetic || b.synthetic || a.cls != BeatClass::normal || b.cls != BeatClass::normal)
-    return false;
+    return -1;
   const double m = 0.5 * (a.rr + b.rr);
   const double sinus = sinus_cycle_around(k);
   if (!(m > 0) || !(sinus > 0)) return -1;
@@ -336,6 +336,41 @@ CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config)
   for (int i = 0; i < n; ++i) r.beats.push_back(corr.out(i));
   r.counts = corr.counts();
   return r;
+}
+
+NnSeries nn_series(std::span<const double> beat_s, std::span<const double> rr_ms, ArtifactConfig const& config) {
+  NnSeries out;
+  const std::size_t n = std::min(beat_s.size(), rr_ms.size());
+  std::vector<double> raw_t; // beat times by accepted-interval index, as HeartStream keeps them
+  raw_t.reserve(n);
+  ArtifactCorrector corr(config);
+  double last_t = 0;
+  bool pending_gap = false;
+  auto take = [&](int released) {
+    for (int i = 0; i < released; ++i) {
+      CorrectedBeat const& cb = corr.out(i);
+      const double own_t = cb.raw_index < raw_t.size() ? raw_t[cb.raw_index] : last_t;
+      if (cb.cls == BeatClass::gap) {
+        pending_gap = true;
+        last_t = own_t;
+        continue;
+      }
+      const double t = cb.cls == BeatClass::normal ? own_t : last_t + cb.rr_ms / 1000.0;
+      out.t_s.push_back(t);
+      out.rr_ms.push_back(cb.rr_ms);
+      out.corrected.push_back(cb.cls == BeatClass::normal ? 0 : 1);
+      out.after_gap.push_back(pending_gap || cb.after_gap ? 1 : 0);
+      pending_gap = false;
+      last_t = t;
+    }
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool valid = std::isfinite(rr_ms[i]) && rr_ms[i] >= config.min_rr_ms;
+    if (valid) raw_t.push_back(beat_s[i]);
+    take(corr.push(rr_ms[i]));
+  }
+  take(corr.flush());
+  return out;
 }
 
 std::vector<bool> heavy_ectopy_flags(std::span<const double> raw) {

@@ -149,6 +149,16 @@ struct CleanedRr {
 };
 CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config = {});
 
+/// Offline: the NN beats with their times exactly as dsp::HeartStream releases them live (one
+/// rule for live and offline): the same corrector; a normal beat keeps its own time, a corrected
+/// one follows the corrected intervals from the beat before; a gap gives no beat and marks the
+/// next one after_gap. `beat_s` and `rr_ms` are the raw beats (same length). Allocates.
+struct NnSeries {
+  std::vector<double> t_s, rr_ms;
+  std::vector<std::uint8_t> corrected, after_gap;
+};
+NnSeries nn_series(std::span<const double> beat_s, std::span<const double> rr_ms, ArtifactConfig const& config = {});
+
 /// Offline safety net for heavy ectopy, where the corrector's adaptive thresholds (a quartile
 /// deviation over 91 beats) grow with the artifacts themselves and pass them. Flags an interval
 /// more than 35 % from the median of the (up to) 10 around it, or a short-long spike: differences
