@@ -6,6 +6,11 @@
 //       spectral rate of the raw belt, 60 s window, 1 s hop). Belt time: samples are counted;
 //       when the host time runs more than `belt_gap` ahead of the counted time, the difference
 //       is marked as a gap (mark_gap); belt_lost() re-anchors and restarts the spectral window.
+//       belt_gap(): a hole the device reported; up to `bridge_max` (a lost line, notification or
+//       frame) it is bridged: the next sample's time says how many samples are missing and they
+//       are filled by linear interpolation (a breath lasts 2-15 s: a straight line over <= 1 s
+//       changes the breath's shape by far less than the belt's noise), counted in bridged();
+//       longer holes are belt_lost().
 //   NN beat (heart_stream.hpp) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer
 //       (polarity up, no spectral estimate): RSA-derived breathing
 //   R peak (heart_stream.hpp) -> |amplitude| -> BeatOutlierGate -> 4 Hz -> RespAnalyzer (no
@@ -27,6 +32,7 @@ namespace pneuma::dsp {
 struct BreathingStreamConfig {
   Hz belt_rate{50.0};          ///< nominal belt sampling rate
   Seconds belt_gap{1.0};       ///< host time this far ahead of the counted belt time is a gap
+  Seconds bridge_max{1.0};     ///< reported holes up to this long are bridged, longer ones restart
   Hz derived_rate{4.0};        ///< grid of the RSA / EDR surrogates
   Seconds derived_max_gap{3.0}; ///< beats further apart than this: NaN on the grid (missed beats)
 };
@@ -39,6 +45,12 @@ public:
   unsigned belt(float value, double t_s) noexcept;
   /// The device reported lost belt samples: forget the spectral window, re-anchor belt time.
   void belt_lost() noexcept;
+  /// The device reported a hole of `seconds` in the belt: bridged when short (true), else
+  /// belt_lost() (false).
+  bool belt_gap(double seconds) noexcept;
+  /// Holes bridged so far, and the samples filled in them.
+  [[nodiscard]] std::uint64_t bridged() const noexcept { return bridged_; }
+  [[nodiscard]] std::uint64_t bridged_samples() const noexcept { return bridged_samples_; }
   /// One NN beat (time s, interval ms) for the RSA-derived breathing.
   void nn_beat(double t_s, double rr_ms) noexcept;
   /// One R peak (time s, amplitude) for the ECG-derived breathing.
@@ -55,6 +67,9 @@ private:
   RespAnalyzer belt_;
   double belt_offset_s_ = 0;
   bool belt_anchor_ = true;
+  bool bridge_pending_ = false;
+  float last_belt_ = 0;
+  std::uint64_t bridged_ = 0, bridged_samples_ = 0;
   BeatSeriesResampler rsa_grid_;
   RespAnalyzer rsa_;
   BeatOutlierGate edr_gate_;
