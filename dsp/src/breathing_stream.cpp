@@ -31,16 +31,42 @@ unsigned BreathingStream::belt(float value, double t_s) noexcept {
     belt_.mark_gap(behind);
     belt_anchor_ = true;
   }
+  unsigned events = 0;
+  if (bridge_pending_ && !belt_anchor_) {
+    const double fs = cfg_.belt_rate.hz();
+    const double missing = std::round(behind * fs);
+    if (missing >= 1 && missing <= cfg_.bridge_max.s() * fs) {
+      const auto n = static_cast<int>(missing);
+      for (int i = 1; i <= n; ++i) {
+        const float f = static_cast<float>(i) / static_cast<float>(n + 1);
+        events |= belt_.process(last_belt_ + f * (value - last_belt_));
+      }
+      ++bridged_;
+      bridged_samples_ += static_cast<std::uint64_t>(n);
+    }
+  }
+  bridge_pending_ = false;
   if (belt_anchor_) {
     belt_offset_s_ = t_s - belt_.next_sample_time_s();
     belt_anchor_ = false;
   }
-  return belt_.process(value);
+  last_belt_ = value;
+  return events | belt_.process(value);
 }
 
 void BreathingStream::belt_lost() noexcept {
   belt_.restart_spectral();
   belt_anchor_ = true; // the belt's own timestamps tell whether its samples were lost
+  bridge_pending_ = false;
+}
+
+bool BreathingStream::belt_gap(double seconds) noexcept {
+  if (!(seconds <= cfg_.bridge_max.s())) {
+    belt_lost();
+    return false;
+  }
+  bridge_pending_ = true;
+  return true;
 }
 
 unsigned BreathingStream::acc(float x_mg, float y_mg, float z_mg, double t_s, double device_t_s) noexcept {

@@ -61,6 +61,7 @@ void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
     metrics_.breathing_quality = belt.metrics().spectral_quality;
   }
   metrics_.dropped = belt.spectral_dropped();
+  metrics_.gaps_bridged = breathing_.bridged();
   on_breath(dsp::BreathingSource::belt, events);
 }
 
@@ -226,11 +227,15 @@ void LiveAnalyzer::heart_events(unsigned events, double now_s) noexcept {
 void LiveAnalyzer::on(drivers::DeviceStatus const& s) noexcept { metrics_.status = s; }
 
 void LiveAnalyzer::on(drivers::SignalGap const& s) noexcept {
-  // A gap in the belt breaks the window: start over rather than bridge it. A strap's gap
-  // (RR, ECG, ACC) leaves the belt's window alone; a lost ACC frame restarts the ACC grid.
-  if (s.stream == drivers::SignalGap::Stream::acc) breathing_.acc_lost();
-  if (s.stream != drivers::SignalGap::Stream::any && s.stream != drivers::SignalGap::Stream::resp) return;
-  breathing_.belt_lost();
+  using Stream = drivers::SignalGap::Stream;
+  // A strap's gap (RR, ECG, ACC) leaves the belt's window alone; a lost ACC frame restarts the
+  // ACC grid; a lost notification leaves a hole in the beats: the timeline re-anchors, HRV
+  // carries on.
+  if (s.stream == Stream::acc) breathing_.acc_lost();
+  if (s.stream == Stream::any || s.stream == Stream::rr) heart_.rr_lost();
+  if (s.stream != Stream::any && s.stream != Stream::resp) return; // the belt's window stays
+  // A short hole in the belt (a lost line or frame) is bridged; a long one starts over.
+  if (breathing_.belt_gap(s.to_s - s.from_s)) return;
   metrics_.breathing_bpm = kUnknown;
   metrics_.breathing_quality = 0;
   metrics_.traces.breath.clear();

@@ -28,6 +28,7 @@ struct Metrics {
   double quality = 0;               ///< 0..1 overall signal quality
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
+  std::uint64_t gaps_bridged = 0;   ///< short belt holes (lost lines, frames) bridged, not reset
   drivers::DeviceStatus status{};   ///< latest device status
   // Heart (dsp::HeartStream): from artifact-corrected beats; NaN until the window is covered.
   double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms

@@ -7,6 +7,11 @@
 //       spectral rate of the raw belt, 60 s window, 1 s hop). Belt time: samples are counted;
 //       when the host time runs more than `belt_gap` ahead of the counted time, the difference
 //       is marked as a gap (mark_gap); belt_lost() re-anchors and restarts the spectral window.
+//       belt_gap(): a hole the device reported; up to `bridge_max` (a lost line, notification or
+//       frame) it is bridged: the next sample's time says how many samples are missing and they
+//       are filled by linear interpolation (a breath lasts 2-15 s: a straight line over <= 1 s
+//       changes the breath's shape by far less than the belt's noise), counted in bridged();
+//       longer holes are belt_lost().
 //   ACC sample (mg, 25..200 Hz; Polar H10 PMD) -> AccGrid 25 Hz by the device's own sample times
 //       -> AccBreathing (gravity and posture removed, principal breathing axis; resp_derived.hpp)
 //       -> Butterworth band-pass order 2, 0.05-0.7 Hz (3-42/min: posture drift and footsteps out)
@@ -43,6 +48,7 @@ namespace pneuma::dsp {
 struct BreathingStreamConfig {
   Hz belt_rate{50.0};          ///< nominal belt sampling rate
   Seconds belt_gap{1.0};       ///< host time this far ahead of the counted belt time is a gap
+  Seconds bridge_max{1.0};     ///< reported holes up to this long are bridged, longer ones restart
   Hz derived_rate{4.0};        ///< grid of the RSA / EDR surrogates
   Seconds derived_max_gap{3.0}; ///< beats further apart than this: NaN on the grid (missed beats)
   Hz acc_rate{25.0};           ///< grid of the accelerometer surrogate
@@ -68,6 +74,12 @@ public:
   unsigned beat(double t_s, double rr_ms) noexcept;
   /// One R peak (time s, amplitude) for the ECG-derived breathing; returns its RespEvent bits.
   unsigned r_peak(double t_s, float amplitude) noexcept;
+  /// The device reported a hole of `seconds` in the belt: bridged when short (true), else
+  /// belt_lost() (false).
+  bool belt_gap(double seconds) noexcept;
+  /// Holes bridged so far, and the samples filled in them.
+  [[nodiscard]] std::uint64_t bridged() const noexcept { return bridged_; }
+  [[nodiscard]] std::uint64_t bridged_samples() const noexcept { return bridged_samples_; }
 
   [[nodiscard]] RespAnalyzer const& belt_analyzer() const noexcept { return belt_; }
   [[nodiscard]] RespAnalyzer const& acc_analyzer() const noexcept { return acc_; }
@@ -96,6 +108,9 @@ private:
   double acc_latency_s_ = 0; ///< least arrival - device time seen: device clock -> session clock
   bool acc_restart_ = true;
   BeatOutlierGate rsa_gate_;
+  bool bridge_pending_ = false;
+  float last_belt_ = 0;
+  std::uint64_t bridged_ = 0, bridged_samples_ = 0;
   BeatSeriesResampler rsa_grid_;
   RespAnalyzer rsa_;
   BeatOutlierGate edr_gate_;
