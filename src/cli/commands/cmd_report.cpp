@@ -1,4 +1,4 @@
-// pneuma report SESSION -o FILE.html
+// pneuma report SESSION -o FILE.html [--pdf FILE.pdf]
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
@@ -6,6 +6,7 @@
 #include "session/record_session.hpp"
 #include "session/recordings.hpp"
 #include "report/report.hpp"
+#include "report/report_pdf.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "cli/session_ref.hpp"
@@ -15,14 +16,16 @@ namespace {
 namespace po = boost::program_options;
 
 int report_main(std::vector<std::string> const& args) {
-  po::options_description o("pneuma report SESSION -o FILE.html\n"
+  po::options_description o("pneuma report SESSION [-o FILE.html] [--pdf FILE.pdf]\n"
                             "SESSION: a session id (pneuma history), 'last', or a recording (.edf)");
   o.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "the HTML file to write")(
+      "pdf", po::value<std::string>(), "also (or only) the report as PDF: A4 pages printed by Chromium")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile), "profile for 'last'");
   po::variables_map vm;
   if (auto exit = parse_command_line("report", args, o, vm, "session")) return *exit;
   if (!vm.count("session")) return usage_error("report", "give a SESSION (an id, 'last' or a recording path)");
-  if (!vm.count("output")) return usage_error("report", "give the output file with -o FILE.html");
+  if (!vm.count("output") && !vm.count("pdf"))
+    return usage_error("report", "give the output file with -o FILE.html (and/or --pdf FILE.pdf)");
   SessionRef ref;
   try {
     ref = resolve_session(vm["session"].as<std::string>(), vm["profile"].as<std::string>());
@@ -43,7 +46,9 @@ int report_main(std::vector<std::string> const& args) {
       if (a.session_id && *a.session_id == ref.row->id) input.assessment = a;
   }
   const std::string html = app::render_report(input);
-  const std::string path = vm["output"].as<std::string>();
+  const std::string pdf = vm.count("pdf") ? vm["pdf"].as<std::string>() : "";
+  // Only a PDF asked for: the HTML is a temporary file next to it, removed after printing.
+  const std::string path = vm.count("output") ? vm["output"].as<std::string>() : pdf + ".html";
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
@@ -55,7 +60,17 @@ int report_main(std::vector<std::string> const& args) {
     }
   }
   std::rename(tmp.c_str(), path.c_str());
-  std::cerr << "pneuma report: wrote " << path << "\n";
+  if (vm.count("output")) std::cerr << "pneuma report: wrote " << path << "\n";
+  if (!pdf.empty()) {
+    try {
+      app::print_pdf(path, pdf);
+    } catch (std::runtime_error const& e) {
+      if (!vm.count("output")) std::remove(path.c_str());
+      return runtime_error("report", e.what());
+    }
+    if (!vm.count("output")) std::remove(path.c_str());
+    std::cerr << "pneuma report: wrote " << pdf << "\n";
+  }
   return kExitOk;
 }
 
