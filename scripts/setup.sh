@@ -12,7 +12,7 @@ packages=(
   libsdl2-dev libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core libedf-dev libsdbus-c++-dev
   libsqlite3-dev nlohmann-json3-dev catch2
   # tests: headless display, pty/socket helpers, BlueZ mock, EDF reader, HTML rendering
-  xvfb xauth socat dbus python3 python3-dbusmock python3-numpy python3-scipy python3-mne
+  xvfb xauth socat dbus python3 python3-dbusmock python3-numpy python3-scipy python3-mne python3-pil
   chromium
   # packaging: man pages from the help, PNG icons from the SVG, and the checks the tests run on
   # the package (lintian, desktop-file-validate, appstreamcli); PDF pages to PNG for the report test

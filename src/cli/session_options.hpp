@@ -24,6 +24,7 @@ struct SessionPlan {
   app::SessionSetup setup;
   std::shared_ptr<app::Store> store;  ///< null with --no-store
   std::vector<std::string> messages;  ///< for stderr before the session starts
+  std::string plan_notes;             ///< the home plan's notes for the patient (--plan)
 };
 
 /// Reads the shared options; may change the pacer (profile's resonance frequency, home plan) and

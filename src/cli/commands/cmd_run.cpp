@@ -196,7 +196,7 @@ int run_main(std::vector<std::string> const& args) {
     std::vector<std::string> sources{settings.source.value};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
-    app::repair_interrupted_replays(config.sources);
+    for (auto const& line : app::repair_interrupted_replays(config.sources)) std::cerr << "pneuma run: " << line << "\n";
     speed *= app::replay_speed(config.sources); // replay:FILE?speed=N runs the session clock N x
     if (vm["minutes"].defaulted())               // a replay lasts as long as its file
       if (auto d = app::replay_duration_s(config.sources)) minutes = std::max(1.0, std::ceil(*d)) / 60.0;
@@ -213,6 +213,7 @@ int run_main(std::vector<std::string> const& args) {
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
   window.setup.pacer = config.pacer; // a home plan or the profile's assessed rate may have set them
+  window.plan_notes = session_plan.plan_notes;
   window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
