@@ -58,15 +58,44 @@ std::optional<double> relative_trend(std::vector<double> const& y) {
 std::string week_start_of(std::string const& iso_utc) {
   const auto t = parse_utc(iso_utc);
   if (!t) return "";
+  // The person's week: Monday in local time (a session at 00:30 on Monday is Monday's).
   std::tm d{};
-  gmtime_r(&*t, &d);
-  const int since_monday = (d.tm_wday + 6) % 7;
-  const std::time_t monday = *t - since_monday * 86400;
-  gmtime_r(&monday, &d);
+  localtime_r(&*t, &d);
+  d.tm_mday -= (d.tm_wday + 6) % 7;
+  d.tm_hour = 12; // midday: no daylight-saving change moves it to another day
+  d.tm_min = d.tm_sec = 0;
+  d.tm_isdst = -1;
+  std::mktime(&d);
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &d);
   return buf;
 }
+
+namespace {
+/// The Monday after `week_start` (YYYY-MM-DD), by the calendar.
+std::string next_week(std::string const& week_start) {
+  std::tm d{};
+  if (std::sscanf(week_start.c_str(), "%d-%d-%d", &d.tm_year, &d.tm_mon, &d.tm_mday) != 3) return "";
+  d.tm_year -= 1900;
+  d.tm_mon -= 1;
+  d.tm_mday += 7;
+  d.tm_hour = 12;
+  d.tm_isdst = -1;
+  std::mktime(&d);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &d);
+  return buf;
+}
+
+/// "2026-12-07" -> "7 Dec" (the chart's tick label).
+std::string short_date(std::string const& ymd) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(ymd.c_str(), "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12) return ymd;
+  return std::to_string(d) + " " + kMonths[m - 1];
+}
+} // namespace
 
 History build_history(std::string profile, std::vector<SessionRow> sessions, std::vector<AssessmentRow> assessments,
                       PlannedPerWeek const& planned_per_week) {
@@ -105,6 +134,22 @@ History build_history(std::string profile, std::vector<SessionRow> sessions, std
       if (auto p = planned_per_week(week)) w.planned_sessions = static_cast<int>(std::lround(*p));
     h.weeks.push_back(w);
   }
+  // Weeks without practice between the first and the last are weeks too (0 sessions): a chart
+  // and a table that skipped them would draw a steady habit where there was a break.
+  std::vector<WeekSummary> all_weeks;
+  for (auto const& w : h.weeks) {
+    while (!all_weeks.empty() && !w.week_start.empty()) {
+      const std::string next = next_week(all_weeks.back().week_start);
+      if (next.empty() || next >= w.week_start) break;
+      WeekSummary empty;
+      empty.week_start = next;
+      if (planned_per_week)
+        if (auto p = planned_per_week(next)) empty.planned_sessions = static_cast<int>(std::lround(*p));
+      all_weeks.push_back(empty);
+    }
+    all_weeks.push_back(w);
+  }
+  h.weeks = std::move(all_weeks);
 
   // Flags over the practice sessions, oldest first.
   std::vector<SessionRow const*> practice;
@@ -170,7 +215,7 @@ std::string history_table(History const& h) {
     const std::string pain = fmt(w.pain_before, 1) + ">" + fmt(w.pain_after, 1);
     const std::string plan =
         w.planned_sessions ? std::to_string(w.main_sessions) + "/" + std::to_string(*w.planned_sessions) : "-";
-    std::snprintf(line, sizeof line, "%-10s %4d %7.0f %7s %7s %11s %11s %6s %7s\n", w.week_start.c_str(), w.sessions,
+    std::snprintf(line, sizeof line, "%-10s %4d %7.1f %7s %7s %11s %11s %6s %7s\n", w.week_start.c_str(), w.sessions,
                   w.minutes, fmt(w.rest_hr_bpm, 0).c_str(), fmt(w.rest_rmssd_ms, 0).c_str(), tension.c_str(),
                   pain.c_str(), fmt(w.rf_bpm, 1).c_str(), plan.c_str());
     out += line;
@@ -194,14 +239,18 @@ std::string history_html(History const& h) {
   s += "<table id=\"weeks\"><tr><th>week</th><th>sessions</th><th>minutes</th><th>rest HR</th><th>RMSSD</th>"
        "<th>tension before</th><th>after</th><th>pain before</th><th>after</th><th>RF</th><th>plan</th></tr>";
   for (auto const& w : h.weeks)
-    s += "<tr><td>" + w.week_start + "</td><td>" + std::to_string(w.sessions) + "</td><td>" + fmt(w.minutes, 0) +
+    s += "<tr><td>" + w.week_start + "</td><td>" + std::to_string(w.sessions) + "</td><td>" + fmt(w.minutes, 1) +
          "</td><td>" + fmt(w.rest_hr_bpm, 0) + "</td><td>" + fmt(w.rest_rmssd_ms, 0) + "</td><td>" +
          fmt(w.tension_before, 1) + "</td><td>" + fmt(w.tension_after, 1) + "</td><td>" + fmt(w.pain_before, 1) +
          "</td><td>" + fmt(w.pain_after, 1) + "</td><td>" + fmt(w.rf_bpm, 1) + "</td><td>" +
          (w.planned_sessions ? std::to_string(w.main_sessions) + "/" + std::to_string(*w.planned_sessions) : "-") +
          "</td></tr>";
   s += "</table>\n";
-  // Charts against the week index (0 = first week).
+  // Charts against the week (1 = the first; every week between listed, so a break is a gap),
+  // labelled with the Monday's date. Minutes are the table's numbers (one decimal in both).
+  std::vector<std::pair<double, std::string>> ticks;
+  for (std::size_t i = 0; i < h.weeks.size(); ++i)
+    ticks.emplace_back(static_cast<double>(i + 1), short_date(h.weeks[i].week_start));
   auto series = [&](auto pick, std::string cls, std::string label, std::string color, bool dashed) {
     Series out;
     out.css_class = std::move(cls);
@@ -209,31 +258,32 @@ std::string history_html(History const& h) {
     out.color = std::move(color);
     out.dashed = dashed;
     out.points = true;
-    for (std::size_t i = 0; i < h.weeks.size(); ++i)
-      if (auto v = pick(h.weeks[i])) {
-        out.x.push_back(static_cast<double>(i + 1));
-        out.y.push_back(*v);
-      }
+    out.gaps = true;
+    for (std::size_t i = 0; i < h.weeks.size(); ++i) {
+      const std::optional<double> v = pick(h.weeks[i]);
+      out.x.push_back(static_cast<double>(i + 1));
+      out.y.push_back(v ? *v : std::nan("")); // no value that week: the line breaks
+    }
     return out;
   };
-  s += svg_line_chart({"chart-minutes", "Minutes practised per week", "week", "minutes", 920, 220, 0.0, std::nullopt, {}},
+  s += svg_line_chart({"chart-minutes", "Minutes practised per week", "week starting", "minutes", 920, 220, 0.0, std::nullopt, {}, ticks},
                       {series([](WeekSummary const& w) { return std::optional<double>(w.minutes); }, "minutes",
                               "minutes", "#1f77b4", false)});
-  s += svg_line_chart({"chart-rest", "Resting heart rate and RMSSD (first 2 min of each session)", "week", "", 920, 240,
-                       std::nullopt, std::nullopt, {}},
+  s += svg_line_chart({"chart-rest", "Resting heart rate and RMSSD (first 2 min of each session)", "week starting", "", 920, 240,
+                       std::nullopt, std::nullopt, {}, ticks},
                       {series([](WeekSummary const& w) { return w.rest_hr_bpm; }, "rest-hr", "rest HR (beats/min)",
                               "#d62728", false),
                        series([](WeekSummary const& w) { return w.rest_rmssd_ms; }, "rmssd", "RMSSD (ms)", "#2ca02c",
                               false)});
-  s += svg_line_chart({"chart-ratings", "Tension and pain before (solid) and after (dashed)", "week", "0-10", 920, 240,
-                       0.0, 10.0, {}},
+  s += svg_line_chart({"chart-ratings", "Tension and pain before (solid) and after (dashed, its own colour)", "week starting", "0-10", 920, 240,
+                       0.0, 10.0, {}, ticks},
                       {series([](WeekSummary const& w) { return w.tension_before; }, "tension-before", "tension before",
                               "#9467bd", false),
                        series([](WeekSummary const& w) { return w.tension_after; }, "tension-after", "tension after",
-                              "#9467bd", true),
+                              "#17becf", true),
                        series([](WeekSummary const& w) { return w.pain_before; }, "pain-before", "pain before",
                               "#8c564b", false),
-                       series([](WeekSummary const& w) { return w.pain_after; }, "pain-after", "pain after", "#8c564b",
+                       series([](WeekSummary const& w) { return w.pain_after; }, "pain-after", "pain after", "#bcbd22",
                               true)});
   s += "<h2>Resonance frequency</h2><table id=\"rf\"><tr><th>date</th><th>recommended</th><th>confidence</th></tr>";
   for (auto const& a : h.assessments)

@@ -1,5 +1,6 @@
 #pragma once
-// Practice over the weeks, from the store: per ISO week (Monday start, UTC) the sessions,
+// Practice over the weeks, from the store: per ISO week (Monday start, local time; every week
+// from the first to the last, those without practice too) the sessions,
 // minutes practised, resting HR and RMSSD (first two minutes of each session, before the slow
 // breathing has acted), tension and pain before and after, the resonance frequency assessed,
 // and plan adherence when a home plan is followed.
@@ -53,7 +54,7 @@ History build_history(std::string profile, std::vector<SessionRow> sessions,
 std::string history_table(History const& h);
 std::string history_html(History const& h);
 
-/// Monday (YYYY-MM-DD) of the week of an ISO 8601 UTC time; "" when unreadable.
+/// Monday (YYYY-MM-DD, local time) of the week of an ISO 8601 UTC time; "" when unreadable.
 std::string week_start_of(std::string const& iso_utc);
 
 } // namespace pneuma::app

@@ -132,12 +132,14 @@ std::string patient_page(ReportInput const& in, SessionMetrics const& m, double 
   std::string h = "<section class=\"patient\" id=\"patient\"><h1>Your breathing session</h1>\n";
   std::string when = in.row ? local_time_text(in.row->started_at) : std::string();
   char did[320];
+  const double minutes = std::max(1.0, std::round(end_s / 60.0));
+  const char* unit = minutes == 1 ? "minute" : "minutes";
   const double pace = in.row && in.row->pacer_bpm > 0 ? in.row->pacer_bpm : std::nan("");
   if (std::isfinite(pace))
-    std::snprintf(did, sizeof did, "You breathed with the pacer for %.0f minutes at %.1f breaths a minute%s%s.",
-                  std::round(end_s / 60.0), pace, when.empty() ? "" : ", on ", html_escape(when).c_str());
+    std::snprintf(did, sizeof did, "You breathed with the pacer for %.0f %s at %.1f breaths a minute%s%s.",
+                  minutes, unit, pace, when.empty() ? "" : ", on ", html_escape(when).c_str());
   else
-    std::snprintf(did, sizeof did, "You breathed for %.0f minutes%s%s.", std::round(end_s / 60.0),
+    std::snprintf(did, sizeof did, "You breathed for %.0f %s%s%s.", minutes, unit,
                   when.empty() ? "" : ", on ", html_escape(when).c_str());
   h += "<h2>What you did</h2><p>" + std::string(did) + "</p>\n";
   h += "<h2>How your body answered</h2><ul>";

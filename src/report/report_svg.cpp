@@ -84,6 +84,10 @@ std::string svg_line_chart(ChartSpec const& spec, std::vector<Series> const& ser
   svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(spec.width) + " " +
          std::to_string(spec.height) + "\" width=\"" + std::to_string(spec.width) + "\" height=\"" +
          std::to_string(spec.height) + "\" role=\"img\" aria-label=\"" + html_escape(spec.title) + "\">";
+  if (x1 == x0) { // one x (e.g. a single week): centre it rather than say there is nothing
+    x0 -= 1;
+    x1 += 1;
+  }
   if (!(x1 > x0)) {
     svg += "<text x=\"" + std::to_string(spec.width / 2) + "\" y=\"" + std::to_string(spec.height / 2) +
            "\" text-anchor=\"middle\" class=\"nodata\">no data</text></svg></figure>";
@@ -117,11 +121,18 @@ std::string svg_line_chart(ChartSpec const& spec, std::vector<Series> const& ser
     svg += "<text x=\"" + fmt(kLeft - 6) + "\" y=\"" + fmt(Y(v) + 4) + "\" text-anchor=\"end\">" +
            fmt(v, decimals_for(ys)) + "</text>";
   }
-  for (double v = std::ceil(x0 / xs) * xs; v <= x1 + 1e-9; v += xs) {
+  auto x_tick = [&](double v, std::string const& label) {
     svg += "<line x1=\"" + fmt(X(v)) + "\" x2=\"" + fmt(X(v)) + "\" y1=\"" + fmt(kTop) + "\" y2=\"" +
            fmt(kTop + ph) + "\" stroke=\"#eee\"/>";
-    svg += "<text x=\"" + fmt(X(v)) + "\" y=\"" + fmt(kTop + ph + 15) + "\" text-anchor=\"middle\">" +
-           fmt(v, decimals_for(xs)) + "</text>";
+    svg += "<text class=\"xtick\" x=\"" + fmt(X(v)) + "\" y=\"" + fmt(kTop + ph + 15) +
+           "\" text-anchor=\"middle\">" + html_escape(label) + "</text>";
+  };
+  if (!spec.x_ticks.empty()) {
+    // Labelled ticks, thinned to about 12 so dates do not overlap.
+    const std::size_t every = (spec.x_ticks.size() + 11) / 12;
+    for (std::size_t i = 0; i < spec.x_ticks.size(); i += every) x_tick(spec.x_ticks[i].first, spec.x_ticks[i].second);
+  } else {
+    for (double v = std::ceil(x0 / xs) * xs; v <= x1 + 1e-9; v += xs) x_tick(v, fmt(v, decimals_for(xs)));
   }
   svg += "<rect x=\"" + fmt(kLeft) + "\" y=\"" + fmt(kTop) + "\" width=\"" + fmt(pw) + "\" height=\"" +
          fmt(ph) + "\" fill=\"none\" stroke=\"#999\"/>";
@@ -137,8 +148,24 @@ std::string svg_line_chart(ChartSpec const& spec, std::vector<Series> const& ser
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
       pts += fmt(X(s.x[i])) + "," + fmt(Y(s.y[i])) + " ";
     }
-    svg += "<polyline class=\"series " + html_escape(s.css_class) + "\" fill=\"none\" stroke=\"" + s.color +
-           "\" stroke-width=\"1.6\"" + (s.dashed ? " stroke-dasharray=\"6 4\"" : "") + " points=\"" + pts + "\"/>";
+    if (s.gaps) {
+      // One path; each run of finite points is its own stretch (M starts one after a gap).
+      std::string d;
+      bool pen = false;
+      for (std::size_t i = 0; i < s.x.size(); ++i) {
+        if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
+          pen = false;
+          continue;
+        }
+        d += (pen ? "L" : "M") + fmt(X(s.x[i])) + "," + fmt(Y(s.y[i])) + " ";
+        pen = true;
+      }
+      svg += "<path class=\"series " + html_escape(s.css_class) + "\" fill=\"none\" stroke=\"" + s.color +
+             "\" stroke-width=\"1.6\"" + (s.dashed ? " stroke-dasharray=\"6 4\"" : "") + " d=\"" + d + "\"/>";
+    } else {
+      svg += "<polyline class=\"series " + html_escape(s.css_class) + "\" fill=\"none\" stroke=\"" + s.color +
+             "\" stroke-width=\"1.6\"" + (s.dashed ? " stroke-dasharray=\"6 4\"" : "") + " points=\"" + pts + "\"/>";
+    }
     if (s.points)
       for (std::size_t i = 0; i < s.x.size(); ++i)
         if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))

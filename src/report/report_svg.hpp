@@ -17,6 +17,7 @@ struct Series {
   std::string color = "#1f77b4";
   bool dashed = false;
   bool points = false;   ///< draw markers (sparse data, trends)
+  bool gaps = false;     ///< a non-finite y breaks the line (a missing week) instead of being skipped
 };
 
 struct ChartSpec {
@@ -24,6 +25,7 @@ struct ChartSpec {
   int width = 920, height = 260;
   std::optional<double> y_min, y_max;
   std::vector<std::pair<double, double>> bands; ///< shaded x ranges (e.g. inhalations)
+  std::vector<std::pair<double, std::string>> x_ticks{}; ///< labelled x ticks (e.g. dates); empty: numbers
 };
 
 std::string svg_line_chart(ChartSpec const& spec, std::vector<Series> const& series);
