@@ -107,6 +107,7 @@ struct PreparedRun {
   app::PipelineConfig config;
   ui::WindowOptions window;
   double minutes = 10;
+  SessionPlan plan; ///< owns the store the session writes to: lives as long as the session
   std::unique_ptr<drivers::SessionClock> clock;
   std::unique_ptr<app::Pipeline> pipeline;
   std::unique_ptr<app::RecordedSession> session;
@@ -219,7 +220,7 @@ std::optional<int> prepare_run(po::variables_map const& vm, PreparedRun& run) {
     return usage_error("run", e.what());
   }
 
-  SessionPlan session_plan;
+  auto& session_plan = run.plan;
   try {
     session_plan = plan_session(vm, "run", config, minutes);
   } catch (std::invalid_argument const& e) {
