@@ -20,6 +20,7 @@ void add_session_options(po::options_description& o) {
   o.add_options()("record", po::value<std::string>(),
                   "record the session to this EDF+ file (default: into the session store)")(
       "no-record", "do not record the signals (the session is still listed in the store)")(
+      "force", "--record may replace an existing file (never a replay source or an interrupted recording)")(
       "no-store", "do not use the session store (nothing listed, no profile)")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
       "whose session this is: 'default' (home use) or a patient's name (created when new)")(
@@ -94,6 +95,10 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
   if (vm.count("no-record") && vm.count("record"))
     throw std::invalid_argument("--record and --no-record exclude each other");
   s.record = vm.count("no-record") == 0;
+  s.force = vm.count("force") > 0;
+  for (auto const& src : config.sources)
+    if (src.kind == "replay") s.inputs.emplace_back(src.target);
+  if (s.record_path) app::check_record_target(*s.record_path, s.force, s.inputs); // before anything starts
   if (vm.count("before")) s.before = parse_rating(vm["before"].as<std::string>());
   for (auto const& src : config.sources) {
     if (!s.source_text.empty()) s.source_text += " ";
@@ -104,9 +109,7 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
   if (vm.count("plan")) {
     if (vm.count("no-store")) throw std::invalid_argument("--plan needs the session store (drop --no-store)");
     const std::string path = vm["plan"].as<std::string>();
-    std::ifstream in(path);
-    if (!in) throw std::invalid_argument("--plan " + path + ": cannot read the file");
-    plan_text.assign(std::istreambuf_iterator<char>(in), {});
+    plan_text = app::HomePlan::read_text(path); // bounded; names a directory or a device
     try {
       home_plan = app::HomePlan::parse(plan_text);
     } catch (std::invalid_argument const& e) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
@@ -34,6 +35,11 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer, std::strin
   j["phase"] = to_json_word(pacer.phase);
   j["pacer_bpm"] = number_or_null(pacer.rate_bpm, 2);
   j["breathing_bpm"] = number_or_null(s.breathing_bpm, 2);
+  // Where breathing comes from (belt, chest_motion, ecg, heart_rhythm; null: none), and why a
+  // heart-rhythm rate is null (fast_breathing, ectopy, low_hrv).
+  if (s.breathing_source == dsp::BreathingSource::none) j["breathing_source"] = nullptr;
+  else j["breathing_source"] = std::string(dsp::breathing_source_key(s.breathing_source));
+  if (s.breathing_doubt != dsp::RsaDoubt::none) j["breathing_doubt"] = std::string(dsp::rsa_doubt_key(s.breathing_doubt));
   j["hr_bpm"] = number_or_null(s.hr_bpm, 1);
   j["quality"] = number_or_null(s.quality, 2);
   j["rmssd_ms"] = number_or_null(s.rmssd_ms, 1);
@@ -50,8 +56,16 @@ void run_headless(Pipeline& pipeline, HeadlessDriver& driver, std::ostream& out,
   bool done = false;
   Metrics latest{};           // the mailbox's one reader here (no window)
   double told_error_t = -1;   // the last device error told on `err`
+  auto marked_source = dsp::BreathingSource::none; // annotated in the recording
   while (!done && !interrupted.load()) {
-    if (pipeline.metrics().read(latest) && latest.status.state == drivers::DeviceStatus::State::error &&
+    const bool fresh = pipeline.metrics().read(latest);
+    if (fresh && latest.breathing_source != marked_source && latest.breathing_source != dsp::BreathingSource::none) {
+      marked_source = latest.breathing_source;
+      char text[48];
+      std::snprintf(text, sizeof text, kMarkBreathingFromFormat, breathing_source_words(marked_source));
+      (void)pipeline.mark(text); // the main thread is the markers' one producer when headless
+    }
+    if (fresh && latest.status.state == drivers::DeviceStatus::State::error &&
         latest.status.t_s != told_error_t) {
       told_error_t = latest.status.t_s;
       err << "pneuma: device error: " << latest.status.message() << '\n' << std::flush;

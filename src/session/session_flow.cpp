@@ -32,6 +32,8 @@ double score_value(ScoreKind kind, Metrics const& m) noexcept {
 }
 
 BreathingRate breathing_rate(Metrics const& m) noexcept {
+  // Heart-rhythm breathing where RSA does not follow breathing (breathing_source.hpp): unknown.
+  if (m.breathing_doubt != dsp::RsaDoubt::none) return {kUnknown, 0.0};
   if (std::isfinite(m.breath_rate_bpm) && m.breath_quality >= 0.5) return {m.breath_rate_bpm, m.breath_quality};
   return {m.breathing_bpm, m.breathing_quality};
 }

@@ -312,6 +312,7 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     text_.draw(words::kBpm, small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
     text_.draw(vm.pacer_rate, small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (!vm.swing.empty()) text_.draw(vm.swing, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
+    if (!vm.breathing_from.empty()) text_.draw(vm.breathing_from, small, kFaint, x, line_y(top, pad * 0.8F + 86 * u));
   }
   // 3. The chosen score and what it means (a click on the card changes the score).
   {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "ui/audio_output.hpp"
+#include "ui/renderer_choice.hpp"
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
 #include "ui/screens.hpp"
@@ -98,7 +99,8 @@ std::string clinician_path(std::string const& path) {
 }
 } // namespace
 
-void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last) {
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last,
+                 app::Metrics const& metrics) {
   namespace words = app::words;
   auto const& flow = control.flow();
   char text[48];
@@ -117,6 +119,12 @@ void mark_events(app::Pipeline& pipeline, TrainerController const& control, Mark
       (void)pipeline.mark(text);
     }
     last.rate_tenths = tenths;
+  }
+  const auto source = metrics.breathing_source;
+  if (source != last.breathing_source && source != dsp::BreathingSource::none) {
+    last.breathing_source = source;
+    std::snprintf(text, sizeof text, app::kMarkBreathingFromFormat, app::breathing_source_words(source));
+    (void)pipeline.mark(text);
   }
   for (; last.markers < flow.markers().size(); ++last.markers) {
     auto const& note = flow.markers()[last.markers].note;
@@ -171,8 +179,7 @@ bool start_sdl(SdlSession& sdl, std::string& why) {
   }
   sdl.ttf = true;
   SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-  if (const char* driver = std::getenv("SDL_RENDER_DRIVER"); driver != nullptr && std::string_view(driver) == "software")
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0"); // see make_renderer
+  (void)choose_renderer(); // SDL's software renderer when OpenGL is drawn by the CPU
   SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0"); // two windows, two screens
   return true;
 }
@@ -250,6 +257,7 @@ WindowOutcome run_session(Windows& win, app::Pipeline& pipeline, WindowOptions c
   SDL_RendererInfo info{};
   SDL_GetRendererInfo(main.renderer.get(), &info);
   const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+  if (report != nullptr && info.name != nullptr) report->renderer = info.name;
   // With vsync the display sets the pace (30-144 Hz); the cap then only guards against a driver
   // that reports vsync but does not wait (144 /s), unless --fps asks for less.
   const bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0 && !software;
@@ -288,7 +296,7 @@ WindowOutcome run_session(Windows& win, app::Pipeline& pipeline, WindowOptions c
     }
     pipeline.metrics().read(metrics);
     control.update(now, metrics);
-    mark_events(pipeline, control, marks);
+    mark_events(pipeline, control, marks, metrics);
     if (control.take_pacer_changed()) pipeline.pacer().store(control.timeline());
     if (control.fullscreen != fullscreen) {
       fullscreen = control.fullscreen;

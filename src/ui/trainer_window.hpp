@@ -39,6 +39,7 @@ struct WindowReport {
   std::vector<app::EventMarker> markers;
   bool ran = false;
   std::string audio_note; ///< why there is no sound, when there is none
+  std::string renderer;   ///< SDL's renderer that drew the window ("software", "opengl", ...)
 };
 
 /// What the window tells the recording (EDF+ annotations through Pipeline::mark): stage changes,
@@ -48,9 +49,12 @@ struct MarkState {
   bool paused = false;
   int rate_tenths = -1;
   std::size_t markers = 0;
+  pneuma::dsp::BreathingSource breathing_source = pneuma::dsp::BreathingSource::none;
 };
-/// Marks what changed since `last` (UI thread; Pipeline::mark never blocks).
-void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last);
+/// Marks what changed since `last` (UI thread; Pipeline::mark never blocks); `metrics` tells
+/// where breathing comes from (annotated when it changes).
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last,
+                 app::Metrics const& metrics = {});
 
 /// Why no window can be opened here (empty when one probably can).
 std::string display_unavailable_reason();

@@ -54,6 +54,17 @@ ShownBreathing shown_breathing(Metrics const& m) noexcept {
   return out;
 }
 
+std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept {
+  switch (doubt) {
+  case dsp::RsaDoubt::fast_breathing: return "heart rhythm cannot follow breathing this fast";
+  case dsp::RsaDoubt::ectopy: return "too many irregular beats to read breathing";
+  case dsp::RsaDoubt::low_hrv: return "heart rhythm varies too little to read breathing";
+  case dsp::RsaDoubt::irregular: return "heart rhythm shows no steady breathing rhythm";
+  case dsp::RsaDoubt::none: break;
+  }
+  return {};
+}
+
 std::string_view device_state_words(drivers::DeviceStatus::State state) noexcept {
   using S = drivers::DeviceStatus::State;
   switch (state) {
@@ -186,7 +197,7 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
   }
   // Card 1: following the pacer, in a word and a colour, and the lag in words (shown_lag_s: the
   // one definition). While the follow score warms up (its 20 s window, a few breaths for the
-  // lag) with a belt streaming, it says so rather than asking for a belt.
+  // lag) with any breathing source streaming, it says so and names the source.
   const auto level = follow_level(s.follow);
   const bool measuring = !s.paused && s.stage == FlowStage::training;
   out.follow_word = measuring ? follow_words(level) : s.paused ? "paused" : "not yet";
@@ -196,11 +207,14 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     out.follow_detail.assign(s.paused ? "press space to go on" : "starts with the training");
   } else if (std::isfinite(lag)) {
     assign_lag_words(out.follow_detail, lag);
-  } else if (breath_signal_streaming(m)) {
-    out.follow_detail.assign(std::isfinite(s.follow.score) ? "timing: needs a few clear breaths"
-                                                           : "measuring: about 20 s of breathing first");
+  } else if (m.breathing_source == dsp::BreathingSource::none) {
+    out.follow_detail.assign("needs a breathing signal: a belt, or a chest strap's heart beats");
+  } else if (m.breathing_doubt != dsp::RsaDoubt::none) {
+    out.follow_detail.assign(breathing_doubt_words(m.breathing_doubt));
+  } else if (std::isfinite(s.follow.score)) {
+    out.follow_detail.assign("timing: needs a few clear breaths");
   } else {
-    out.follow_detail.assign("needs a breathing belt signal");
+    out.follow_detail.assign("measuring: a few breaths from ").append(breathing_source_words(m.breathing_source));
   }
   // Card 2: breathing and heart rate.
   out.breathing_rate = shown_breathing(m);
@@ -211,6 +225,12 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     assign_format(out.swing, "swing %.0f bpm", m.rsa_bpm);
   else
     out.swing.clear();
+  if (m.breathing_doubt != dsp::RsaDoubt::none)
+    out.breathing_from.assign(breathing_doubt_words(m.breathing_doubt));
+  else if (m.breathing_source != dsp::BreathingSource::none)
+    out.breathing_from.assign("breathing from: ").append(breathing_source_words(m.breathing_source));
+  else
+    out.breathing_from.clear();
   // Card 3: the chosen score and what it means.
   assign_score_line(out.score, s.score, m);
   out.score_title.assign(out.score.name).append("  (click or c: change)");

@@ -63,6 +63,10 @@ struct ShownBreathing {
   bool trusted = false;
 };
 ShownBreathing shown_breathing(Metrics const& m) noexcept;
+// Where breathing is measured from, as a person reads it: breathing_source_words() in
+// live/metrics.hpp (one wording with the recording's annotation).
+/// Why the heart rhythm's breathing is not shown ("" when it is): fast breathing, ectopy, low HRV.
+std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept;
 
 /// The words for a device state: "connecting", "streaming", "stalled", "lost", ...
 std::string_view device_state_words(drivers::DeviceStatus::State state) noexcept;
@@ -118,6 +122,7 @@ struct TrainerViewModel {
   ShownValue heart;         ///< beats/min
   std::string pacer_rate;   ///< "pacer 6.0 /min"
   std::string swing;        ///< "swing 15 bpm"; empty when unknown
+  std::string breathing_from; ///< "breathing from: chest motion", or why it is "?"; empty: none
   // Card 3: the chosen score.
   std::string score_title;  ///< "Coherence  (click or c: change)"
   ScoreLine score;

@@ -82,11 +82,25 @@ TEST_CASE("cli: bad options give one clear line and exit code 2", "[e2e][cli]") 
 TEST_CASE("cli: help lists the commands and the run options", "[e2e][cli]") {
   const auto top = run_process(pneuma_binary() + " --help");
   CHECK(top.exit_code == 0);
-  CHECK(top.out.find("run") != std::string::npos);
+  // Every subcommand is listed, each at the start of its own line with its one-line purpose.
+  for (const char* command : {"run", "assess", "analyze", "devices", "report", "history", "rate", "export", "simulate"}) {
+    INFO(command);
+    CHECK(top.out.find(std::string("\n  ") + command + " ") != std::string::npos);
+  }
   const auto run = run_process(pneuma_binary() + " run --help");
   CHECK(run.exit_code == 0);
-  for (const char* option : {"--source", "--rate", "--ie", "--minutes", "--headless", "--speed"})
+  INFO(run.out);
+  // The run command's own help, not the top-level one: it opens with its usage line and carries
+  // the defaults the README documents (6/min, 1:1.5, 10 min, tone, volume 0.5).
+  CHECK(run.out.rfind("pneuma run [options]:", 0) == 0);
+  CHECK(run.out.find("Commands:") == std::string::npos);
+  for (const char* option : {"--source", "--ie arg (=1:1.5)", "--rate ] arg (=6)", "--minutes ] arg (=10)", "--headless",
+                             "--speed arg (=1)", "--cue arg (=tone)", "--volume arg (=0.5)", "--mute", "--no-sound",
+                             "--clinician", "--display", "--preset", "--glide", "--baseline", "--ratings",
+                             "--score arg (=coherence)", "--shape arg (=circle)", "--plan", "--before", "--no-record"}) {
+    INFO(option);
     CHECK(run.out.find(option) != std::string::npos);
+  }
 }
 
 TEST_CASE("run: with no display it says so and runs headless", "[e2e]") {

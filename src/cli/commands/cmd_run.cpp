@@ -211,7 +211,7 @@ std::optional<int> prepare_run(po::variables_map const& vm, PreparedRun& run) {
     std::vector<std::string> sources{settings.source.value};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
-    app::repair_interrupted_replays(config.sources);
+    for (auto const& line : app::repair_interrupted_replays(config.sources)) std::cerr << "pneuma run: " << line << "\n";
     speed *= app::replay_speed(config.sources); // replay:FILE?speed=N runs the session clock N x
     if (vm["minutes"].defaulted())               // a replay lasts as long as its file
       if (auto d = app::replay_duration_s(config.sources)) minutes = std::max(1.0, std::ceil(*d)) / 60.0;
