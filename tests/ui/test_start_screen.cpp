@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "drivers/dbus_mock_support.hpp"
+#include "support/process.hpp"
 #include "ui/canvas.hpp"
 #include "live/connection_trial.hpp"
 #include "live/device_scan.hpp"
@@ -293,4 +294,17 @@ TEST_CASE("start screen: a session started from a strap in range with the mouse 
   app::Metrics m;
   pipeline->metrics().read(m);
   CHECK(m.hr_bpm == Approx(60).margin(1)); // the strap's beats reached the session
+}
+
+TEST_CASE("headless: says once which strap it connected to", "[ui][ble][e2e]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.add_strap(kAddress, "Polar H10 1234ABCD", false);
+  const auto r = test::run_process(test::pneuma_binary() + " run --headless --no-record --source ble:" + kAddress +
+                                       " --minutes 0.03 2>&1 >/dev/null");
+  INFO(r.out);
+  CHECK(r.out.find("pneuma: connected to Polar H10 1234ABCD (A0:9E:1A:12:34:56)\n") != std::string::npos);
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = r.out.find("connected to", at)) != std::string::npos; ++at) ++lines;
+  CHECK(lines == 1);
 }

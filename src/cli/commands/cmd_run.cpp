@@ -66,7 +66,7 @@ po::options_description run_options() {
       "screenshot-at", po::value<double>(), "session second to take the screenshot at")(
       "headless", "no window: print one JSON object per second of session time")(
       "start-screen", "open the window on the start screen (the default with no options): choose the "
-                      "strap, profile and pace there")(
+                      "strap, profile and pace there; options given as well are kept and win")(
       "speed", po::value<double>()->default_value(1.0, "1"),
       "run the simulated/replayed clock this many times faster than real time");
   add_session_options(o);
@@ -321,7 +321,11 @@ std::optional<int> run_from_start_screen(std::vector<std::string> args, po::opti
   auto begin = [&](app::StartChoices const& c, ui::WindowOptions& window, std::string& why) -> app::Pipeline* {
     auto full = args;
     const auto more = choice_args(c, start.inputs);
-    full.insert(full.end(), more.begin(), more.end());
+    for (std::size_t i = 0; i + 1 < more.size(); i += 2) { // a flag given with --start-screen wins
+      const auto name = more[i].substr(2);
+      if (vm.count(name) && !vm[name].defaulted()) continue;
+      full.insert(full.end(), {more[i], more[i + 1]});
+    }
     po::variables_map chosen;
     if (auto exit = parse_command_line("run", full, options, chosen)) refused = *exit;
     else if (auto exit2 = prepare_run(chosen, run)) refused = *exit2;
