@@ -2,7 +2,7 @@
 # Regenerates the README screenshots: runs `pneuma run` on the simulated person under the offscreen
 # video driver with the software renderer (the same pixels as the render tests), saves BMPs with
 # --screenshot and converts them to PNG (python3-pil).
-# Usage: bash docs/screenshots/make.sh [build/src/pneuma]
+# Usage: bash docs/screenshots/make.sh [build/src/pneuma [build/tests/pneuma_tests]]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pneuma=${1:-$here/../../build/src/pneuma}
@@ -19,6 +19,13 @@ wait
 run --baseline 1 --minutes 3 --screenshot "$tmp/summary.bmp" &
 run --clinician --shape circle --screenshot "$tmp/patient.bmp" --screenshot-at 92.6
 wait
+# The start screen, clicked through by its test against the mock BlueZ (python3-dbusmock).
+tests=${2:-$(dirname "$pneuma")/../tests/pneuma_tests}
+if [ -x "$tests" ]; then
+  PNEUMA_SCREENSHOT_DIR=$tmp "$tests" "start screen*" > /dev/null
+  mv "$tmp/start-1.bmp" "$tmp/start-choosing.bmp"
+  mv "$tmp/start-2.bmp" "$tmp/start-connecting.bmp"
+fi
 cp "$tmp/shape-circle.bmp" "$tmp/trainer.bmp"
 mv "$tmp/patient.bmp" "$tmp/clinician-patient.bmp"   # the patient's window
 mv "$tmp/patient-clinician.bmp" "$tmp/clinician.bmp" # the clinician's window

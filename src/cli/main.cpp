@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "ui/trainer_window.hpp"
 
 namespace pneuma::cli {
 
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // "pneuma help run" is "pneuma run --help".
   if (args.size() >= 2 && args[0] == "help") args = {args[1], "--help"};
+  // "pneuma" alone (the menu entry) opens the start screen where a window can open.
+  if (args.empty() && pneuma::ui::display_unavailable_reason().empty()) args = {"run"};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_help(args.empty() ? std::cerr : std::cout);
     return args.empty() ? kExitUsage : kExitOk;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "live/pipeline.hpp"
+#include "pneuma/drivers/ble/ble.hpp"
 #include "pneuma/drivers/clock.hpp"
 
 namespace pneuma::app {
@@ -32,7 +33,16 @@ ConnectionTrial::~ConnectionTrial() {
 
 void ConnectionTrial::run(std::stop_token stop) {
   drivers::SessionClock clock;
-  try {
+  // A strap: ask BlueZ first. Its answer (no D-Bus, bluetoothd not running, no adapter, powered
+  // off) is final, while the strap itself would only retry it and then say "reconnecting".
+  if (spec_.kind == "ble") {
+    auto seen = drivers::ble_scan(0.3, {}, stop);
+    if (!seen.error.empty()) {
+      start_error_ = std::move(seen.error);
+      start_failed_.store(true);
+    }
+  }
+  if (!start_failed_.load()) try {
     PipelineConfig config;
     config.sources.push_back(spec_);
     pipeline_ = std::make_unique<Pipeline>(config, clock);

@@ -1,7 +1,8 @@
 #pragma once
-// Trying a source before the session starts: open it in a pipeline of its own, watch its status
-// and its data, and decide: ready (data arrives: a heart strap's beats, a belt's samples), or
-// failed with the device's own last words (the start screen turns them into plain ones). The
+// Trying a source before the session starts: for a strap, ask BlueZ first whether Bluetooth can
+// work at all (its answer is final; the strap would only retry it); then open the source in a
+// pipeline of its own, watch its status and its data, and decide: ready (data arrives: a heart
+// strap's beats, a belt's samples), or failed with the device's own last words (the start screen turns them into plain ones). The
 // session then opens the source afresh, so a failed try never leaves a recording behind.
 // The pipeline is built, started and stopped on a thread of its own (a BLE shutdown may take up
 // to 3 s): the caller (the UI) only polls, and never waits. A trial given up (the person goes back)

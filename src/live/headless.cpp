@@ -56,6 +56,7 @@ void run_headless(Pipeline& pipeline, HeadlessDriver& driver, std::ostream& out,
   bool done = false;
   Metrics latest{};           // the mailbox's one reader here (no window)
   double told_error_t = -1;   // the last device error told on `err`
+  bool told_connected = false; // which strap it connected to, told once
   auto marked_source = dsp::BreathingSource::none; // annotated in the recording
   while (!done && !interrupted.load()) {
     const bool fresh = pipeline.metrics().read(latest);
@@ -64,6 +65,13 @@ void run_headless(Pipeline& pipeline, HeadlessDriver& driver, std::ostream& out,
       char text[48];
       std::snprintf(text, sizeof text, kMarkBreathingFromFormat, breathing_source_words(marked_source));
       (void)pipeline.mark(text); // the main thread is the markers' one producer when headless
+    }
+    // Which device it connected to, once ("connected to Polar H10 1234ABCD (A0:9E:...)").
+    if (fresh && !told_connected && latest.status.state == drivers::DeviceStatus::State::streaming &&
+        latest.status.message().rfind("connected to ", 0) == 0) {
+      told_connected = true;
+      const auto said = latest.status.message();
+      err << "pneuma: " << said.substr(0, said.find(':')) << '\n' << std::flush;
     }
     if (fresh && latest.status.state == drivers::DeviceStatus::State::error &&
         latest.status.t_s != told_error_t) {

@@ -170,14 +170,15 @@ std::vector<Button> const& StartScreen::draw(int w, int h) {
 
   // Column 1: sources, with the scan's state and "scan again".
   const float c1 = 48 * u, c1w = 560 * u;
-  column(v.sources_head, v.sources, ActionKind::pick_source, c1, c1w, rows_y, 62 * u, kMaxSources);
-  text_.draw(v.scan_line, detail, colour_of(v.scan_tone), static_cast<int>(c1 + 150 * u), static_cast<int>(top + 2 * u));
+  const float after_sources = column(v.sources_head, v.sources, ActionKind::pick_source, c1, c1w, rows_y, 62 * u, kMaxSources);
+  text_.draw_wrapped(v.scan_line, px_of(15 * u), colour_of(v.scan_tone), static_cast<int>(c1 + 4 * u),
+                     static_cast<int>(after_sources + 4 * u), static_cast<int>(c1w));
   if (!v.scan_button.empty()) {
     buttons_.push_back({{ActionKind::scan}, {c1 + c1w - 130 * u, top - 8 * u, 130 * u, 34 * u}, std::string(v.scan_button), false});
     draw_button(paint_, text_, buttons_.back(), px_of(15 * u));
   }
   // Column 2: who, and the length.
-  const float c2 = 640 * u, c2w = 250 * u;
+  const float c2 = 632 * u, c2w = 270 * u;
   const float after_profiles = column(v.profiles_head, v.profiles, ActionKind::pick_profile, c2, c2w, rows_y, 46 * u, 4);
   const float minutes_y = std::max(after_profiles, rows_y + 2 * 54 * u) + 44 * u;
   text_.draw(v.minutes_head, head, kMuted, static_cast<int>(c2), static_cast<int>(minutes_y - 34 * u));
@@ -188,10 +189,10 @@ std::vector<Button> const& StartScreen::draw(int w, int h) {
              {c2 + static_cast<float>(i) * (bw + 8 * u), minutes_y, bw, 44 * u}, r.label, r.selected};
     if (!r.enabled) { // the plan sets the length: drawn plainly, not as a button
       paint_.fill_round_rect(b.rect, b.rect.h / 2, kPanel);
-      text_.draw(r.label, px_of(16 * u), kFaint, static_cast<int>(b.rect.x + bw / 2),
+      text_.draw(r.label, px_of(15 * u), kFaint, static_cast<int>(b.rect.x + bw / 2),
                  static_cast<int>(minutes_y + 22 * u - 16 * u * 0.62F), Align::centre);
     } else {
-      draw_button(paint_, text_, b, px_of(16 * u));
+      draw_button(paint_, text_, b, px_of(15 * u));
     }
     buttons_.push_back(std::move(b));
   }

@@ -408,28 +408,37 @@ WindowOutcome run_start_window(StartWindowSetup const& start, SessionStarter con
   if (!start_sdl(win.sdl, why) || !open_windows(win, first, why)) return WindowOutcome::no_display;
   auto& main = win.main;
   StartScreen screen(main.renderer.get(), *main.text, start.inputs, start.last, start.scan_s, start.limits);
-  int shot = 0;
-  auto phase_shot = app::StartPhase::choosing;
-  bool shot_taken = false;
-  // The start screen: a still picture that changes with the scan and the trial, 20 frames a second.
+  // The start screen is a still picture that changes with input, the scan and the trial: it is
+  // looked at 20 times a second and drawn again after input, a change of phase, or 4 times a second.
+  std::optional<app::StartPhase> drawn_phase, shot_phase;
+  Uint64 drawn_ms = 0;
+  int shots = 0;
   while (!screen.ready()) {
     const Uint64 frame_start = SDL_GetTicks64();
     SDL_Event e;
-    while (SDL_PollEvent(&e) != 0) screen.handle(e, main.scale_x, main.scale_y);
+    int events = 0;
+    while (SDL_PollEvent(&e) != 0) {
+      screen.handle(e, main.scale_x, main.scale_y);
+      ++events;
+    }
     screen.update();
     if (screen.quit || interrupted.load()) return WindowOutcome::closed;
     if (screen.ready()) break;
-    main.measure();
-    screen.draw(main.w, main.h);
-    if (start.on_frame) start.on_frame(screen);
-    if (!start.shots_dir.empty() && (screen.phase() != phase_shot || !shot_taken)) {
-      phase_shot = screen.phase();
-      shot_taken = true;
-      std::string shot_why;
-      const auto path = start.shots_dir + "/start-" + std::to_string(++shot) + ".bmp";
-      if (!save_screenshot(main.renderer.get(), path, shot_why)) SDL_Log("%s", shot_why.c_str());
+    const bool redraw = events > 0 || drawn_phase != screen.phase() || frame_start - drawn_ms >= 250;
+    if (redraw) {
+      drawn_phase = screen.phase();
+      drawn_ms = frame_start;
+      main.measure();
+      screen.draw(main.w, main.h);
+      if (!start.shots_dir.empty() && shot_phase != screen.phase()) { // one picture of each phase
+        shot_phase = screen.phase();
+        std::string shot_why;
+        const auto path = start.shots_dir + "/start-" + std::to_string(++shots) + ".bmp";
+        if (!save_screenshot(main.renderer.get(), path, shot_why)) SDL_Log("%s", shot_why.c_str());
+      }
+      SDL_RenderPresent(main.renderer.get());
     }
-    SDL_RenderPresent(main.renderer.get());
+    if (start.on_frame) start.on_frame(screen);
     const Uint64 spent = SDL_GetTicks64() - frame_start;
     if (spent < 50) SDL_WaitEventTimeout(nullptr, static_cast<int>(50 - spent));
   }

@@ -144,6 +144,9 @@ StartView make_start_view(StartState const& s) {
   if (!listed && is_ble(s.choices.source))
     add_source(s.choices.source, "Your strap (" + s.choices.source.substr(4) + ")", "last used \u00b7 not seen now",
                true, Tone::faint);
+  else if (!listed && is_serial(s.choices.source))
+    add_source(s.choices.source, "Your belt (" + std::string(port_of(s.choices.source)) + ")",
+               "last used \u00b7 not plugged in now", true, Tone::faint);
 
   if (s.scan.scanning) {
     assign_format(v.scan_line, "looking for straps\u2026 %d%%", static_cast<int>(std::lround(100 * s.scan.progress)));

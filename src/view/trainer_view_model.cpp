@@ -285,13 +285,13 @@ void update_clinician_view(ClinicianViewModel& out, TrainerState const& s,
   assign_shown(row("Breathing /min (spectral)"), m.breathing_bpm, 2, m.breathing_quality >= kTrusted);
   {
     // The same lag as the training card (shown_lag_s), with the share of breaths in phase.
-    auto& v = row("Lag, end of in-breath");
+    auto& v = row("In-breath lag");
     const double lag = shown_lag_s(m);
     v.trusted = std::isfinite(lag);
     if (!v.trusted)
       v.text.assign("?");
     else if (std::isfinite(m.pacer_in_phase))
-      assign_format(v.text, "%+.1f s  (%.0f %% in phase)", lag, 100 * m.pacer_in_phase);
+      assign_format(v.text, "%+.1f s \u00b7 %.0f%% in phase", lag, 100 * m.pacer_in_phase);
     else
       assign_format(v.text, "%+.1f s", lag);
   }

@@ -275,7 +275,7 @@ TEST_CASE("view model: the clinician's rows show each number with its trust, and
   CHECK_FALSE(row("Breathing /min (breaths)").trusted);
   CHECK(row("Breathing /min (spectral)").text == "6.02");
   CHECK(row("Follow").text == "in step  r 0.82"); // no second lag beside the breaths' one
-  CHECK(row("Lag, end of in-breath").text == "?");
+  CHECK(row("In-breath lag").text == "?");
   CHECK(row("SDNN ms (5 min)").text == "?");
   CHECK(row("Battery %").text == "?");
   CHECK(row("Samples / lost").text == "12345 / 3");
@@ -288,7 +288,7 @@ TEST_CASE("view model: the clinician's rows show each number with its trust, and
   s.metrics.pacer_lag_s = 1.1;
   s.metrics.pacer_in_phase = 0.8;
   app::update_clinician_view(vm, s, &markers, false, {});
-  CHECK(row("Lag, end of in-breath").text == "+1.1 s  (80 % in phase)");
+  CHECK(row("In-breath lag").text == "+1.1 s \u00b7 80% in phase");
   CHECK(app::make_view_model(s).follow_detail == "in-breath ends 1.1 s after the pacer's");
   app::update_clinician_view(vm, s, &markers, true, "leg cra");
   CHECK(vm.notes_line == "Note: leg cra_   (Enter saves, Esc cancels)");

@@ -53,6 +53,11 @@ void BleStrap::find_or_scan() noexcept {
       const auto dev = ifaces.find(kDeviceIface);
       if (dev == ifaces.end() || !matches(dev->second)) continue;
       device_path_ = path;
+      {
+        const auto address = prop<std::string>(dev->second, "Address").value_or("?");
+        const auto alias = prop<std::string>(dev->second, "Alias").value_or(prop<std::string>(dev->second, "Name").value_or(""));
+        strap_label_ = alias.empty() ? address : alias + " (" + address + ")";
+      }
       adapter_path_ = prop<sdbus::ObjectPath>(dev->second, "Adapter").value_or(sdbus::ObjectPath(adapter));
       stop_discovery();
       const bool connected = prop<bool>(dev->second, "Connected").value_or(false);

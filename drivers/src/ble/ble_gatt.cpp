@@ -118,7 +118,9 @@ void BleStrap::resolve() {
 void BleStrap::subscribed() noexcept {
   phase_ = Phase::streaming;
   supervisor_.alive(clock_.now_s());
-  supervisor_.streaming(pmd_cp_.proxy ? "streaming heart rate; starting Polar ECG" : "streaming heart rate");
+  // Which strap, once: headless prints "connected to ..." (the window shows the state).
+  supervisor_.streaming("connected to " + strap_label_.substr(0, 80) +
+                        (pmd_cp_.proxy ? ": streaming heart rate; starting Polar ECG" : ": streaming heart rate"));
   supervisor_.watch();
   const auto gen = generation_;
   try {

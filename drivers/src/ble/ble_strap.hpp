@@ -98,6 +98,7 @@ private:
   std::unique_ptr<sdbus::IProxy> root_, bus_, adapter_, device_;
   Char hr_, battery_, pmd_cp_, pmd_data_;
   std::string device_path_;
+  std::string strap_label_; ///< "Polar H10 1234ABCD (A0:9E:1A:12:34:56)": said once streaming
   std::string adapter_path_;
   bool discovering_ = false;
   Phase phase_ = Phase::searching;

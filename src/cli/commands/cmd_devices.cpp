@@ -1,37 +1,17 @@
 // pneuma devices: serial ports (with their /dev/serial/by-id names) and BLE heart-rate straps.
 #include <algorithm>
 #include <boost/program_options.hpp>
-#include <filesystem>
 #include <iostream>
-#include <map>
-#include <set>
 #include <unistd.h>
 
 #include "cli/command.hpp"
 #include "cli/options.hpp"
+#include "live/device_scan.hpp"
 #include "pneuma/drivers/ble/ble.hpp"
 
 namespace pneuma::cli {
 namespace {
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
-
-/// tty device -> its stable /dev/serial/by-id name (empty when it has none).
-std::map<std::string, std::string> serial_ports() {
-  std::map<std::string, std::string> ports;
-  std::error_code ec;
-  for (auto const& prefix : {"ttyUSB", "ttyACM", "rfcomm", "ttyAMA"}) {
-    for (auto const& e : fs::directory_iterator("/dev", ec)) {
-      const std::string name = e.path().filename().string();
-      if (name.rfind(prefix, 0) == 0) ports.emplace(e.path().string(), "");
-    }
-  }
-  for (auto const& e : fs::directory_iterator("/dev/serial/by-id", ec)) {
-    const auto target = fs::canonical(e.path(), ec);
-    if (!ec) ports[target.string()] = e.path().string();
-  }
-  return ports;
-}
 
 /// Names come over the air: print only printable ASCII (no terminal escape sequences).
 std::string printable(std::string const& text) {
@@ -51,13 +31,17 @@ int devices_main(std::vector<std::string> const& args) {
   if (!(seconds >= 0.5 && seconds <= 120)) return usage_error("devices", "--seconds: expected 0.5 to 120");
 
   std::cout << "Serial ports:\n";
-  const auto ports = serial_ports();
+  const auto ports = app::list_serial_ports(); // the start screen's list too
   if (ports.empty()) std::cout << "  (none found)\n";
-  for (auto const& [path, by_id] : ports) {
-    std::cout << "  " << path;
-    if (!by_id.empty()) std::cout << "  " << by_id;
-    std::cout << "\n    use: --source 'serial:" << (by_id.empty() ? path : by_id)
+  for (auto const& p : ports) {
+    std::cout << "  " << p.path;
+    if (!p.by_id.empty()) std::cout << "  " << p.by_id;
+    std::cout << "\n    use: --source 'serial:" << (p.by_id.empty() ? p.path : p.by_id)
               << "?protocol=bridge|bitalino|ascii'\n";
+    if (!p.permitted) {
+      const std::string group = p.group.empty() ? "dialout" : p.group;
+      std::cout << "    no permission for you: sudo adduser $USER " << group << ", then log out and in\n";
+    }
   }
   if (vm.count("no-ble")) return kExitOk;
 

@@ -1,4 +1,5 @@
 // pneuma run: a training session (window, or headless JSON lines).
+#include <algorithm>
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -18,6 +19,8 @@
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "pneuma/drivers/clock.hpp"
+#include "session/plan.hpp"
+#include "settings/settings.hpp"
 #include "ui/trainer_window.hpp"
 
 namespace pneuma::cli {
@@ -62,6 +65,8 @@ po::options_description run_options() {
                                               "or when the summary shows)")(
       "screenshot-at", po::value<double>(), "session second to take the screenshot at")(
       "headless", "no window: print one JSON object per second of session time")(
+      "start-screen", "open the window on the start screen (the default with no options): choose the "
+                      "strap, profile and pace there; options given as well are kept and win")(
       "speed", po::value<double>()->default_value(1.0, "1"),
       "run the simulated/replayed clock this many times faster than real time");
   add_session_options(o);
@@ -97,15 +102,25 @@ WindowResults window_results(ui::WindowReport const& report) {
   return r;
 }
 
-int run_main(std::vector<std::string> const& args) {
-  const auto options = run_options();
-  po::variables_map vm;
-  if (auto exit = parse_command_line("run", args, options, vm)) return *exit;
-
-  install_resonance_provider(vm); // the "resonance" preset reads the profile's assessed rate
+/// A session ready to run: its pipeline (not started yet) with the recording attached.
+struct PreparedRun {
   app::PipelineConfig config;
   ui::WindowOptions window;
-  double minutes = vm["minutes"].as<double>();
+  double minutes = 10;
+  SessionPlan plan; ///< owns the store the session writes to: lives as long as the session
+  std::unique_ptr<drivers::SessionClock> clock;
+  std::unique_ptr<app::Pipeline> pipeline;
+  std::unique_ptr<app::RecordedSession> session;
+};
+
+/// Reads the options into a session ready to run; nullopt when it is, else the exit code (the
+/// usage error already printed).
+std::optional<int> prepare_run(po::variables_map const& vm, PreparedRun& run) {
+  install_resonance_provider(vm); // the "resonance" preset reads the profile's assessed rate
+  auto& config = run.config;
+  auto& window = run.window;
+  double& minutes = run.minutes;
+  minutes = vm["minutes"].as<double>();
   double speed = vm["speed"].as<double>();
   try {
     if (!(minutes > 0 && minutes <= 24 * 60))
@@ -205,7 +220,7 @@ int run_main(std::vector<std::string> const& args) {
     return usage_error("run", e.what());
   }
 
-  SessionPlan session_plan;
+  auto& session_plan = run.plan;
   try {
     session_plan = plan_session(vm, "run", config, minutes);
   } catch (std::invalid_argument const& e) {
@@ -216,29 +231,150 @@ int run_main(std::vector<std::string> const& args) {
   window.plan_notes = session_plan.plan_notes;
   window.setup.flow.training_s = minutes * 60.0;
 
-  drivers::SessionClock clock(speed);
-  std::unique_ptr<app::Pipeline> pipeline;
+  run.clock = std::make_unique<drivers::SessionClock>(speed);
   try {
-    pipeline = std::make_unique<app::Pipeline>(config, clock);
+    run.pipeline = std::make_unique<app::Pipeline>(config, *run.clock);
   } catch (std::invalid_argument const& e) {
     return usage_error("run", e.what());
   }
-  auto session = open_session(session_plan, *pipeline, config); // throws: runtime failure
-  clock.restart(); // set-up (files loaded, store opened) is not session time
-  session->start();
+  run.session = open_session(session_plan, *run.pipeline, config); // throws: runtime failure
+  run.clock->restart(); // set-up (files loaded, store opened) is not session time
+  run.session->start();
+  return std::nullopt;
+}
+
+/// After the window: the summary on stdout, the session closed (stored, recording finished).
+int after_window(PreparedRun& run, ui::WindowOutcome outcome, ui::WindowReport const& report) {
+  if (!report.audio_note.empty() && run.window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
+  std::cout << app::summary_json(report.summary, report.markers) << std::endl;
+  const bool finished = outcome == ui::WindowOutcome::finished;
+  return close_session(run.session, finished ? run.minutes * 60 : -1, finished, std::cerr, "run",
+                       window_results(report));
+}
+
+/// What the start screen offers from the store: the profiles, their assessed rates and the home
+/// plan's session due today. Without a store (none yet, --no-store, or it cannot be read): the
+/// default profile alone.
+app::StartInputs start_inputs(po::variables_map const& vm) {
+  app::StartInputs in;
+  if (vm.count("no-store") == 0) {
+    try {
+      app::Store store;
+      for (auto const& p : store.profiles()) {
+        app::StartProfile sp{p.name, p.rf_bpm, std::nullopt};
+        const auto plans = app::plans_of(store, p.id);
+        if (!plans.empty()) {
+          auto const& use = plans.back(); // the latest plan is the one followed
+          const auto due = app::next_planned_session(store, p, use.plan, use.row.plan_json, use.row.source_path,
+                                                     app::local_date_today());
+          char line[96];
+          std::snprintf(line, sizeof line, "Plan day %d: %g min at %.1f /min", due.day + 1, due.minutes,
+                        due.pacer.rate_bpm);
+          sp.plan = app::StartPlan{use.row.source_path, line, use.plan.notes, due.minutes, due.pacer};
+        }
+        in.profiles.push_back(std::move(sp));
+      }
+    } catch (std::exception const& e) {
+      std::cerr << "pneuma run: the session store cannot be read (" << e.what() << "); profiles not offered\n";
+    }
+  }
+  // The profile named in the settings (or by --profile) comes first, created on the first session.
+  const std::string wanted = profile_name(vm);
+  if (std::none_of(in.profiles.begin(), in.profiles.end(), [&](auto const& p) { return p.name == wanted; }))
+    in.profiles.insert(in.profiles.begin(), {wanted, std::nullopt, std::nullopt});
+  return in;
+}
+
+/// The flags the start screen's choices stand for (added to the command line given).
+std::vector<std::string> choice_args(app::StartChoices const& c, app::StartInputs const& in) {
+  std::vector<std::string> a{"--source", c.source, "--profile", c.profile};
+  auto const& profile = app::chosen_profile(in, c.profile);
+  if (c.pace == "plan" && profile.plan) {
+    a.insert(a.end(), {"--plan", profile.plan->path});
+    return a; // the plan sets the length and the rate
+  }
+  a.insert(a.end(), {"--preset", c.pace, "--minutes", fmt(c.minutes)});
+  return a;
+}
+
+/// The window on the start screen, then the session chosen there. nullopt when there is no
+/// display (the caller runs the options as given, headless).
+std::optional<int> run_from_start_screen(std::vector<std::string> args, po::options_description const& options,
+                                         po::variables_map const& vm) {
+  if (!ui::display_unavailable_reason().empty()) return std::nullopt;
+  ui::StartWindowSetup start;
+  start.inputs = start_inputs(vm);
+  try {
+    start.last.source = effective_settings(vm).source.value;
+  } catch (settings::SettingsError const& e) {
+    return runtime_error("run", e.what());
+  }
+  start.last.profile = profile_name(vm);
+  if (const auto last = settings::load_start_choice()) {
+    if (!last->source.empty()) start.last.source = last->source;
+    if (!last->profile.empty()) start.last.profile = last->profile;
+    if (!last->pace.empty()) start.last.pace = last->pace;
+  }
+  std::erase(args, std::string("--start-screen"));
+  PreparedRun run;
+  std::optional<int> refused; // the choices did not make a session (the error is printed)
+  auto begin = [&](app::StartChoices const& c, ui::WindowOptions& window, std::string& why) -> app::Pipeline* {
+    auto full = args;
+    const auto more = choice_args(c, start.inputs);
+    for (std::size_t i = 0; i + 1 < more.size(); i += 2) { // a flag given with --start-screen wins
+      const auto name = more[i].substr(2);
+      if (vm.count(name) && !vm[name].defaulted()) continue;
+      full.insert(full.end(), {more[i], more[i + 1]});
+    }
+    po::variables_map chosen;
+    if (auto exit = parse_command_line("run", full, options, chosen)) refused = *exit;
+    else if (auto exit2 = prepare_run(chosen, run)) refused = *exit2;
+    if (refused) {
+      why = "the session could not start";
+      return nullptr;
+    }
+    window = run.window;
+    return run.pipeline.get();
+  };
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::string why;
+  ui::WindowReport report;
+  app::StartChoices chosen;
+  const auto outcome = ui::run_start_window(start, begin, g_interrupted, why, &report, &chosen);
+  if (outcome == ui::WindowOutcome::no_display) return runtime_error("run", why);
+  if (!run.session) return refused.value_or(kExitOk); // closed on the start screen
+  try { // remembered for next time; a choice not kept only means the defaults next time
+    settings::save_start_choice({chosen.source, chosen.profile, chosen.pace});
+  } catch (std::exception const& e) {
+    std::cerr << "pneuma run: your choices are not remembered: " << e.what() << "\n";
+  }
+  return after_window(run, outcome, report);
+}
+
+int run_main(std::vector<std::string> const& args) {
+  const auto options = run_options();
+  po::variables_map vm;
+  if (auto exit = parse_command_line("run", args, options, vm)) return *exit;
+  // No options at all (the menu entry), or --start-screen: the window opens on the start screen.
+  if ((args.empty() || vm.count("start-screen")) && !vm.count("headless"))
+    if (auto exit = run_from_start_screen(args, options, vm)) return *exit;
+
+  PreparedRun run;
+  if (auto exit = prepare_run(vm, run)) return *exit;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  auto& window = run.window;
+  auto& session = run.session;
+  auto& pipeline = run.pipeline;
+  auto& clock = *run.clock;
+  const double minutes = run.minutes;
 
   if (!vm.count("headless")) {
     std::string why;
     ui::WindowReport report;
     const auto outcome = ui::run_trainer_window(*pipeline, window, g_interrupted, why, &report);
-    if (outcome != ui::WindowOutcome::no_display) {
-      if (!report.audio_note.empty() && window.audio) std::cerr << "pneuma run: " << report.audio_note << "\n";
-      std::cout << app::summary_json(report.summary, report.markers) << std::endl;
-      return close_session(session, outcome == ui::WindowOutcome::finished ? minutes * 60 : -1,
-                           outcome == ui::WindowOutcome::finished, std::cerr, "run", window_results(report));
-    }
+    if (outcome != ui::WindowOutcome::no_display) return after_window(run, outcome, report);
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
     if (window.setup.flow.ratings)
       std::cerr << "pneuma run: no window to ask the ratings on: rate afterwards with `pneuma rate`\n";
