@@ -19,6 +19,9 @@
 // threshold jitter; optional ectopic beats (premature at 65 % of the interval, compensatory pause).
 //
 // Belt: 2000 + 400 * (v + drift) + noise, arbitrary units, drift a slow random walk.
+// Days (`tone_days` > 0, sim options days=N, from=H): tone_episodes.hpp adds to HR, scales the
+// vagal terms (RSA paths and the IPFM jitter, i.e. beat-to-beat variability) and reports the
+// movement a chest accelerometer would see; without it nothing changes.
 // Deterministic for a given seed and step sequence. Time step 1 / belt_hz.
 
 #include <cstdint>
