@@ -111,7 +111,11 @@ public:
     if (feed_) feed_->start();
     clock_.session.restart();
     clock_.start = system_clock::now();
-    const double check_every_s = std::clamp(60.0 / o_.speed, 0.25, 5.0); // real seconds
+    // Slots are minutes apart: a check every 20 s (real time; a simulated minute when faster)
+    // keeps reminders on time, and the first one comes at once.
+    const double check_every_s = std::clamp(60.0 / o_.speed, 0.25, 20.0);
+    // The strap sends once a second and the queue holds minutes: draining once a second is light.
+    const auto wait = std::chrono::milliseconds(o_.speed > 1 ? 20 : 1000);
     auto next_check = std::chrono::steady_clock::now();
     auto next_save = std::chrono::steady_clock::now() + std::chrono::minutes(10);
     while (!stop.load()) {
@@ -128,7 +132,7 @@ public:
         next_save = now + std::chrono::minutes(10);
       }
       reap_children();
-      notifier_.poll(std::chrono::milliseconds(feed_ && o_.speed > 1 ? 20 : 200));
+      notifier_.poll(std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(next_check - std::chrono::steady_clock::now()) + std::chrono::milliseconds(1)));
     }
     if (feed_) {
       feed_->stop();
