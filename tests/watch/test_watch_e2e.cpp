@@ -3,6 +3,7 @@
 // no notification service at all, and a strap lost and back.
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <ctime>
 #include <sys/wait.h>
@@ -36,6 +37,8 @@ std::string quiet_away_from_now() {
 struct WatchProcess {
   pneuma::test::TempDir home;
   pid_t pid = -1;
+  std::string saved_data_home = std::getenv("XDG_DATA_HOME") ? std::getenv("XDG_DATA_HOME") : "";
+  std::string saved_config_home = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
   std::filesystem::path out() const { return home.path() / "watch.log"; }
 
   void start(std::vector<std::string> args) {
@@ -69,7 +72,12 @@ struct WatchProcess {
   }
   ~WatchProcess() {
     if (pid > 0) stop();
-    unsetenv("XDG_CONFIG_HOME");
+    auto restore = [](char const* name, std::string const& value) {
+      if (value.empty()) unsetenv(name);
+      else setenv(name, value.c_str(), 1);
+    };
+    restore("XDG_DATA_HOME", saved_data_home);
+    restore("XDG_CONFIG_HOME", saved_config_home);
   }
   std::vector<pneuma::app::WatchEvent> events() const {
     pneuma::app::Store store(home.path() / "data" / "pneuma");

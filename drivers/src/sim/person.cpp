@@ -21,12 +21,13 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   static const std::set<std::string> known = {"seed", "rf",    "q",     "hr",       "rsa",
                                               "rate", "lag",   "cv",    "depth_cv", "sighs",
                                               "ectopic", "belt_hz", "noise", "drift", "follow",
-                                              "ecg", "days", "from"};
+                                              "ecg", "days", "from", "acc", "posture", "moves"};
   for (auto const& [key, value] : spec.options)
     if (!known.contains(key))
       throw std::invalid_argument("sim option '" + key +
                                   "' is unknown (expected one of seed, rf, q, hr, rsa, rate, lag, "
-                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg, days, from)");
+                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg, days, from, "
+                                  "acc, posture, moves)");
   PersonParams p;
   p.seed = static_cast<std::uint64_t>(spec.number("seed", 1, 0, 9.0e15));
   p.rf_bpm = spec.number("rf", p.rf_bpm, 3, 12);
@@ -47,6 +48,10 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   p.tone_days = static_cast<int>(spec.number("days", 0, 0, 366));
   p.day_start_h = spec.number("from", 0, 0, 24);
   if (p.ecg_hz > 0 && p.ecg_hz < 50) throw std::invalid_argument("sim option 'ecg' must be 0 (off) or 50..2000 Hz");
+  p.acc_hz = spec.number("acc", 0, 0, 200);
+  if (p.acc_hz > 0 && p.acc_hz < 25) throw std::invalid_argument("sim option 'acc' must be 0 (off) or 25..200 Hz");
+  p.posture_per_min = spec.number("posture", p.posture_per_min, 0, 10);
+  p.moves_per_min = spec.number("moves", p.moves_per_min, 0, 20);
   return p;
 }
 
@@ -126,6 +131,8 @@ PersonFrame Person::step() {
   f.t_s = t_;
   f.volume = volume_at(t_);
   f.inhaling = (t_ - breath_start_) < inhale_frac_ * breath_len_;
+  if (was_inhaling_ && !f.inhaling) last_peak_s_ = breath_start_ + inhale_frac_ * breath_len_;
+  was_inhaling_ = f.inhaling;
 
   const Tone tone = tone_ ? tone_->at(t_ + params_.day_start_h * 3600) : Tone{};
   f.activity_mg = tone.activity_mg;

@@ -114,6 +114,7 @@ drivers::SourceSpec watch_source(std::string const& text) {
   if (spec.kind == "sim") {
     spec.options.try_emplace("follow", "0");
     spec.options.try_emplace("belt_hz", "10");
+    if (spec.options.count("days")) spec.options.try_emplace("acc", "25"); // walks show on the strap's ACC
     if (!spec.options.count("from")) {
       const std::time_t now = std::time(nullptr);
       std::tm l{};

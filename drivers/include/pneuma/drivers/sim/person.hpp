@@ -19,6 +19,7 @@
 // threshold jitter; optional ectopic beats (premature at 65 % of the interval, compensatory pause).
 //
 // Belt: 2000 + 400 * (v + drift) + noise, arbitrary units, drift a slow random walk.
+// Chest strap extras: ECG (ecg_synth.hpp) and accelerometer (acc_synth.hpp) from the same volume.
 // Days (`tone_days` > 0, sim options days=N, from=H): tone_episodes.hpp adds to HR, scales the
 // vagal terms (RSA paths and the IPFM jitter, i.e. beat-to-beat variability) and reports the
 // movement a chest accelerometer would see; without it nothing changes.
@@ -26,6 +27,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <random>
 
@@ -63,9 +65,13 @@ struct PersonParams {
   double ecg_hz = 0;          ///< > 0: also stream a synthetic ECG (EcgSynth) at this rate
   int tone_days = 0;          ///< > 0: days of stress and movement episodes (tone_episodes.hpp)
   double day_start_h = 0;     ///< local hour of day at time 0, for the episodes' clock
+  double acc_hz = 0;          ///< > 0: also stream a chest accelerometer (AccSynth) at this rate
+  double posture_per_min = 0.1; ///< ACC: changes of posture per minute
+  double moves_per_min = 0.3;   ///< ACC: movement artifacts per minute
 
   /// From `sim:` options (seed, rf, q, hr, rsa, rate, lag, cv, depth_cv, sighs, ectopic, belt_hz,
-  /// noise, drift, follow, days, from). Throws std::invalid_argument naming an unknown key or bad value.
+  /// noise, drift, follow, ecg, days, from, acc, posture, moves). Throws std::invalid_argument
+  /// naming an unknown key or bad value.
   static PersonParams from_spec(SourceSpec const& spec);
 };
 
@@ -87,6 +93,8 @@ public:
   PersonFrame step();
   [[nodiscard]] PersonParams const& params() const noexcept { return params_; }
   [[nodiscard]] double time_s() const noexcept { return t_; }
+  /// Truth for tests: time of the latest end of inspiration (NaN before the first), s.
+  [[nodiscard]] double last_peak_s() const noexcept { return last_peak_s_; }
 
 private:
   struct Resonator { // unity-peak RBJ band-pass / low-pass section: the person's physiology
@@ -119,6 +127,8 @@ private:
   double drift_ = 0;
   // the day's episodes (tone_days > 0)
   std::optional<ToneSchedule> tone_;
+  bool was_inhaling_ = false;
+  double last_peak_s_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 } // namespace pneuma::drivers::sim
