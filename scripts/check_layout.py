@@ -31,7 +31,8 @@ ROOMS = {
     "report": {"settings", "session", "store", "analysis", "pacer", "live", "record"},
     "view": {"settings", "session", "live", "pacer"},
     "ui": {"settings", "view", "session", "live", "pacer"},
-    "cli": {"settings", "ui", "view", "report", "session", "live", "record", "store", "analysis", "pacer"},
+    "watch": {"settings", "session", "live", "store"},
+    "cli": {"watch", "settings", "ui", "view", "report", "session", "live", "record", "store", "analysis", "pacer"},
 }
 MAX_FILES_PER_FOLDER = 20
 # Live DSP blocks that only dsp/'s stream blocks (heart_stream, breathing_stream) may own.

@@ -223,6 +223,8 @@ PlannedSession next_planned_session(Store& store, Profile const& profile, HomePl
     if (s.status != "complete" && s.status != "interrupted") continue;
     (s.kind == "microbreak" ? micro_done : main_done) += 1;
   }
+  out.main_done = main_done;
+  out.micro_done = micro_done;
   out.pacer.inhale_parts = plan.inhale_parts;
   out.pacer.exhale_parts = plan.exhale_parts;
   std::string rate_from;

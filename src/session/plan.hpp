@@ -49,6 +49,11 @@ struct PlannedSession {
   std::int64_t plan_id = 0;
   int day = 0;                ///< 0-based day of the plan
   std::string message;        ///< one line for the user
+  int main_done = 0;          ///< today's main sessions done (complete or interrupted)
+  int micro_done = 0;         ///< today's micro-breaks done
+  [[nodiscard]] bool day_done(HomePlan const& plan) const noexcept {
+    return main_done >= plan.sessions_per_day && micro_done >= plan.micro_per_day;
+  }
 };
 
 /// `today` is YYYY-MM-DD (local). Registers the plan in the store on first use.

@@ -189,6 +189,22 @@ CREATE TABLE plans(
   id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL REFERENCES profiles(id),
   started_on TEXT NOT NULL, plan_json TEXT NOT NULL, source_path TEXT);
 )sql",
+      // v2 -> v3: the all-day watch: reminders and nudges sent and what became of them, and the
+      // person's calm resting baseline by hour of the day.
+      R"sql(
+CREATE TABLE watch_events(
+  id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL REFERENCES profiles(id),
+  kind TEXT NOT NULL CHECK(kind IN ('reminder','nudge')), plan_id INTEGER REFERENCES plans(id),
+  item TEXT NOT NULL, day TEXT NOT NULL, sent_at TEXT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'sent' CHECK(outcome IN ('sent','taken','snoozed','ignored')),
+  outcome_at TEXT);
+CREATE UNIQUE INDEX watch_reminder_once ON watch_events(profile_id, plan_id, day, item)
+  WHERE kind = 'reminder';
+CREATE TABLE watch_baseline(
+  profile_id INTEGER NOT NULL REFERENCES profiles(id), hour INTEGER NOT NULL CHECK(hour BETWEEN 0 AND 23),
+  epochs INTEGER NOT NULL, hr_mean REAL NOT NULL, hr_m2 REAL NOT NULL, lr_mean REAL NOT NULL,
+  lr_m2 REAL NOT NULL, PRIMARY KEY(profile_id, hour));
+)sql",
   };
   return kMigrations;
 }
@@ -480,6 +496,78 @@ std::vector<PlanRow> Store::plans(std::int64_t profile_id) {
   std::vector<PlanRow> out;
   while (q.step()) out.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4)});
   return out;
+}
+
+std::optional<std::int64_t> Store::add_watch_event(WatchEvent const& e) {
+  Statement q(db_,
+              "INSERT OR IGNORE INTO watch_events(profile_id, kind, plan_id, item, day, sent_at, outcome) "
+              "VALUES(?, ?, ?, ?, ?, ?, 'sent')",
+              file_);
+  q.bind(1, e.profile_id)
+      .bind(2, e.kind)
+      .bind(3, e.plan_id)
+      .bind(4, e.item)
+      .bind(5, e.day)
+      .bind(6, e.sent_at.empty() ? utc_now_iso() : e.sent_at)
+      .step();
+  if (sqlite3_changes(db_) == 0) return std::nullopt;
+  return sqlite3_last_insert_rowid(db_);
+}
+
+void Store::set_watch_outcome(std::int64_t id, std::string const& outcome, std::string const& at) {
+  Statement q(db_,
+              "UPDATE watch_events SET outcome = ?, outcome_at = ? WHERE id = ? AND "
+              "outcome = 'sent'",
+              file_);
+  q.bind(1, outcome).bind(2, at.empty() ? utc_now_iso() : at).bind(3, id).step();
+}
+
+std::vector<WatchEvent> Store::watch_events(std::int64_t profile_id) {
+  Statement q(db_,
+              "SELECT id, profile_id, kind, plan_id, item, day, sent_at, outcome, outcome_at FROM "
+              "watch_events WHERE profile_id = ? ORDER BY sent_at, id",
+              file_);
+  q.bind(1, profile_id);
+  std::vector<WatchEvent> out;
+  while (q.step())
+    out.push_back({q.i64(0), q.i64(1), q.text(2), q.opt_i64(3), q.text(4), q.text(5), q.text(6), q.text(7), q.text(8)});
+  return out;
+}
+
+std::vector<WatchBaselineRow> Store::watch_baseline(std::int64_t profile_id) {
+  Statement q(db_,
+              "SELECT hour, epochs, hr_mean, hr_m2, lr_mean, lr_m2 FROM watch_baseline WHERE "
+              "profile_id = ? ORDER BY hour",
+              file_);
+  q.bind(1, profile_id);
+  std::vector<WatchBaselineRow> out;
+  while (q.step())
+    out.push_back({static_cast<int>(q.i64(0)), q.i64(1), q.f64(2), q.f64(3), q.f64(4), q.f64(5)});
+  return out;
+}
+
+void Store::save_watch_baseline(std::int64_t profile_id, std::vector<WatchBaselineRow> const& rows) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (auto const& r : rows) {
+      Statement q(db_,
+                  "INSERT OR REPLACE INTO watch_baseline(profile_id, hour, epochs, hr_mean, hr_m2, "
+                  "lr_mean, lr_m2) VALUES(?, ?, ?, ?, ?, ?, ?)",
+                  file_);
+      q.bind(1, profile_id)
+          .bind(2, static_cast<std::int64_t>(r.hour))
+          .bind(3, r.epochs)
+          .bind(4, r.hr_mean)
+          .bind(5, r.hr_m2)
+          .bind(6, r.lr_mean)
+          .bind(7, r.lr_m2)
+          .step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 } // namespace pneuma::app

@@ -85,9 +85,29 @@ struct PlanRow {
   std::string source_path;
 };
 
+/// A reminder (a plan's due item) or a nudge (arousal noticed) the watch sent, and its fate.
+struct WatchEvent {
+  std::int64_t id = 0;
+  std::int64_t profile_id = 0;
+  std::string kind = "reminder";     ///< reminder | nudge
+  std::optional<std::int64_t> plan_id;
+  std::string item;                  ///< reminders: "run 1", "microbreak 2" (one per day and plan)
+  std::string day;                   ///< local date YYYY-MM-DD
+  std::string sent_at;               ///< ISO 8601 UTC
+  std::string outcome = "sent";      ///< sent | taken | snoozed | ignored
+  std::string outcome_at;            ///< ISO 8601 UTC, "" while sent
+};
+
+/// One hour of the day of the person's calm resting baseline (the watch's arousal detector).
+struct WatchBaselineRow {
+  int hour = 0; ///< 0..23 local
+  std::int64_t epochs = 0;
+  double hr_mean = 0, hr_m2 = 0, lr_mean = 0, lr_m2 = 0;
+};
+
 class Store {
 public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   static constexpr char const* kDefaultProfile = "default";
 
   /// $XDG_DATA_HOME/pneuma or ~/.local/share/pneuma.
@@ -129,6 +149,16 @@ public:
   std::optional<PlanRow> plan_for(std::int64_t profile_id, std::string const& plan_json);
   /// Oldest first.
   std::vector<PlanRow> plans(std::int64_t profile_id);
+
+  /// Records a watch event; nullopt (nothing written) when a reminder for the same plan, day and
+  /// item is already there: never more than one reminder per due item.
+  std::optional<std::int64_t> add_watch_event(WatchEvent const& event);
+  /// sent -> taken | snoozed | ignored, at `at` (ISO UTC; "" now); a decided event stays as it is.
+  void set_watch_outcome(std::int64_t id, std::string const& outcome, std::string const& at = "");
+  /// Oldest first.
+  std::vector<WatchEvent> watch_events(std::int64_t profile_id);
+  std::vector<WatchBaselineRow> watch_baseline(std::int64_t profile_id);
+  void save_watch_baseline(std::int64_t profile_id, std::vector<WatchBaselineRow> const& rows);
 
   /// The migration scripts, index i brings user_version i to i + 1 (exposed for tests).
   static std::vector<std::string> const& migrations();

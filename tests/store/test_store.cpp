@@ -102,7 +102,7 @@ TEST_CASE("store: a version 1 database is migrated with its data and a backup ke
     sqlite3_close(db);
   }
   Store store(dir.path);
-  CHECK(store.schema_version() == 2);
+  CHECK(store.schema_version() == Store::kSchemaVersion);
   CHECK(fs::exists(dir.path / "pneuma.db.bak-v1"));
   const auto sessions = store.sessions();
   REQUIRE(sessions.size() == 1);

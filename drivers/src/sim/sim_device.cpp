@@ -1,5 +1,8 @@
 #include "pneuma/drivers/sim/sim_device.hpp"
 
+#include <cmath>
+#include <numbers>
+
 
 namespace pneuma::drivers::sim {
 
@@ -23,7 +26,13 @@ int SimSensors::advance_to(double t_s, SampleSink& sink, int max_steps) {
     }
     if (acc_) {
       if (f.beat_s) acc_->beat(*f.beat_s);
-      acc_->advance(f.t_s, f.volume, [&sink](AccSample const& a) { sink.on_sample(a); });
+      acc_->advance(f.t_s, f.volume, [&sink, &f](AccSample a) {
+        // A walk of the day's episodes (tone_episodes.hpp): vertical steps at 1.8 Hz whose RMS
+        // is the episode's activity.
+        if (f.activity_mg > 0)
+          a.z_mg += static_cast<float>(std::numbers::sqrt2 * f.activity_mg * std::sin(2 * std::numbers::pi * 1.8 * a.t_s));
+        sink.on_sample(a);
+      });
     }
     if (auto n = strap_.poll(f.t_s)) {
       sink.on_sample(HeartRate{n->t_s, static_cast<float>(n->hr_bpm), false, false});

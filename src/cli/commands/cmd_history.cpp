@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "report/history.hpp"
+#include "report/watch_history.hpp"
 #include "session/plan.hpp"
 #include "session/record_session.hpp"
 #include "session/recordings.hpp"
@@ -36,6 +37,8 @@ int history_main(std::vector<std::string> const& args) {
   const auto h = app::build_history(name, store.sessions(profile->id), store.assessments(profile->id),
                                     [&plans](std::string const& week) { return app::planned_sessions_in_week(plans, week); });
   std::cout << app::history_table(h);
+  const auto watch = app::summarize_watch(store.watch_events(profile->id), h.sessions);
+  std::cout << app::watch_table(watch);
   if (vm.count("sessions")) {
     std::cout << "\n  id  started               kind    status       min  HR   RMSSD  breathing  tension b>a  pain b>a\n";
     for (auto const& s : h.sessions) {
@@ -62,7 +65,10 @@ int history_main(std::vector<std::string> const& args) {
   if (vm.count("html")) {
     const std::string path = vm["html"].as<std::string>();
     std::ofstream out(path);
-    out << app::history_html(h);
+    std::string page = app::history_html(h);
+    if (const auto body_end = page.rfind("</body>"); body_end != std::string::npos)
+      page.insert(body_end, app::watch_html(watch));
+    out << page;
     if (!out) return runtime_error("history", "cannot write " + path);
     std::cerr << "pneuma history: wrote " << path << "\n";
   }

@@ -20,6 +20,9 @@
 //
 // Belt: 2000 + 400 * (v + drift) + noise, arbitrary units, drift a slow random walk.
 // Chest strap extras: ECG (ecg_synth.hpp) and accelerometer (acc_synth.hpp) from the same volume.
+// Days (`tone_days` > 0, sim options days=N, from=H): tone_episodes.hpp adds to HR, scales the
+// vagal terms (RSA paths and the IPFM jitter, i.e. beat-to-beat variability) and reports the
+// movement a chest accelerometer would see; without it nothing changes.
 // Deterministic for a given seed and step sequence. Time step 1 / belt_hz.
 
 #include <cstdint>
