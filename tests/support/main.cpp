@@ -37,6 +37,8 @@ bool skipped() { return g_skipped; }
 } // namespace pneuma::test
 
 int main(int argc, char* argv[]) {
+  // Catch2 2.13 returns the number of failed assertions: exactly 4 of them would read as a skip.
   const int result = Catch::Session().run(argc, argv);
-  return result == 0 && g_skipped ? pneuma::test::kSkipExitCode : result;
+  if (result != 0) return 1;
+  return g_skipped ? pneuma::test::kSkipExitCode : 0;
 }
