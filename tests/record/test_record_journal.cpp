@@ -21,7 +21,7 @@ std::string slurp(fs::path const& p) {
 }
 } // namespace
 
-TEST_CASE("journal: entries written are read back; a line cut by a crash is skipped", "[app]") {
+TEST_CASE("journal: entries written are read back, a line cut by a crash is skipped", "[app]") {
   TempDir dir;
   const auto edf = dir.path / "a.edf";
   {
