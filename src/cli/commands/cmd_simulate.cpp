@@ -31,7 +31,8 @@ po::options_description simulate_options() {
       "bind", po::value<std::string>()->default_value("127.0.0.1"),
       "TCP listen address / UDP destination (loopback unless you say otherwise)")(
       "signals", po::value<std::string>()->default_value("both"),
-      "bridge: what it forwards: both, belt (RSP lines) or strap (HRM and BAT lines)")(
+      "bridge: what it forwards: both, belt (RSP lines) or strap (HRM, BAT and PMD lines: a Polar H10's\n"
+      "heart rate, ECG 130 Hz and accelerometer 200 Hz; sim: ecg=0 / acc=0 turn those off)")(
       "sim", po::value<std::string>()->default_value(""),
       "the person, as sim: options, e.g. seed=7,rf=5.5,hr=70,ectopic=0.01")(
       "pace", po::value<double>()->default_value(6.0, "6"),
@@ -84,6 +85,10 @@ int simulate_main(std::vector<std::string> const& args) {
     const auto sim_text = vm["sim"].as<std::string>();
     auto spec = drivers::SourceSpec::parse(sim_text.empty() ? "sim" : "sim:" + sim_text);
     if (o.protocol == SimProtocol::bitalino && !spec.option("belt_hz")) spec.options["belt_hz"] = "100";
+    if (o.signals == drivers::sim::BridgeSignals::strap) { // a strap alone: an H10, ECG and ACC on
+      if (!spec.option("ecg")) spec.options["ecg"] = "130";
+      if (!spec.option("acc")) spec.options["acc"] = "200";
+    }
     o.person = drivers::sim::PersonParams::from_spec(spec);
     auto rate = [&](char const* key) {
       const double v = vm[key].as<double>();
