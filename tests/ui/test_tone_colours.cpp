@@ -1,8 +1,7 @@
-// ui/format: each tone of the view model is drawn in its palette colour; the tones that tell
+// ui/paint colour_of (was ui/format): each tone of the view model is drawn in its palette colour; the tones that tell
 // good from bad never share one.
 #include <catch2/catch.hpp>
 
-#include "ui/format.hpp"
 #include "ui/paint.hpp"
 
 using pneuma::app::Tone;
