@@ -197,7 +197,7 @@ TEST_CASE("pmd: random frames never crash or over-read", "[drivers]") {
 
 // Polar's SDK (polar-ble-sdk AccData.kt, EcgData.kt, BlePMDClient.kt) for the frame types the
 // H10, H9, Verity Sense and OH1 send on the two streams Pneuma reads.
-TEST_CASE("pmd: uncompressed ACC is mG as sent; the FACTOR scales compressed frames only", "[drivers]") {
+TEST_CASE("pmd: uncompressed ACC is mG as sent, the FACTOR scales compressed frames only", "[drivers]") {
   PmdFrameDecoder d;
   // Verity Sense / newer H10 firmware: compressed type 1, FACTOR 0.24 from the START response.
   d.configure(PmdType::acc, PmdStreamConfig{52, 16, 3, 0.24f});

@@ -37,7 +37,7 @@ TEST_CASE("pmd sequence: ECG alone is started, answered, and stopped on shutdown
   CHECK(bytes_of(stops.command[0]) == hex("03 00"));
 }
 
-TEST_CASE("pmd sequence: ACC is requested after the ECG answer; both stopped, ACC first", "[drivers]") {
+TEST_CASE("pmd sequence: ACC is requested after the ECG answer, both stopped, ACC first", "[drivers]") {
   PmdStartSequence seq(PmdSequenceConfig{true, true});
   CHECK(bytes_of(seq.begin()) == kStartEcg);
   CHECK_FALSE(seq.requested(PmdType::acc)); // one request outstanding at a time
@@ -58,7 +58,7 @@ TEST_CASE("pmd sequence: ACC is requested after the ECG answer; both stopped, AC
   CHECK(bytes_of(stops.command[1]) == hex("03 00"));
 }
 
-TEST_CASE("pmd sequence: a refused ECG still goes on to ACC; already-in-state counts as started", "[drivers]") {
+TEST_CASE("pmd sequence: a refused ECG still goes on to ACC, already-in-state counts as started", "[drivers]") {
   PmdStartSequence seq(PmdSequenceConfig{true, true});
   (void)seq.begin();
   const auto ecg = seq.on_control(hex("F0 02 00 03 00")); // NOT_SUPPORTED

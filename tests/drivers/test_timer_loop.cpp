@@ -8,7 +8,7 @@
 
 using namespace pneuma::drivers;
 
-TEST_CASE("timer loop: each tick gets the session time; after stop no tick runs", "[drivers]") {
+TEST_CASE("timer loop: each tick gets the session time, after stop no tick runs", "[drivers]") {
   boost::asio::io_context io;
   ManualClock clock;
   clock.set(12.5);

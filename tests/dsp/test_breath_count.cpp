@@ -36,7 +36,7 @@ TEST_CASE("breath count: a 75 s window of 6/min with drift and a sigh counts 6/m
   CHECK(*rate == Approx(6.0).margin(0.1));
 }
 
-TEST_CASE("breath count: 15/min on a 60 s window; fewer than 3 breaths give nothing", "[dsp]") {
+TEST_CASE("breath count: 15/min on a 60 s window, fewer than 3 breaths give nothing", "[dsp]") {
   const auto grid = smoothed_grid(breathing(15.0, 60.0, 25.0), SampleRate(25.0), 0.0, 60.0, SampleRate(4.0));
   const auto rate = counted_breath_rate(grid, SampleRate(4.0), 4.0);
   REQUIRE(rate);

@@ -27,7 +27,7 @@ TEST_CASE("help: 'pneuma help run' prints run's own options", "[e2e][cli]") {
   CHECK(run_process(pneuma_binary() + " help nosuch").exit_code == 2);
 }
 
-TEST_CASE("config: each value with where it came from; a bad file is one line", "[e2e][cli][settings]") {
+TEST_CASE("config: each value with where it came from, a bad file is one line", "[e2e][cli][settings]") {
   pneuma::test::TempDir dir;
   std::filesystem::create_directories(dir.path / "pneuma");
   const auto file = dir.path / "pneuma" / "pneuma.conf";

@@ -54,7 +54,7 @@ TEST_CASE("gaps: a strap's gap leaves the belt's breathing estimate alone", "[dr
   CHECK_FALSE(std::isfinite(analyzer.metrics().breathing_bpm));
 }
 
-TEST_CASE("gaps: short belt holes are bridged, the breathing rate carries on; a long one restarts", "[drivers][app]") {
+TEST_CASE("gaps: short belt holes are bridged, the breathing rate carries on, a long one restarts", "[drivers][app]") {
   // One belt sample in 100 lost (a bridge dropping 1 % of its lines), each hole reported by the
   // parser as it is: 40 ms between the samples around it. The breathing window is bridged over
   // each (a straight line over 20 ms of a 10-s breath), never restarted.
