@@ -19,6 +19,7 @@
 #include "pneuma/drivers/sim/pmd_framer.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 
 extern char** environ;
 
@@ -123,10 +124,7 @@ TEST_CASE("strap only: a bridge forwarding heart rate alone, breathing from hear
 
 namespace {
 #define SKIP_WITHOUT_DBUSMOCK()                                                  \
-  if (const auto why = pneuma::test::MockBluez::missing(); !why.empty()) {       \
-    std::cout << "SKIPPED: " << why << "\n";                                     \
-    return;                                                                      \
-  }
+  if (const auto why = pneuma::test::MockBluez::missing(); !why.empty()) PNEUMA_SKIP(why)
 
 /// Plays the simulated person's strap into the mock BlueZ in (sped-up) real time: heart rate
 /// once a second, ECG and ACC as PMD frames, each tick's frames as one burst per characteristic.
