@@ -207,14 +207,14 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     out.follow_detail.assign(s.paused ? "press space to go on" : "starts with the training");
   } else if (std::isfinite(lag)) {
     assign_lag_words(out.follow_detail, lag);
-  } else if (m.breathing_source == dsp::BreathingSource::none) {
+  } else if (m.breathing_source == dsp::BreathingSource::none && !std::isfinite(m.belt)) {
     out.follow_detail.assign("needs a breathing signal: a belt, or a chest strap's heart beats");
   } else if (m.breathing_doubt != dsp::RsaDoubt::none) {
     out.follow_detail.assign(breathing_doubt_words(m.breathing_doubt));
   } else if (std::isfinite(s.follow.score)) {
     out.follow_detail.assign("timing: needs a few clear breaths");
   } else {
-    out.follow_detail.assign("measuring: a few breaths from ").append(breathing_source_words(m.breathing_source));
+    out.follow_detail.assign("measuring: about 20 s of breathing first");
   }
   // Card 2: breathing and heart rate.
   out.breathing_rate = shown_breathing(m);

@@ -55,7 +55,8 @@ TEST_CASE("acc grid: irregular 200 Hz samples become 25 Hz bin means, gaps resta
   double gap = 0;
   std::size_t total = 0;
   for (int i = 0; i < 200; ++i) { // 1 s at 200 Hz: 8 samples a bin, value = bin index
-    const double t = 100.0 + i / 200.0;
+    // 1 ms after each bin boundary, so that rounding cannot put a sample in its neighbour
+    const double t = 100.0 + i / 200.0 + (i > 0 ? 0.001 : 0.0);
     total += g.push(t, static_cast<float>(i / 8), 0, 0, std::span(out).subspan(total), gap);
     CHECK(gap == 0);
   }

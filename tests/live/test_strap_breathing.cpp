@@ -317,8 +317,13 @@ void ecg_recording(std::string const& what, std::filesystem::path const& file, s
 
 TEST_CASE("strap breathing: real recordings against their breathing reference (figures)", "[live][strap-truth]") {
   // MARSH: R-peak times are the strap's beats; the annotated impedance breaths are the truth.
+  // Every path first: a missing one skips the test before any check (support/skip.hpp).
   const auto marsh = pneuma::test::shared_path("data/marsh");
   if (!marsh) return;
+  const auto bidmc = pneuma::test::shared_path("data/bidmc_01/bidmc_01_125hz.csv");
+  if (!bidmc) return;
+  const auto nk = pneuma::test::shared_path("data/neurokit_bio_resting_5min_100hz/bio_resting_5min_100hz.csv");
+  if (!nk) return;
   int subjects = 0;
   double spont_matched = 0;
   for (char const* id : {"0005", "0023", "0256", "1000", "1436", "1707", "4909", "5329", "5600", "5757"}) {
@@ -345,8 +350,6 @@ TEST_CASE("strap breathing: real recordings against their breathing reference (f
   // 10/min), but a floor: RSA finds more than a third of the breaths of people at rest, so the
   // path from beats to breaths is live on real data.
   CHECK(spont_matched / subjects > 0.33);
-  if (const auto bidmc = pneuma::test::shared_path("data/bidmc_01/bidmc_01_125hz.csv"))
-    ecg_recording("BIDMC 01 (ECG II, 125 Hz)", *bidmc, "II", "RESP", 125.0);
-  if (const auto nk = pneuma::test::shared_path("data/neurokit_bio_resting_5min_100hz/bio_resting_5min_100hz.csv"))
-    ecg_recording("NeuroKit resting (ECG, 100 Hz)", *nk, "ECG", "RSP", 100.0);
+  ecg_recording("BIDMC 01 (ECG II, 125 Hz)", *bidmc, "II", "RESP", 125.0);
+  ecg_recording("NeuroKit resting (ECG, 100 Hz)", *nk, "ECG", "RSP", 100.0);
 }

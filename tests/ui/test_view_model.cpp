@@ -195,7 +195,7 @@ TEST_CASE("view model: the phase word, the follow card and the top bar follow th
   CHECK(vm.follow_word_tone == Tone::good);
   // One lag: the end of the in-breath against the pacer's, from the detected breaths; the
   // follow score's correlation lag (0.6 s here) is never shown.
-  CHECK(vm.follow_detail == "needs a breathing belt signal"); // no belt sample in this state
+  CHECK(vm.follow_detail == "needs a breathing signal: a belt, or a chest strap's heart beats"); // none here
   s.metrics.pacer_lag_s = 1.1;
   app::update_view_model(vm, s);
   CHECK(vm.follow_detail == "in-breath ends 1.1 s after the pacer's");
@@ -217,7 +217,7 @@ TEST_CASE("view model: the phase word, the follow card and the top bar follow th
   s.metrics.belt = app::kUnknown; // the belt is gone
   s.follow = {};
   app::update_view_model(vm, s);
-  CHECK(vm.follow_detail == "needs a breathing belt signal");
+  CHECK(vm.follow_detail == "needs a breathing signal: a belt, or a chest strap's heart beats");
   s.follow = {0.82, 0.6};
 
   s.paused = true;
@@ -383,4 +383,29 @@ TEST_CASE("rating view: the question, the scale's ends and the one next button",
   CHECK(v.high == "worst pain");
   CHECK(v.next == "next");
   CHECK(v.next_on);
+}
+
+TEST_CASE("view model: breathing from a chest strap is named, and withheld with the reason", "[ui][strap]") {
+  auto s = training_state();
+  s.follow = {};
+  s.metrics.belt = app::kUnknown;
+  s.metrics.pacer_lag_s = app::kUnknown;
+  s.metrics.breathing_source = pneuma::dsp::BreathingSource::chest_motion;
+  s.metrics.breathing_bpm = 6.02;
+  s.metrics.breathing_quality = 0.9;
+  auto vm = app::make_view_model(s);
+  CHECK(vm.breathing_from == "breathing from: chest motion");
+  CHECK(vm.follow_detail == "measuring: about 20 s of breathing first"); // not "needs a belt"
+  CHECK(vm.breathing.text == "5.9"); // breath by breath, as from a belt
+  // The heart rhythm at 14/min: RSA no longer follows breathing, the number is "?" and says why.
+  s.metrics.breathing_source = pneuma::dsp::BreathingSource::heart_rhythm;
+  s.metrics.breathing_doubt = pneuma::dsp::RsaDoubt::fast_breathing;
+  s.metrics.breathing_bpm = app::kUnknown;
+  s.metrics.breath_rate_bpm = 14.0;
+  s.metrics.breath_quality = 0.9;
+  app::update_view_model(vm, s);
+  CHECK(vm.breathing.text == "?");
+  CHECK_FALSE(vm.breathing.trusted);
+  CHECK(vm.breathing_from == "heart rhythm cannot follow breathing this fast");
+  CHECK(vm.follow_detail == "heart rhythm cannot follow breathing this fast");
 }
