@@ -101,13 +101,14 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
   std::vector<double> raw_ok, raw_t;
   double acc = beat_t.empty() ? 0.0 : std::nan("");
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (!(std::isfinite(raw[i]) && raw[i] > 0)) continue;
+    if (!(std::isfinite(raw[i]) && raw[i] >= dsp::kMinRrMs)) continue; // as the corrector: < 200 ms is no heart cycle
     acc += raw[i] / 1000.0;
     raw_ok.push_back(raw[i] > 3000 ? std::nan("") : raw[i]); // a gap: not an interval to analyse
     raw_t.push_back(beat_t.empty() ? acc : beat_t[i]);
   }
   // Corrected series: times from the raw beat times where a beat maps one-to-one, else the sum.
   std::vector<double> nn, nn_t;
+  std::vector<std::uint8_t> corrected; // no successive difference at a corrected beat (hrv_time.hpp)
   double t_run = raw_t.empty() ? 0.0 : raw_t.front() - raw_ok.front() / 1000.0;
   if (!std::isfinite(t_run)) t_run = 0;
   for (auto const& b : clean.beats) {
@@ -115,11 +116,13 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
       t_run = b.raw_index < raw_t.size() ? raw_t[b.raw_index] : t_run + b.raw_rr_ms / 1000.0;
       nn.push_back(std::nan(""));
       nn_t.push_back(t_run);
+      corrected.push_back(0);
       continue;
     }
     t_run += b.rr_ms / 1000.0;
     nn.push_back(b.rr_ms);
     nn_t.push_back(t_run);
+    corrected.push_back(b.cls == dsp::BeatClass::normal ? 0 : 1);
   }
   const auto& c = clean.counts;
   out["rr"] = {{"n", c.beats},
@@ -130,7 +133,9 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
   dsp::HrvOptions options;
   options.artifact_pct = pct;
   const bool times_ok = std::is_sorted(nn_t.begin(), nn_t.end());
-  out["hrv"] = hrv_json(dsp::compute_hrv(nn, times_ok ? std::span<const double>(nn_t) : std::span<const double>{}, options),
+  dsp::HrvOptions nn_options = options;
+  nn_options.corrected = corrected;
+  out["hrv"] = hrv_json(dsp::compute_hrv(nn, times_ok ? std::span<const double>(nn_t) : std::span<const double>{}, nn_options),
                         dsp::mean_coherence(nn_t, nn));
   out["hrv_raw"] = hrv_json(dsp::compute_hrv(raw_ok, beat_t.empty() ? std::span<const double>{} : std::span<const double>(raw_t), options),
                             dsp::mean_coherence(raw_t, raw_ok));

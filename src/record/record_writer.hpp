@@ -3,7 +3,9 @@
 //
 // Signals (1 s data records): "Resp belt" (au) at the belt's rate, "ECG" (uV) and "ACC X/Y/Z" (mg)
 // when the source has them, "HR" (beats/min, 4 Hz: 60000 / the latest RR, held until the next
-// beat, 0 before the first) and "Pacer" (target lung volume, % of a breath, 10 Hz).
+// beat; before the first beat -1, the channel's physical minimum, as its transducer field and an
+// annotation "HR -1 bpm: no beat yet" at 0 s say) and "Pacer" (target lung volume, % of a
+// breath, 10 Hz).
 // Annotations: "R" at every beat (the beat's own time when the source knows it, a file replayed;
 // otherwise the cumulative sum of the strap's RR intervals with an offset to arrival time
 // estimated over the first 30 s, re-anchored after a gap in the strap's beats or when they drift
@@ -26,7 +28,8 @@
 // with a wide margin; values beyond them are clipped and counted.
 //
 // Crash safety: EDFlib writes the header (with -1 data records) at the first record and the
-// annotations only when the file is closed. So every record is pushed to the kernel as soon as it
+// annotations only when the file is closed. A writer that never received a signal sample or a beat
+// (a session whose source failed to start) makes no file. So every record is pushed to the kernel as soon as it
 // is written (fflush), the file is fdatasync'ed at most once per wall-clock second, and every
 // annotation also goes to a journal beside the file (record_journal.hpp). `repair_recording()`
 // (record_repair.hpp) turns what a kill or a power loss leaves into a valid EDF+ file with its
@@ -51,6 +54,10 @@
 #include "pneuma/drivers/sample.hpp"
 
 namespace pneuma::app {
+
+/// The annotation a session that ran to its end closes its recording with (the session's owner
+/// writes it; recovery after a crash reads it).
+inline constexpr char const* kSessionCompleteText = "Session complete";
 
 struct RecordingHeader {
   std::string patient_code = "X";   ///< EDF+ patient code (the profile name)
@@ -78,6 +85,7 @@ struct RecordResult {
   std::uint64_t annotations = 0;
   std::uint64_t clipped = 0;   ///< samples outside the physical range
   bool ok = true;
+  bool empty = false;          ///< no signal or beat ever came: no file was made, the journal is gone
   std::string error;           ///< what went wrong (disk full ...), empty when ok
 };
 
@@ -91,7 +99,8 @@ public:
   RecordWriter& operator=(RecordWriter const&) = delete;
 
   void add(drivers::DeviceSample const& sample);
-  /// A marker or any other event (text is cut to 40 bytes, EDFlib's limit).
+  /// A marker or any other event (a text over EDFlib's 40 bytes becomes several annotations at
+  /// the same onset, the later ones starting with "...").
   void add_event(double onset_s, double duration_s, std::string const& text);
   /// The pacer as it is now (phase changes are found when records are written).
   void set_pacer(PacerTimeline const& pacer);
@@ -152,6 +161,7 @@ private:
   // layout discovery
   std::vector<drivers::DeviceSample> early_;
   std::optional<double> first_t_;
+  bool any_data_ = false; ///< a signal sample or a beat came (not only device states)
   struct Event {
     double onset_s, duration_s;
     std::string text;
@@ -164,7 +174,8 @@ private:
   // the true offset as beats fall ever closer before a notification. The first 30 s of beats are
   // held while it settles (with ~30 notifications the estimate is late by ~1/30 of the
   // notification period, 3 deg of phase at 6/min); then it is frozen, so intervals between written
-  // beats are the strap's RR exactly. (A crash in those first 30 s loses their beat annotations.)
+  // beats are the strap's RR exactly. Held beats are journaled at once as provisional entries, so
+  // a crash in those first 30 s keeps them (at the offset known then).
   struct PendingBeat {
     double c_s, rr_ms, arrival_s;
   };

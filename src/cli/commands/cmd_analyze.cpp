@@ -89,7 +89,7 @@ void print_readable(nlohmann::ordered_json const& j, std::string const& prefix, 
     } else if (it->is_array()) {
       out << "  " << key << ": " << it->size() << " values (use --json for all)\n";
     } else {
-      out << "  " << key << ": " << it->dump() << "\n";
+      out << "  " << key << ": " << it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
   }
 }
@@ -146,7 +146,8 @@ int analyze_main(std::vector<std::string> const& args) {
     return runtime_error("analyze", e.what());
   }
   if (vm.count("json")) {
-    std::cout << out.dump() << "\n";
+    // A file name or column that is not UTF-8 (a Latin-1 name) shows as U+FFFD, never an exception.
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << request.path.string() << " (" << request.kind << ")\n";
     print_readable(out, "", std::cout);
