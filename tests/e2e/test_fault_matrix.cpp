@@ -38,7 +38,9 @@ using pneuma::test::TempDir;
 
 namespace {
 
-constexpr double kSpeed = 30;  // session seconds per wall second
+// Session seconds per wall second: at 30 a loaded 2-core machine let the pty's 16-kB backlog
+// overflow (whole seconds of lines lost, a fault of its own); 20 is what the other link tests use.
+constexpr double kSpeed = 20;
 // 150 s: a stall or unplug at 65-93 s, the ~20 s a restarted breathing window needs, then the last
 // 30 s judged.
 constexpr double kMinutes = 2.5;
