@@ -10,8 +10,8 @@
 namespace pneuma::cli {
 namespace {
 
-/// Above this QRS-band share (qrs_band_share) a signal is not respiration: a belt holds < 0.02
-/// (noise, cardiac ripple), an ECG 0.3-0.7.
+/// Above this QRS-band share (qrs_band_share) a signal is not respiration: belts hold < 0.001,
+/// ECG leads 0.53-0.80.
 constexpr double kMaxRespQrsShare = 0.2;
 
 /// JSON number, or null for NaN / inf (unknown).

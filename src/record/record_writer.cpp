@@ -398,7 +398,7 @@ void RecordWriter::on_gap(drivers::SignalGap const& g) {
     // The samples between the last one before the hole and the first after it are missing;
     // those the stale path already padded while nothing came are not added twice.
     // Two reports of one hole (the link's silence and the lines' own clock) fill it once.
-    const long missing = std::lround(duration * c->fs) - 1 - c->padded;
+    const long missing = std::lround(duration * c->fs) - c->padded; // from the first missing instant
     c->fill = std::max(c->fill, std::clamp(missing, 0L, 3600L * c->fs));
     c->resume_s = std::max(c->resume_s, g.to_s);
   }

@@ -102,9 +102,9 @@ TEST_CASE("bridge: sequence gaps are reported with their count", "[drivers]") {
   REQUIRE(gaps.size() == 1);
   CHECK(gaps[0].lost == 3);
   CHECK(gaps[0].stream == SignalGap::Stream::resp); // belt lines every 20 ms: 80 ms is 3 of them
-  CHECK(gaps[0].from_s == 1.02);
+  CHECK(gaps[0].from_s == Approx(1.04)); // the first missing instant: one line period on
   CHECK(gaps[0].to_s == 1.10);
-  CHECK(gaps[0].device_from_s == Approx(0.02));
+  CHECK(gaps[0].device_from_s == Approx(0.04));
   CHECK(gaps[0].device_to_s == Approx(0.10));
   CHECK(p.stats().lost == 3);
   // the sequence number itself wraps at 2^32 without a gap
@@ -225,10 +225,10 @@ TEST_CASE("bridge: a lost line is charged to the stream whose cadence it breaks"
   REQUIRE(gaps.size() == 2);
   CHECK(gaps[0].stream == SignalGap::Stream::resp); // one belt sample: the belt alone has a hole
   CHECK(gaps[0].lost == 1);
-  CHECK(gaps[0].device_to_s - gaps[0].device_from_s == Approx(0.04));
+  CHECK(gaps[0].device_to_s - gaps[0].device_from_s == Approx(0.02)); // one sample's slot
   CHECK(gaps[1].stream == SignalGap::Stream::rr); // one notification: the strap alone
   CHECK(gaps[1].lost == 1);
-  CHECK(gaps[1].device_to_s - gaps[1].device_from_s == Approx(2.0));
+  CHECK(gaps[1].device_to_s - gaps[1].device_from_s == Approx(1.0));
   CHECK(p.stats().lost == 2);
 }
 
@@ -262,9 +262,9 @@ TEST_CASE("bridge: through the batch clock, a gap sits at the device times of it
   }
   const auto gaps = out.of<SignalGap>();
   REQUIRE(gaps.size() == 1);
-  // On the session clock the hole runs from the last line before it to the first after it,
-  // placed by the device's own times (arrival jitter of up to 23 ms does not move it).
-  CHECK(gaps[0].from_s == Approx(49 * 0.02 + 0.005).margin(0.004));
+  // On the session clock the hole runs from the first missing line's slot to the first line after
+  // it, placed by the device's own times (arrival jitter of up to 23 ms does not move it).
+  CHECK(gaps[0].from_s == Approx(50 * 0.02 + 0.005).margin(0.004));
   CHECK(gaps[0].to_s == Approx(52 * 0.02 + 0.005).margin(0.004));
-  CHECK(gaps[0].to_s - gaps[0].from_s == Approx(0.06).margin(1e-6));
+  CHECK(gaps[0].to_s - gaps[0].from_s == Approx(0.04).margin(1e-6));
 }

@@ -147,8 +147,9 @@ TEST_CASE("sim person: RSA peaks at the resonance rate, about 1 breath/min wide 
       }
     INFO("half-power width " << hi - lo << " breaths/min (" << lo << " to " << hi << ")");
     CHECK(hi - lo >= 0.6);
-    CHECK(hi - lo <= 1.6);
-    CHECK(rsa.front() < 0.7 * rsa[top]); // 1.5/min away the resonance is gone
+    CHECK(hi - lo <= 1.8); // rf / q grows with rf: 0.9 at 4.5, 1.4 at 7, plus the fast path's skirt
+    // 1.5/min away the resonance is gone (slower breaths are deeper, so that side falls less).
+    CHECK(rsa.front() < 0.8 * rsa[top]);
     CHECK(rsa.back() < 0.7 * rsa[top]);
     CHECK(rsa[top] > 10); // Lehrer 2000: 10-25 bpm peak-to-trough at resonance in adults
     CHECK(rsa[top] < 30);
@@ -204,16 +205,19 @@ TEST_CASE("assess: a resonance at or beyond the edge of the tested range is said
   }
 }
 
-TEST_CASE("assess: a flat resonance curve gives a range or a low confidence, not a confident rate", "[app]") {
-  // q 0.7: RSA within ~10 % from 4.5 to 6.5/min, so step scores differ by noise alone.
-  int honest = 0;
-  const int n = 4;
-  for (std::uint64_t seed = 301; seed < 301 + n; ++seed) {
-    const auto r = assess_simulated(5.5, seed, 0.7);
-    INFO(r.to_json().dump());
-    if (r.equally_good_bpm || r.confidence < 0.5) ++honest;
+TEST_CASE("assess: a flat resonance curve gives the rate, a range or a low confidence, never a confident wrong rate",
+          "[app]") {
+  // q 0.7: RSA within ~15 % from 4.5 to 6.5/min (the curve the issue's rf 6.5 person had), so the
+  // amplitude criteria differ by noise alone; only the HR-volume phase still points at rf.
+  for (std::uint64_t seed = 301; seed < 305; ++seed) {
+    for (double rf : {5.2, 6.3}) {
+      const auto r = assess_simulated(rf, seed, 0.7);
+      INFO("rf " << rf << " seed " << seed << ": " << r.to_json().dump());
+      REQUIRE(r.recommended_bpm);
+      const bool right = std::abs(*r.recommended_bpm - rf) <= 0.5 + 1e-9;
+      CHECK((right || r.equally_good_bpm || r.confidence < 0.5));
+    }
   }
-  CHECK(honest >= n - 1);
 }
 
 TEST_CASE("assess: scoring ranks the step that wins the prioritised criteria", "[app]") {

@@ -56,14 +56,14 @@ TEST_CASE("gaps: a strap's gap leaves the belt's breathing estimate alone", "[dr
 
 TEST_CASE("gaps: short belt holes are bridged, the breathing rate carries on, a long one restarts", "[drivers][app]") {
   // One belt sample in 100 lost (a bridge dropping 1 % of its lines), each hole reported by the
-  // parser as it is: 40 ms between the samples around it. The breathing window is bridged over
+  // parser as it is: one 20-ms slot. The breathing window is bridged over
   // each (a straight line over 20 ms of a 10-s breath), never restarted.
   pneuma::app::LiveAnalyzer analyzer(pneuma::app::LiveAnalyzerConfig{50.0});
   int known_late = 0;
   for (int i = 0; i < 120 * 50; ++i) {
     const double t = i / 50.0;
     if (i % 100 == 57) {
-      analyzer.process(SignalGap{t + 0.02, t - 0.02, t + 0.02, 1, Stream::resp});
+      analyzer.process(SignalGap{t + 0.02, t, t + 0.02, 1, Stream::resp});
       continue;
     }
     analyzer.process(RespSample{t, t, static_cast<float>(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * t))});

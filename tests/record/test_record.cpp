@@ -302,7 +302,7 @@ TEST_CASE("record writer: an unwritable place fails before the session starts", 
                     Catch::Contains("cannot write the recording"));
 }
 
-TEST_CASE("record writer: disconnections and gaps become annotations and the belt is held, not invented",
+TEST_CASE("record writer: disconnections and gaps become annotations; the hole is a marked straight line",
           "[app]") {
   TempDir dir;
   const auto path = dir.path / "gap.edf";
@@ -328,10 +328,14 @@ TEST_CASE("record writer: disconnections and gaps become annotations and the bel
   CHECK(lost);
   CHECK(gap);
   CHECK(back);
-  // The belt keeps its time base: 25 Hz for 20 s, the 3 s gap held at the last value.
+  // The belt keeps its time base: 25 Hz for 20 s. The 3-s hole is a straight line from the last
+  // value before it to the first after it, under its "Signal gap": not the last value held, which
+  // would read as a breath hold.
   auto const& belt = rec.signals.at(0).values;
   REQUIRE(belt.size() == 500);
-  CHECK(belt[11 * 25] == Approx(belt[10 * 25 - 1]).margin(1e-9));
+  const double before = belt[10 * 25 - 1], after = belt[13 * 25];
+  CHECK(belt[11 * 25] == Approx(before + (after - before) * 26.0 / 76.0).margin(1e-6));
+  CHECK(after == Approx(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * 13)).margin(0.7));
   CHECK(belt[13 * 25 + 5] == Approx(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * (13 + 5 / 25.0))).margin(0.7));
 }
 

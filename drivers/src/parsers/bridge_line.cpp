@@ -116,8 +116,11 @@ void BridgeLineParser::cadence(Cadence& c, SignalGap::Stream stream, double devi
     if (c.lost_since && dt > 0 && (c.period_s == 0 || dt > 1.5 * c.period_s)) {
       const double lines = c.period_s > 0 ? std::round(dt / c.period_s) - 1 : 1;
       const auto lost = static_cast<std::uint32_t>(std::clamp(lines, 1.0, 4.0e9));
-      SignalGap g{t_s, c.last_arrival_s, t_s, lost, stream};
-      g.device_from_s = c.last_device_s;
+      // SignalGap's convention: from the first missing instant (one period after the last line
+      // here) to where data resumes (this line).
+      const double step = c.period_s > 0 ? c.period_s : dt / 2;
+      SignalGap g{t_s, c.last_arrival_s + step, t_s, lost, stream};
+      g.device_from_s = c.last_device_s + step;
       g.device_to_s = device_s;
       sink.on_sample(g);
     }

@@ -12,7 +12,10 @@
 //
 // Heart: HR = hr0 + rsa * BP(v) + 0.3 * rsa * D(v) + LF + VLF, where v is lung volume (0..depth),
 // BP a unity-peak second-order band-pass at the resonance frequency `rf_bpm` with quality `q`
-// (the ~5 s baroreflex delay loop, Vaschillo; Lehrer), D the fast vagal path (low-pass 0.15 Hz minus
+// (the ~5 s baroreflex delay loop, Vaschillo; Lehrer; q 5: with the fast path and the deeper
+// slow breaths, HR peak-to-trough peaks at rf with a half-power width of 0.8-1.3 breaths/min
+// over rf 4.5-7, as the published paced-breathing curves do; q 2 left it nearly flat from 4.5
+// to 7.5/min, where no assessment can find the resonance), D the fast vagal path (low-pass 0.15 Hz minus
 // its 0.02 Hz trend), LF a 0.1 Hz Mayer-wave narrow-band noise (SD ~1 bpm) and VLF a 0.02 Hz
 // low-passed noise (SD ~1.5 bpm). At resonance HR swings ~17 bpm peak-to-trough nearly in phase
 // with volume; at 12/min a few bpm. Beats by integral pulse frequency modulation (IPFM) with 1.2 %
@@ -49,7 +52,7 @@ using BreathGuide = std::function<std::optional<BreathCue>(double t_s)>;
 struct PersonParams {
   std::uint64_t seed = 1;
   double rf_bpm = 5.5;        ///< resonance frequency, breaths/min
-  double q = 2.0;             ///< resonance quality factor
+  double q = 5.0;             ///< resonance quality factor: half-power width rf / q, ~1 breath/min
   double hr_bpm = 66;         ///< mean heart rate
   double rsa_bpm = 14;        ///< HR swing at resonance per unit depth (bpm peak-to-trough)
   double spont_bpm = 13;      ///< spontaneous breathing rate
