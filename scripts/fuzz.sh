@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target (tests/fuzz/fuzz_*.cpp: each parser, the clock map and the PMD
-# start sequence, fuzz_pmd_sequence) with clang (ASan + UBSan) in build-fuzz/ and runs each
-# for SECONDS seconds (default 20). Exits non-zero when a target crashes; the crashing input is
-# left in build-fuzz/crashes/<target>/.
-#   bash scripts/fuzz.sh 20      # CI
-#   bash scripts/fuzz.sh 600     # a longer run (see README)
+# Builds every libFuzzer target (tests/fuzz/fuzz_*.cpp: each parser, the clock map, the PMD
+# start sequence, and every file reader: CSV, RR files, EDF through Pneuma's reader and through
+# the repair, the home-plan JSON, the SESSION argument) with clang (ASan + UBSan) in build-fuzz/
+# and runs each for SECONDS seconds (default 20). Exits non-zero when a target crashes; the
+# crashing input is left in build-fuzz/crashes/<target>/.
+#   bash scripts/fuzz.sh 20                      # CI
+#   bash scripts/fuzz.sh 600                     # a longer run (see README)
+#   FUZZ_RUNS=10000000 bash scripts/fuzz.sh 0 csv   # one target, a number of executions
+# An optional second argument runs only the targets whose name contains it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
+only=${2:-}
+runs=${FUZZ_RUNS:-}
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2 ;; esac
+case "$runs" in *[!0-9]*) echo "fuzz.sh: FUZZ_RUNS must be a whole number" >&2; exit 2 ;; esac
 build=build-fuzz
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -19,14 +25,19 @@ ninja -C "$build" pneuma_fuzz_all
 status=0
 for source in tests/fuzz/fuzz_*.cpp; do
   name=$(basename "$source" .cpp)
+  [ -n "$only" ] && [[ "$name" != *"$only"* ]] && continue
   seeds=tests/fuzz/corpus/${name#fuzz_}
   corpus=$build/corpus/$name
   crashes=$build/crashes/$name
   mkdir -p "$corpus" "$crashes"
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
-  echo "== $name: ${seconds}s"
+  # EDF inputs need room for a header of a few signals and some records.
+  case "$name" in fuzz_edf*) max_len=16384 ;; *) max_len=4096 ;; esac
+  limit=(-max_total_time="$seconds")
+  [ -n "$runs" ] && limit=(-runs="$runs")
+  echo "== $name: ${runs:+$runs runs}${runs:-${seconds}s}"
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$build/tests/fuzz/$name" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    "$build/tests/fuzz/$name" "${limit[@]}" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" 2>"$build/$name.log"; then
     tail -n 40 "$build/$name.log" >&2
     echo "fuzz.sh: $name crashed; input saved in $crashes/" >&2

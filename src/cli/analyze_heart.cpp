@@ -19,9 +19,28 @@
 #include "pneuma/dsp/rpeak_detector.hpp"
 #include "pneuma/dsp/rsa.hpp"
 #include "pneuma/dsp/rsa_phase.hpp"
+#include "pneuma/dsp/welch.hpp"
 
 namespace pneuma::cli {
+
+double qrs_band_share(std::vector<double> const& values, double fs_hz) {
+  if (!(fs_hz >= 20.0) || values.size() < static_cast<std::size_t>(4 * fs_hz)) return std::nan("");
+  std::vector<double> x(values);
+  double last = 0;
+  for (double& v : x) v = std::isfinite(v) ? (last = v) : last; // a hole holds, adding no power
+  int len = 2;
+  while (len < 4 * fs_hz) len *= 2;
+  const auto psd = dsp::welch_psd(x, dsp::SampleRate(fs_hz), len);
+  const double top = std::min(40.0, 0.999 * fs_hz / 2);
+  const double total = psd.band_power(0.5, top);
+  return total > 0 ? psd.band_power(5.0, std::min(30.0, top)) / total : std::nan("");
+}
+
 namespace {
+
+/// Below this QRS-band share a signal is not an ECG (see qrs_band_share): half of what the
+/// quietest clean lead shows, ten times what a breathing belt shows.
+constexpr double kMinEcgQrsShare = 0.1;
 
 /// NaN and infinities become null (JSON has no NaN).
 nlohmann::ordered_json num(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
@@ -236,6 +255,13 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   ecg["invalid_samples"] = nan_count;
   // Quality: implausible rates usually mean a wrong --fs or not an ECG.
   std::vector<std::string> warnings;
+  const double qrs_share = qrs_band_share(sig.values, fs.hz());
+  ecg["qrs_band_share"] = num(qrs_share);
+  const bool not_ecg = std::isfinite(qrs_share) && qrs_share < kMinEcgQrsShare;
+  if (not_ecg)
+    warnings.push_back("'" + sig.label + "' does not look like an ECG (" +
+                       std::to_string(static_cast<int>(std::lround(100 * qrs_share))) +
+                       " % of its power in the QRS band, 5-30 Hz): its beats and HRV are not heart data");
   std::vector<double> rr;
   for (std::size_t i = 1; i < t.size(); ++i) rr.push_back(1000.0 * (t[i] - t[i - 1]));
   const double duration = static_cast<double>(x.size()) / fs.hz();
@@ -267,6 +293,12 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
                        std::to_string(static_cast<int>(pct)) + " % artifacts): noisy ECG, or check --fs and --column");
   ecg["warnings"] = warnings;
   ecg["quality_ok"] = warnings.empty();
+  if (not_ecg) { // numbers from a signal that is not an ECG are poor, whatever their artifacts
+    for (const char* key : {"hrv", "hrv_raw"}) {
+      out[key]["poor_quality"] = true;
+      out[key]["notes"].push_back("the signal does not look like an ECG: these are not heart-rate variability");
+    }
+  }
   // Keep the documented key order: ecg before rr.
   nlohmann::ordered_json ordered;
   for (auto it = out.begin(); it != out.end(); ++it) {

@@ -20,6 +20,7 @@ void add_session_options(po::options_description& o) {
   o.add_options()("record", po::value<std::string>(),
                   "record the session to this EDF+ file (default: into the session store)")(
       "no-record", "do not record the signals (the session is still listed in the store)")(
+      "force", "--record may replace an existing file (never a replay source or an interrupted recording)")(
       "no-store", "do not use the session store (nothing listed, no profile)")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
       "whose session this is: 'default' (home use) or a patient's name (created when new)")(
@@ -27,6 +28,30 @@ void add_session_options(po::options_description& o) {
       "self-rating before the session, e.g. tension=6,pain=3 (0-10 each)")(
       "plan", po::value<std::string>(),
       "follow a clinician's home plan (JSON, docs/plan-schema.md): today's duration and rate");
+}
+
+settings::Settings effective_settings(po::variables_map const& vm) {
+  auto s = settings::load_settings();
+  auto given = [&](char const* name) { return vm.count(name) > 0 && !vm[name].defaulted(); };
+  auto text = [&](char const* name, settings::Setting<std::string>& setting) {
+    if (given(name)) setting.set_from_command_line(vm[name].as<std::string>(), std::string("--") + name);
+  };
+  if (given("source")) {
+    std::string joined;
+    for (auto const& src : vm["source"].as<std::vector<std::string>>()) joined += (joined.empty() ? "" : " ") + src;
+    s.source.set_from_command_line(joined, "--source");
+  }
+  text("shape", s.shape);
+  text("score", s.score);
+  text("cue", s.cue);
+  text("profile", s.profile);
+  if (given("volume")) s.volume.set_from_command_line(vm["volume"].as<double>(), "--volume");
+  return s;
+}
+
+std::string profile_name(po::variables_map const& vm) {
+  if (vm.count("profile") && !vm["profile"].defaulted()) return vm["profile"].as<std::string>();
+  return settings::load_settings().profile.value;
 }
 
 app::Rating parse_rating(std::string const& text) {
@@ -63,13 +88,17 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
   SessionPlan plan;
   auto& s = plan.setup;
   s.kind = kind;
-  s.profile = vm["profile"].as<std::string>();
+  s.profile = profile_name(vm);
   if (s.profile.empty() || s.profile.size() > 60)
     throw std::invalid_argument("--profile: expected a name of 1 to 60 characters");
   if (vm.count("record")) s.record_path = vm["record"].as<std::string>();
   if (vm.count("no-record") && vm.count("record"))
     throw std::invalid_argument("--record and --no-record exclude each other");
   s.record = vm.count("no-record") == 0;
+  s.force = vm.count("force") > 0;
+  for (auto const& src : config.sources)
+    if (src.kind == "replay") s.inputs.emplace_back(src.target);
+  if (s.record_path) app::check_record_target(*s.record_path, s.force, s.inputs); // before anything starts
   if (vm.count("before")) s.before = parse_rating(vm["before"].as<std::string>());
   for (auto const& src : config.sources) {
     if (!s.source_text.empty()) s.source_text += " ";
@@ -80,9 +109,7 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
   if (vm.count("plan")) {
     if (vm.count("no-store")) throw std::invalid_argument("--plan needs the session store (drop --no-store)");
     const std::string path = vm["plan"].as<std::string>();
-    std::ifstream in(path);
-    if (!in) throw std::invalid_argument("--plan " + path + ": cannot read the file");
-    plan_text.assign(std::istreambuf_iterator<char>(in), {});
+    plan_text = app::HomePlan::read_text(path); // bounded; names a directory or a device
     try {
       home_plan = app::HomePlan::parse(plan_text);
     } catch (std::invalid_argument const& e) {
@@ -124,6 +151,7 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
         config.pacer.exhale_parts = due.pacer.exhale_parts;
       }
       plan.messages.push_back(due.message);
+      plan.plan_notes = home_plan->notes;
     }
   } else if (!s.record_path) {
     s.record = false; // nowhere to put it
@@ -151,7 +179,7 @@ std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app:
 }
 
 void install_resonance_provider(po::variables_map const& vm) {
-  const std::string profile = vm.count("profile") ? vm["profile"].as<std::string>() : app::Store::kDefaultProfile;
+  const std::string profile = profile_name(vm);
   const bool no_store = vm.count("no-store") > 0;
   app::set_resonance_provider([profile, no_store]() -> std::optional<double> {
     if (no_store) return std::nullopt;

@@ -106,7 +106,10 @@ void Pipeline::dsp_loop(std::stop_token stop) noexcept {
       (void)snapshots_.try_push(Snapshot::of(m, next_snapshot_s, true));
       next_snapshot_s += 1.0;
     }
-    if (n > 0) {
+    // A source that went silent: its last values expire after 5 s (two missed beats at 30/min),
+    // plus half a wall second of a fast-forwarded clock (a loaded machine lags that much).
+    const bool expired = analyzer_.expire(clock_.now_s(), 5.0 + 0.5 * clock_.speed());
+    if (n > 0 || expired) {
       Metrics m = analyzer_.metrics();
       m.dropped += samples_.dropped();
       metrics_.publish(m);

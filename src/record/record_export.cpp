@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "analysis/record_analysis.hpp"
+#include "record/output_file.hpp"
 
 namespace pneuma::app {
 namespace {
@@ -49,13 +50,20 @@ void export_recording(drivers::files::Recording const& rec, std::string const& f
       out << num(t, 4);
       for (auto const& s : rec.signals) {
         const auto j = std::min(s.values.size() - 1, static_cast<std::size_t>(std::floor(t * s.fs_hz + 1e-9)));
-        out << "," << (s.values.empty() ? "" : num(s.values[j], 4));
+        // The HR channel's "no beat yet" marker (record_writer.hpp: below 0 bpm) is an empty field.
+        const bool missing = s.values.empty() || (s.label == "HR" && s.unit == "bpm" && s.values[j] < 0);
+        out << "," << (missing ? "" : num(s.values[j], 4));
       }
       out << "\n";
     }
   } else if (format == "events") {
     out << "onset_s,duration_s,text\n";
-    for (auto const& a : rec.annotations)
+    // By time: EDFlib stores annotations in the order they were written, and a recording writes
+    // some late (beats settle after their offset is known, markers at the end).
+    auto sorted = rec.annotations;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](auto const& a, auto const& b) { return a.onset_s < b.onset_s; });
+    for (auto const& a : sorted)
       out << num(a.onset_s, 4) << "," << (a.duration_s >= 0 ? num(a.duration_s, 4) : "") << ","
           << csv_text(a.text) << "\n";
   } else {
@@ -64,26 +72,9 @@ void export_recording(drivers::files::Recording const& rec, std::string const& f
 }
 
 void export_recording_to(drivers::files::Recording const& rec, std::string const& format,
-                         std::filesystem::path const& path) {
-  const auto tmp = std::filesystem::path(path.string() + ".tmp");
-  {
-    std::ofstream out(tmp);
-    if (!out) throw std::runtime_error("cannot write " + path.string());
-    try {
-      export_recording(rec, format, out);
-    } catch (...) {
-      out.close();
-      std::filesystem::remove(tmp);
-      throw;
-    }
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp);
-      throw std::runtime_error("writing " + path.string() + " failed (disk full?)");
-    }
-  }
-  std::filesystem::rename(tmp, path);
+                         std::filesystem::path const& path, bool force,
+                         std::vector<std::filesystem::path> const& inputs) {
+  write_output_file(path, force, inputs, [&](std::ostream& out) { export_recording(rec, format, out); });
 }
 
 } // namespace pneuma::app

@@ -5,12 +5,14 @@
 // * rr-csv: beat_time_s,rr_ms,artifact (artifact: the rule of
 //   record_analysis.hpp) - readable back by `pneuma analyze --kind rr`.
 // * csv: every signal on one time grid at the fastest signal's rate: time_s then one column per
-//   signal named "Label [unit]"; slower signals are held (sample-and-hold, not interpolated).
-// * events: onset_s,duration_s,text for every annotation (beats included).
+//   signal named "Label [unit]"; slower signals are held (sample-and-hold, not interpolated); HR
+//   before the first beat (its -1 bpm marker) is an empty field.
+// * events: onset_s,duration_s,text for every annotation (beats included), sorted by onset.
 
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "pneuma/drivers/files/signal_file.hpp"
 
@@ -20,8 +22,10 @@ namespace pneuma::app {
 /// lacks what the format needs (e.g. no beats for kubios).
 void export_recording(drivers::files::Recording const& rec, std::string const& format, std::ostream& out);
 
-/// Writes to `path` through a temporary file renamed into place (never a half-written export).
+/// Writes to `path` through a temporary file renamed into place (never a half-written export);
+/// an existing `path` is refused unless `force`, and one of `inputs` always (output_file.hpp).
 void export_recording_to(drivers::files::Recording const& rec, std::string const& format,
-                         std::filesystem::path const& path);
+                         std::filesystem::path const& path, bool force = false,
+                         std::vector<std::filesystem::path> const& inputs = {});
 
 } // namespace pneuma::app

@@ -25,8 +25,20 @@ std::filesystem::path journal_path(std::filesystem::path const& edf) {
 
 std::vector<JournalEntry> read_journal(std::filesystem::path const& journal) {
   std::vector<JournalEntry> out;
+  std::vector<JournalEntry> provisional; // beats whose settled times have not been written yet
   std::ifstream in(journal);
-  for (std::string line; std::getline(in, line);) {
+  std::string line;
+  for (;;) {
+    // Bounded: a line longer than any entry (EDFlib's 40-byte text, two numbers) is damage.
+    line.clear();
+    int c = 0;
+    while ((c = in.get()) != EOF && c != '\n')
+      if (line.size() < 4096) line.push_back(static_cast<char>(c));
+    if (c == EOF && line.empty()) break;
+    if (line == kSettledLine) {
+      provisional.clear();
+      continue;
+    }
     if (line.empty() || line[0] == '#') continue;
     const auto t1 = line.find('\t');
     const auto t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
@@ -37,8 +49,14 @@ std::vector<JournalEntry> read_journal(std::filesystem::path const& journal) {
         !parse_int(v.substr(t1 + 1, t2 - t1 - 1), e.duration_100us))
       continue;
     e.text = line.substr(t2 + 1);
-    out.push_back(std::move(e));
+    if (e.duration_100us == kProvisional) {
+      e.duration_100us = -1;
+      provisional.push_back(std::move(e));
+    } else {
+      out.push_back(std::move(e));
+    }
   }
+  for (auto& e : provisional) out.push_back(std::move(e)); // a crash came before they settled
   return out;
 }
 
@@ -51,21 +69,29 @@ bool journal_locked(std::filesystem::path const& journal) {
 }
 
 JournalWriter::JournalWriter(std::filesystem::path const& edf) : path_(journal_path(edf)) {
-  // Lock first, truncate after: a journal another live session holds is never touched.
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  // A journal is only ever created, never reused: one that exists belongs to a live session (its
+  // lock is held) or is what a crash left of another session's annotations and beats, which only
+  // the repair may consume. Created exclusively, then locked before the first byte is written.
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0 && errno == EEXIST) {
+    if (journal_locked(path_))
+      throw std::runtime_error("the recording " + edf.string() + " is being written by another pneuma process");
+    throw std::runtime_error("the recording " + edf.string() + " was interrupted and its journal " +
+                             path_.string() + " holds its annotations: run pneuma repair " + edf.string() +
+                             " first, or record to another file");
+  }
   if (fd_ < 0)
     throw std::runtime_error("cannot write the recording " + edf.string() + ": " + std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) { // another process opened our new file already
     ::close(fd_);
+    fd_ = -1;
     throw std::runtime_error("the recording " + edf.string() + " is being written by another pneuma process");
-  }
-  if (::ftruncate(fd_, 0) != 0) {
-    ::close(fd_);
-    throw std::runtime_error("cannot write the recording journal " + path_.string() + ": " + std::strerror(errno));
   }
   file_ = ::fdopen(fd_, "w");
   if (file_ == nullptr) {
     ::close(fd_);
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
     throw std::runtime_error("cannot write the recording journal " + path_.string());
   }
   std::fprintf(file_, "# pneuma recording journal v1: onset_100us duration_100us text\n");
@@ -76,6 +102,14 @@ JournalWriter::~JournalWriter() { close(); }
 
 void JournalWriter::append(JournalEntry const& e) {
   if (file_ != nullptr) std::fprintf(file_, "%lld\t%lld\t%s\n", e.onset_100us, e.duration_100us, e.text.c_str());
+}
+
+void JournalWriter::append_provisional(JournalEntry const& e) {
+  if (file_ != nullptr) std::fprintf(file_, "%lld\t%lld\t%s\n", e.onset_100us, kProvisional, e.text.c_str());
+}
+
+void JournalWriter::settled() {
+  if (file_ != nullptr) std::fprintf(file_, "%s\n", kSettledLine);
 }
 
 void JournalWriter::flush() {

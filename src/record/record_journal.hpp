@@ -8,6 +8,11 @@
 //   # pneuma recording journal v1: onset_100us duration_100us text
 //   <onset>\t<duration or -1>\t<text>
 // A line cut by a crash (no second tab, or numbers that do not parse) is skipped when read.
+// Provisional entries (duration -2) are beats written before their time offset has settled
+// (record_writer.hpp): a line "#settled", written after their final entries, drops them;
+// without it (a crash in the first 30 s) they are what the repair restores.
+// A journal is created exclusively: an existing one (a live session's, or a crashed one's) is
+// never opened for writing.
 //
 // Thread contract: JournalWriter is used by one thread; the free functions by any thread.
 
@@ -20,6 +25,9 @@ namespace pneuma::app {
 
 /// Journal path of a recording: FILE + ".journal".
 std::filesystem::path journal_path(std::filesystem::path const& edf);
+
+inline constexpr long long kProvisional = -2;
+inline constexpr char const* kSettledLine = "#settled";
 
 struct JournalEntry {
   long long onset_100us = 0;
@@ -35,14 +43,19 @@ bool journal_locked(std::filesystem::path const& journal);
 
 class JournalWriter {
 public:
-  /// Creates the journal of `edf` and locks it. Throws std::runtime_error (one line) when the
-  /// place is not writable or another process records there.
+  /// Creates the journal of `edf` (exclusively) and locks it. Throws std::runtime_error (one
+  /// line) when the place is not writable, another process records there, or a crashed session's
+  /// journal is there.
   explicit JournalWriter(std::filesystem::path const& edf);
   ~JournalWriter();
   JournalWriter(JournalWriter const&) = delete;
   JournalWriter& operator=(JournalWriter const&) = delete;
 
   void append(JournalEntry const& entry);
+  /// A beat at its best time so far; superseded by the entries appended after settled().
+  void append_provisional(JournalEntry const& entry);
+  /// Every provisional entry so far is replaced by the entries appended from now on.
+  void settled();
   /// Pushes what was appended to the kernel.
   void flush();
   /// flush() and fdatasync.

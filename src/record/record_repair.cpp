@@ -114,7 +114,57 @@ void rewrite_with_annotations(std::filesystem::path const& path, std::filesystem
   }
 }
 
+/// NAME.before-repair.edf (or -2, -3 ...): a new file, created exclusively, never over another.
+std::filesystem::path keep_original(std::filesystem::path const& path) {
+  const auto stem = path.parent_path() / path.stem();
+  const std::string ext = path.has_extension() ? path.extension().string() : std::string(".edf");
+  for (int i = 1; i < 1000; ++i) {
+    const auto copy = std::filesystem::path(stem.string() + ".before-repair" +
+                                            (i == 1 ? "" : "-" + std::to_string(i)) + ext);
+    const int fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      if (errno == EEXIST) continue;
+      throw bad(path, std::string("cannot keep a copy before repairing (") + std::strerror(errno) +
+                          "); not changed");
+    }
+    ::close(fd);
+    std::error_code ec;
+    std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing, ec);
+    const int sync_fd = ec ? -1 : ::open(copy.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = sync_fd >= 0 && ::fsync(sync_fd) == 0;
+    if (sync_fd >= 0) ::close(sync_fd);
+    if (ec || !synced) {
+      std::filesystem::remove(copy, ec);
+      throw bad(path, "cannot keep a copy before repairing (disk full?); not changed");
+    }
+    return copy;
+  }
+  throw bad(path, "cannot keep a copy before repairing (too many earlier copies); not changed");
+}
+
 } // namespace
+
+bool is_recording_journal(std::filesystem::path const& journal) {
+  std::ifstream in(journal, std::ios::binary);
+  char head[32] = {};
+  in.read(head, sizeof head - 1);
+  return std::string_view(head).starts_with("# pneuma recording journal");
+}
+
+std::string size_mismatch(std::filesystem::path const& path) {
+  const EdfLayout l = read_edf_layout(path);
+  const auto size = static_cast<std::int64_t>(std::filesystem::file_size(path));
+  const std::int64_t whole = (size - l.header_bytes) / l.record_bytes;
+  if (l.records_field == whole && size == l.header_bytes + whole * l.record_bytes) return {};
+  const std::string said = l.records_field < 0 ? std::string("an unfinished recording (-1 records)")
+                                               : std::to_string(l.records_field) + " data records";
+  char holds[64];
+  std::snprintf(holds, sizeof holds, "%.2f", static_cast<double>(size - l.header_bytes) /
+                                                 static_cast<double>(l.record_bytes));
+  return path.string() + ": its header says " + said + " but the file holds " + holds +
+         "; it is read only as it is, so it was not changed (pneuma repair " + path.string() +
+         " repairs it and keeps the original)";
+}
 
 EdfLayout read_edf_layout(std::filesystem::path const& path) {
   std::ifstream in(path, std::ios::binary);
@@ -174,7 +224,7 @@ RecordingState recording_state(std::filesystem::path const& path) {
   return RecordingState::complete;
 }
 
-RepairReport repair_recording(std::filesystem::path const& path) {
+RepairReport repair_recording(std::filesystem::path const& path, RepairOptions options) {
   RepairReport report;
   const auto journal = journal_path(path);
   const bool has_journal = std::filesystem::exists(journal);
@@ -197,7 +247,17 @@ RepairReport repair_recording(std::filesystem::path const& path) {
   const auto size = static_cast<std::int64_t>(std::filesystem::file_size(path));
   const std::int64_t whole = std::max<std::int64_t>(0, (size - l.header_bytes) / l.record_bytes);
   report.records = whole;
-  if (l.records_field != whole || size != l.header_bytes + whole * l.record_bytes) {
+  // A crash leaves the count at -1 (still recording) or more than the records written; more whole
+  // records than the header counts, or none where it counts some, is a damaged header instead.
+  if (l.records_field >= 0 && (whole > l.records_field || (whole == 0 && l.records_field > 0)))
+    throw bad(path, "its header does not describe its data (it counts " + std::to_string(l.records_field) +
+                        " records of " + std::to_string(l.record_bytes) + " bytes, the file has " +
+                        std::to_string(size - l.header_bytes) + " bytes of data); not changed");
+  const bool cut = l.records_field != whole || size != l.header_bytes + whole * l.record_bytes;
+  const auto entries = has_journal ? read_journal(journal) : std::vector<JournalEntry>{};
+  if (options.keep_original && (cut || (has_journal && whole > 0 && !entries.empty())))
+    report.original = keep_original(path);
+  if (cut) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0) throw bad(path, std::string("cannot repair: ") + std::strerror(errno));
     char count[32];
@@ -211,7 +271,6 @@ RepairReport repair_recording(std::filesystem::path const& path) {
     report.repaired = true;
   }
   if (has_journal && whole > 0) {
-    const auto entries = read_journal(journal);
     // A file EDFlib closed already holds its annotations; only a cut one needs the journal's.
     edf_hdr_struct hdr{};
     long long present = 0;
@@ -249,6 +308,11 @@ RepairReport repair_recording(std::filesystem::path const& path) {
                      (report.annotations_restored > 0
                           ? std::to_string(report.annotations_restored) + " annotations restored from its journal)"
                           : std::string("its annotations intact)"));
+    if (!report.original.empty()) report.message += "; the file as it was is kept as " + report.original.string();
+  } else if (!report.original.empty()) {
+    std::error_code ec; // nothing changed after all: the copy is not needed
+    std::filesystem::remove(report.original, ec);
+    report.original.clear();
   }
   return report;
 }

@@ -11,6 +11,11 @@
 // temporary file renamed over the original only when complete. If (2) fails the file from (1) is
 // kept, readable, and the journal stays. A recording still being written (its journal is locked by
 // a live process) is left alone.
+//
+// Nothing is lost: unless told otherwise the file as it was is first copied beside it
+// (NAME.before-repair.edf, never over an existing file), and a header that does not describe the
+// data (more whole records than it counts, or no whole record at all after a header that counts
+// some) is refused without a change: that is a damaged header, not a recording cut short.
 
 #include <cstdint>
 #include <filesystem>
@@ -42,10 +47,26 @@ struct RepairReport {
   bool repaired = false;              ///< anything was changed
   std::int64_t records = 0;           ///< whole data records kept
   std::size_t annotations_restored = 0;
+  std::filesystem::path original;     ///< the copy of the file as it was (empty: none made)
   std::string message;                ///< one line for the user (empty when nothing happened)
 };
 
-/// Throws std::runtime_error when the file is not an EDF file at all (then nothing is touched).
-RepairReport repair_recording(std::filesystem::path const& path);
+struct RepairOptions {
+  /// Copy the file as it was before changing it (off only for the writer's own file it has just
+  /// failed to finish, e.g. on a full disk where a copy cannot be made).
+  bool keep_original = true;
+};
+
+/// Throws std::runtime_error when the file is not an EDF file at all or its header does not
+/// describe its data (then nothing is touched).
+RepairReport repair_recording(std::filesystem::path const& path, RepairOptions options = {});
+
+/// True when `journal` is a Pneuma recording journal (its first line says so): the mark of a
+/// recording Pneuma itself was writing.
+bool is_recording_journal(std::filesystem::path const& journal);
+
+/// One line saying why a file whose size does not match its header is not read as it is, and
+/// how to repair it (empty when it matches). Throws like read_edf_layout.
+std::string size_mismatch(std::filesystem::path const& path);
 
 } // namespace pneuma::app

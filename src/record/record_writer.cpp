@@ -22,8 +22,10 @@ constexpr double kPacerHz = 10;
 constexpr double kStaleAfter_s = 2.0;  // a silent channel is padded after this much data time
 constexpr double kReanchor_s = 3.0;    // beat clock vs arrival time
 constexpr double kSettle_s = 30.0;     // beats held while their time offset settles
+constexpr double kBridgedGap_s = 1.0;  // holes up to this long are bridged live (breathing_stream)
 constexpr std::size_t kMaxText = 40;   // EDFlib's write limit for annotation texts
 constexpr int kDigMin = -32768, kDigMax = 32767;
+constexpr double kHrMissing = -1;      // HR before the first beat: the channel's physical minimum
 
 /// A rate measured from sample times, snapped to the rates devices use.
 int snap_rate(double measured) {
@@ -48,12 +50,30 @@ double nice_ceil(double x) {
 std::string clean_text(std::string text) {
   for (char& c : text)
     if (c == '\t' || c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 32) c = ' ';
-  if (text.size() > kMaxText) {
-    std::size_t n = kMaxText;
-    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n; // keep UTF-8 whole
-    text.resize(n);
-  }
   return text;
+}
+
+/// A text longer than EDFlib's 40 bytes as several annotations at the same onset, each but the
+/// first starting with "..." (a device's reason for a loss is often longer): nothing is cut.
+std::vector<std::string> annotation_pieces(std::string const& text) {
+  if (text.size() <= kMaxText) return {text};
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < text.size() || out.empty()) {
+    const std::string prefix = out.empty() ? "" : "...";
+    std::size_t n = std::min(text.size() - at, kMaxText - prefix.size());
+    if (at + n < text.size()) {
+      while (n > 0 && (static_cast<unsigned char>(text[at + n]) & 0xC0) == 0x80) --n; // keep UTF-8 whole
+      const auto space = text.rfind(' ', at + n);
+      if (space != std::string::npos && space > at + n / 2) n = space - at + 1;
+    }
+    if (n == 0) break;
+    std::string piece = prefix + text.substr(at, n);
+    while (piece.size() > prefix.size() && piece.back() == ' ') piece.pop_back();
+    out.push_back(std::move(piece));
+    at += n;
+  }
+  return out;
 }
 
 std::string ascii_field(std::string const& s) {
@@ -130,6 +150,9 @@ void RecordWriter::fail(std::string why) {
 void RecordWriter::add(drivers::DeviceSample const& sample) {
   if (closed_ || failed()) return;
   watermark_s_ = std::max(watermark_s_, drivers::time_of(sample));
+  if (!std::holds_alternative<drivers::DeviceStatus>(sample) && !std::holds_alternative<drivers::SignalGap>(sample) &&
+      !std::holds_alternative<drivers::BatteryLevel>(sample))
+    any_data_ = true;
   if (handle_ < 0) {
     early_.push_back(sample);
     // Sources start streaming at any session time (set-up takes a while at high --speed).
@@ -142,7 +165,7 @@ void RecordWriter::add(drivers::DeviceSample const& sample) {
       [this](auto const& s) {
         using T = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<T, drivers::RespSample>) {
-          if (auto* c = channel(Kind::resp)) c->pending.push_back(s.value);
+          if (auto* c = channel(Kind::resp)) on_resp(*c, s);
         } else if constexpr (std::is_same_v<T, drivers::EcgSample>) {
           if (auto* c = channel(Kind::ecg)) c->pending.push_back(s.microvolts);
         } else if constexpr (std::is_same_v<T, drivers::AccSample>) {
@@ -204,8 +227,10 @@ void RecordWriter::open_file() {
     add_channel(Kind::acc_y, "ACC Y", "mg", "accelerometer", fs, -half, half);
     add_channel(Kind::acc_z, "ACC Z", "mg", "accelerometer", fs, -half, half);
   }
-  add_channel(Kind::hr, "HR", "bpm", "60000/RR, held to the next beat", static_cast<int>(kHrHz), 0,
-              300);
+  // Before the first beat there is no heart rate: the physical minimum, -1 bpm (no heart beats
+  // at a negative rate), marks it, as the transducer field and an annotation at 0 s say.
+  add_channel(Kind::hr, "HR", "bpm", "60000/RR held to the next beat; -1 = no beat yet",
+              static_cast<int>(kHrHz), kHrMissing, 300);
   add_channel(Kind::pacer, "Pacer", "%", "pacer target lung volume", static_cast<int>(kPacerHz), 0,
               100);
 
@@ -248,6 +273,7 @@ void RecordWriter::open_file() {
   record_bytes_ = record_bytes;
   header_bytes_ = (n + annotation_signals_ + 1) * 256;
 
+  write_event(0, -1, "HR -1 bpm: no beat yet");
   auto events = std::move(early_events_);
   early_events_.clear();
   for (auto& e : events) write_event(e.onset_s, e.duration_s, std::move(e.text));
@@ -272,12 +298,14 @@ void RecordWriter::write_event(double onset_s, double duration_s, std::string te
   const auto onset = static_cast<long long>(std::llround(onset_s * 10000.0));
   const auto duration = duration_s >= 0 ? static_cast<long long>(std::llround(duration_s * 10000.0))
                                         : -1LL;
-  if (edfwrite_annotation_utf8(handle_, onset, duration, text.c_str()) != 0) {
-    fail("cannot store an annotation (out of memory?)");
-    return;
+  for (auto const& piece : annotation_pieces(text)) {
+    if (edfwrite_annotation_utf8(handle_, onset, duration, piece.c_str()) != 0) {
+      fail("cannot store an annotation (out of memory?)");
+      return;
+    }
+    ++result_.annotations;
+    journal_->append({onset, duration, piece});
   }
-  ++result_.annotations;
-  journal_->append({onset, duration, text});
 }
 
 void RecordWriter::set_pacer(PacerTimeline const& pacer) {
@@ -287,13 +315,16 @@ void RecordWriter::set_pacer(PacerTimeline const& pacer) {
 void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   const double rr_ms = rr.ms();
   if (!(rr_ms > 0)) return;
-  if (std::isfinite(rr.device_t_s)) { // the device stamps its beats (replay, PMD): no estimate needed
-    recent_beats_.push_back({rr.device_t_s, rr_ms});
-    write_beat(rr.device_t_s, rr_ms);
+  if (rr.beat_time_known) { // a file of beat times (replay): no estimate needed
+    recent_beats_.push_back({rr.t_s, rr_ms});
+    write_beat(rr.t_s, rr_ms);
     return;
   }
+  // Every other source (BLE, a bridge's HRM lines, even with the bridge's clock) stamps its
+  // beats with a notification's time, an upper bound only: beat times are the chained RR.
   double c = beat_clock_ ? *beat_clock_ + rr_ms / 1000.0 : rr.t_s;
-  if (!beat_clock_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first beat, or beats were lost
+  if (!beat_clock_ || beats_lost_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first, or beats lost
+    beats_lost_ = false;
     flush_beats(INFINITY);
     c = rr.t_s;
     delta_s_ = 0;
@@ -304,6 +335,10 @@ void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   if (!delta_frozen_) delta_s_ = std::max(delta_s_, c - rr.t_s);
   pending_beats_.push_back({c, rr_ms, rr.t_s});
   recent_beats_.push_back({c - delta_s_, rr_ms});
+  // Held here until the offset settles, but journaled now at the best time known, so a kill in
+  // these 30 s keeps the beat (record_journal.hpp: provisional entries).
+  if (!delta_frozen_)
+    journal_->append_provisional({static_cast<long long>(std::llround(std::max(0.0, c - delta_s_) * 10000.0)), -1, "R"});
   // The offset is settled over the first 30 s of beats, then kept: every written beat then sits
   // exactly its strap RR after the one before (a changing offset would bend the intervals).
   if (!delta_frozen_ && rr.t_s - anchor_arrival_s_ >= kSettle_s) delta_frozen_ = true;
@@ -311,14 +346,17 @@ void RecordWriter::on_rr(drivers::RrInterval const& rr) {
 }
 
 void RecordWriter::flush_beats(double before_arrival_s) {
+  const bool any = !pending_beats_.empty();
   while (!pending_beats_.empty() && pending_beats_.front().arrival_s <= before_arrival_s) {
     const auto b = pending_beats_.front();
     pending_beats_.pop_front();
     write_beat(b.c_s - delta_s_, b.rr_ms);
   }
+  if (any && pending_beats_.empty()) journal_->settled(); // their provisional entries are superseded
 }
 
 void RecordWriter::write_beat(double t, double rr_ms) {
+  if (t < 0) return; // a beat from before the session (a link's backlog): not in this recording
   write_event(t, -1, "R");
   ++result_.beats;
   if (last_rr_.size() >= 5) {
@@ -342,12 +380,40 @@ void RecordWriter::on_status(drivers::DeviceStatus const& s) {
 }
 
 void RecordWriter::on_gap(drivers::SignalGap const& g) {
-  write_event(g.from_s, std::max(0.0, g.to_s - g.from_s), "Signal gap");
-  if (auto* c = channel(Kind::resp)) {
-    const auto missing = static_cast<long>(std::lround((g.to_s - g.from_s) * c->fs));
-    const double hold = c->pending.empty() ? c->last : c->pending.back(); // the last value received
-    for (long i = 0; i < std::min(missing, 3600L * c->fs); ++i) c->pending.push_back(hold);
+  using Stream = drivers::SignalGap::Stream;
+  const double duration = std::max(0.0, g.to_s - g.from_s);
+  if (g.stream == Stream::any || g.stream == Stream::rr) beats_lost_ = true;
+  if (g.stream != Stream::any && g.stream != Stream::resp) {
+    write_event(g.from_s, duration, "Signal gap (strap)");
+    return;
   }
+  if (duration <= kBridgedGap_s) { // lost lines: one annotation a record, not one a line
+    if (bridged_n_ == 0) bridged_from_s_ = g.from_s;
+    bridged_to_s_ = std::max(bridged_to_s_, g.to_s);
+    bridged_n_ += std::max<std::uint32_t>(g.lost, 1);
+  } else {
+    write_event(g.from_s, duration, "Signal gap");
+  }
+  if (auto* c = channel(Kind::resp)) {
+    // The samples between the last one before the hole and the first after it are missing;
+    // those the stale path already padded while nothing came are not added twice.
+    // Two reports of one hole (the link's silence and the lines' own clock) fill it once.
+    const long missing = std::lround(duration * c->fs) - 1 - c->padded;
+    c->fill = std::max(c->fill, std::clamp(missing, 0L, 3600L * c->fs));
+    c->resume_s = std::max(c->resume_s, g.to_s);
+  }
+}
+
+void RecordWriter::on_resp(Channel& c, drivers::RespSample const& s) {
+  if (c.fill > 0) { // a straight line across the hole, marked by its "Signal gap" annotation
+    const double from = c.pending.empty() ? c.last : c.pending.back();
+    for (long i = 1; i <= c.fill; ++i)
+      c.pending.push_back(from + (s.value - from) * static_cast<double>(i) / static_cast<double>(c.fill + 1));
+    c.fill = 0;
+  }
+  c.padded = 0;
+  c.last_data_s = s.t_s;
+  c.pending.push_back(s.value);
 }
 
 void RecordWriter::advance(double watermark_s) {
@@ -376,7 +442,7 @@ void RecordWriter::sample_hr(std::int64_t record, Channel& ch) {
   for (int i = 0; i < ch.fs; ++i) {
     const double t = t0 + i / static_cast<double>(ch.fs);
     while (b + 1 < recent_beats_.size() && recent_beats_[b + 1].t_s <= t) ++b;
-    double v = 0;
+    double v = kHrMissing;
     if (!recent_beats_.empty() && recent_beats_[b].t_s <= t)
       v = std::clamp(60000.0 / recent_beats_[b].rr_ms, 0.0, 300.0);
     ch.pending.push_back(v);
@@ -416,17 +482,29 @@ void RecordWriter::sample_pacer(std::int64_t record, Channel& ch) {
 }
 
 void RecordWriter::write_record() {
+  if (bridged_n_ > 0) {
+    write_event(bridged_from_s_, std::max(0.0, bridged_to_s_ - bridged_from_s_),
+                "Signal gaps bridged: " + std::to_string(bridged_n_) + " lost");
+    bridged_n_ = 0;
+    bridged_to_s_ = 0;
+  }
   std::vector<double> buf;
   for (auto& c : channels_) {
     if (c.kind == Kind::hr) sample_hr(records_, c);
     if (c.kind == Kind::pacer) sample_pacer(records_, c);
     const auto fs = static_cast<std::size_t>(c.fs);
     const bool short_of_data = c.pending.size() < fs;
-    if (short_of_data && !c.starved)
-      write_event(static_cast<double>(records_), -1, "No data: " + c.label);
-    if (!short_of_data && c.starved)
-      write_event(static_cast<double>(records_), -1, "Data again: " + c.label);
+    const double record_s = static_cast<double>(records_);
+    if (short_of_data && !c.starved) { // from just after the last real sample, when it is known
+      const double stop = c.last_data_s >= 0 ? c.last_data_s + 1.0 / c.fs : record_s;
+      write_event(std::clamp(stop, record_s - kStaleAfter_s - 1, record_s + 1), -1, "No data: " + c.label);
+    }
+    if (!short_of_data && c.starved) { // where the reported gap ended, when one was reported
+      const double again = c.resume_s >= record_s - 1 && c.resume_s <= record_s + 1 ? c.resume_s : record_s;
+      write_event(again, -1, "Data again: " + c.label);
+    }
     c.starved = short_of_data;
+    if (short_of_data) c.padded += static_cast<long>(fs - c.pending.size());
     buf.assign(fs, 0.0);
     for (std::size_t i = 0; i < fs; ++i) {
       double v = c.last;
@@ -476,6 +554,12 @@ void RecordWriter::flush_to_disk() {
 
 RecordResult RecordWriter::finish(double end_s) {
   if (closed_) return result_;
+  if (handle_ < 0 && !failed() && !any_data_) { // no signal ever came (only device states): nothing to keep
+    closed_ = true;
+    result_.empty = true;
+    journal_->remove();
+    return result_;
+  }
   if (handle_ < 0 && !failed()) open_file();
   if (handle_ >= 0 && !failed()) {
     const double end = end_s > 0 ? end_s : watermark_s_;

@@ -3,14 +3,24 @@
 //
 // Signals (1 s data records): "Resp belt" (au) at the belt's rate, "ECG" (uV) and "ACC X/Y/Z" (mg)
 // when the source has them, "HR" (beats/min, 4 Hz: 60000 / the latest RR, held until the next
-// beat, 0 before the first) and "Pacer" (target lung volume, % of a breath, 10 Hz).
-// Annotations: "R" at every beat (the device's beat time when it stamps beats; otherwise the
-// cumulative sum of the strap's RR intervals with an offset to arrival time estimated over the
-// first 30 s, re-anchored when they drift apart by > 3 s), pacer phase changes
-// ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
-// ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
+// beat; before the first beat -1, the channel's physical minimum, as its transducer field and an
+// annotation "HR -1 bpm: no beat yet" at 0 s say) and "Pacer" (target lung volume, % of a
+// breath, 10 Hz).
+// Annotations: "R" at every beat (the beat's own time when the source knows it, a file replayed;
+// otherwise the cumulative sum of the strap's RR intervals with an offset to arrival time
+// estimated over the first 30 s, re-anchored after a gap in the strap's beats or when they drift
+// apart by > 3 s: a notification's time, even a bridge's device clock, only bounds its beats),
+// pacer phase changes ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers,
+// device states ("Device lost: ..."), signal gaps ("Signal gap" at the hole's true start, with its
+// length; "Signal gap (strap)"; short belt holes once a record, "Signal gaps bridged: N lost"),
+// and beats a crude rule flags as artifacts
 // ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
 // beats; slow breathing alone swings RR by 30 %).
+//
+// A hole in the belt is filled once, by a straight line from the last value before it to the
+// first after it (never the last value held, which reads as a breath hold), covered by its gap
+// annotation; while no data comes at all, records are padded after 2 s and "No data" / "Data
+// again" mark where the data stopped and where the reported gap ended.
 //
 // The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
 // data: rates are the source's nominal ones when given, otherwise measured from the samples' device
@@ -18,7 +28,8 @@
 // with a wide margin; values beyond them are clipped and counted.
 //
 // Crash safety: EDFlib writes the header (with -1 data records) at the first record and the
-// annotations only when the file is closed. So every record is pushed to the kernel as soon as it
+// annotations only when the file is closed. A writer that never received a signal sample or a beat
+// (a session whose source failed to start) makes no file. So every record is pushed to the kernel as soon as it
 // is written (fflush), the file is fdatasync'ed at most once per wall-clock second, and every
 // annotation also goes to a journal beside the file (record_journal.hpp). `repair_recording()`
 // (record_repair.hpp) turns what a kill or a power loss leaves into a valid EDF+ file with its
@@ -43,6 +54,10 @@
 #include "pneuma/drivers/sample.hpp"
 
 namespace pneuma::app {
+
+/// The annotation a session that ran to its end closes its recording with (the session's owner
+/// writes it; recovery after a crash reads it).
+inline constexpr char const* kSessionCompleteText = "Session complete";
 
 struct RecordingHeader {
   std::string patient_code = "X";   ///< EDF+ patient code (the profile name)
@@ -70,6 +85,7 @@ struct RecordResult {
   std::uint64_t annotations = 0;
   std::uint64_t clipped = 0;   ///< samples outside the physical range
   bool ok = true;
+  bool empty = false;          ///< no signal or beat ever came: no file was made, the journal is gone
   std::string error;           ///< what went wrong (disk full ...), empty when ok
 };
 
@@ -83,7 +99,8 @@ public:
   RecordWriter& operator=(RecordWriter const&) = delete;
 
   void add(drivers::DeviceSample const& sample);
-  /// A marker or any other event (text is cut to 40 bytes, EDFlib's limit).
+  /// A marker or any other event (a text over EDFlib's 40 bytes becomes several annotations at
+  /// the same onset, the later ones starting with "...").
   void add_event(double onset_s, double duration_s, std::string const& text);
   /// The pacer as it is now (phase changes are found when records are written).
   void set_pacer(PacerTimeline const& pacer);
@@ -106,6 +123,12 @@ private:
     std::deque<double> pending; ///< samples not yet written
     double last = 0;
     bool starved = false;       ///< padded because no data came
+    // Holes: a reported gap is filled once, by interpolation to the first value after it (not
+    // by holding the last one), minus what the stale path padded while no data came.
+    long padded = 0;            ///< samples padded since the last real one
+    long fill = 0;              ///< samples to interpolate before the next real one
+    double last_data_s = -1;    ///< session time of the last real sample
+    double resume_s = -1;       ///< where the last reported gap ended
   };
   struct Beat {
     double t_s;
@@ -123,6 +146,7 @@ private:
   void on_rr(drivers::RrInterval const& rr);
   void on_status(drivers::DeviceStatus const& s);
   void on_gap(drivers::SignalGap const& g);
+  void on_resp(Channel& c, drivers::RespSample const& s);
 
   RecorderConfig config_;
   RecordResult result_;
@@ -137,6 +161,7 @@ private:
   // layout discovery
   std::vector<drivers::DeviceSample> early_;
   std::optional<double> first_t_;
+  bool any_data_ = false; ///< a signal sample or a beat came (not only device states)
   struct Event {
     double onset_s, duration_s;
     std::string text;
@@ -149,7 +174,8 @@ private:
   // the true offset as beats fall ever closer before a notification. The first 30 s of beats are
   // held while it settles (with ~30 notifications the estimate is late by ~1/30 of the
   // notification period, 3 deg of phase at 6/min); then it is frozen, so intervals between written
-  // beats are the strap's RR exactly. (A crash in those first 30 s loses their beat annotations.)
+  // beats are the strap's RR exactly. Held beats are journaled at once as provisional entries, so
+  // a crash in those first 30 s keeps them (at the offset known then).
   struct PendingBeat {
     double c_s, rr_ms, arrival_s;
   };
@@ -157,6 +183,10 @@ private:
   double delta_s_ = 0;
   bool delta_frozen_ = false;
   double anchor_arrival_s_ = 0;
+  bool beats_lost_ = false;
+  // short belt holes since the last record, annotated together
+  double bridged_from_s_ = 0, bridged_to_s_ = 0;
+  std::uint32_t bridged_n_ = 0; ///< a gap in the strap's beats: the next one re-anchors the chain
   std::deque<PendingBeat> pending_beats_;
   void write_beat(double t_s, double rr_ms);
   void flush_beats(double before_arrival_s);

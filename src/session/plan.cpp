@@ -1,10 +1,13 @@
 #include "session/plan.hpp"
 
 #include <cmath>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace pneuma::app {
 namespace {
@@ -93,8 +96,8 @@ HomePlan HomePlan::parse(std::string const& text) {
   json j;
   try {
     j = json::parse(text);
-  } catch (json::parse_error const& e) {
-    throw std::invalid_argument(std::string("plan: not valid JSON (") + e.what() + ")");
+  } catch (json::parse_error const& e) { // the position, not the library's own wording
+    throw std::invalid_argument("plan: not valid JSON (or not UTF-8) near byte " + std::to_string(e.byte));
   }
   if (!j.is_object()) throw bad("(top)", "expected a JSON object");
   static const std::vector<std::string> known = {"schema", "title", "profile", "start", "rate_bpm",
@@ -108,6 +111,10 @@ HomePlan HomePlan::parse(std::string const& text) {
   if (j.contains("title")) {
     if (!j["title"].is_string()) throw bad("title", "expected text");
     p.title = j["title"].get<std::string>();
+  }
+  if (j.contains("notes")) {
+    if (!j["notes"].is_string()) throw bad("notes", "expected text");
+    p.notes = j["notes"].get<std::string>();
   }
   if (j.contains("profile")) {
     if (!j["profile"].is_string() || j["profile"].get<std::string>().empty()) throw bad("profile", "expected a name");
@@ -155,10 +162,28 @@ HomePlan HomePlan::parse(std::string const& text) {
   return p;
 }
 
+std::string HomePlan::read_text(std::string const& path) {
+  // A plan is a few hundred bytes: read at most kMaxPlanBytes, and say what the path is when it
+  // is not a plan file at all (a directory, a device) rather than what the stream library says.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw std::invalid_argument(path + ": cannot read the plan (" + std::strerror(errno) + ")");
+  if (S_ISDIR(st.st_mode)) throw std::invalid_argument(path + ": is a directory, not a plan file");
+  if (!S_ISREG(st.st_mode)) throw std::invalid_argument(path + ": is not a regular file");
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxPlanBytes)
+    throw std::invalid_argument(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
+                                std::to_string(kMaxPlanBytes) + " a plan may have");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument(path + ": cannot read the plan");
+  std::string text(static_cast<std::size_t>(kMaxPlanBytes) + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxPlanBytes) throw std::invalid_argument(path + ": larger than a plan may be");
+  return text;
+}
+
 HomePlan HomePlan::load(std::string const& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot read the plan");
-  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  const std::string text = read_text(path);
   try {
     return parse(text);
   } catch (std::invalid_argument const& e) {

@@ -20,6 +20,7 @@ struct PlanStep {
 
 struct HomePlan {
   std::string title;
+  std::string notes;                    ///< the clinician's words for the patient (shown in the window)
   std::optional<std::string> profile;
   std::optional<std::string> start;     ///< YYYY-MM-DD; default: the day it is first used
   std::optional<double> rate_bpm;       ///< nullopt: "assessed"
@@ -32,7 +33,11 @@ struct HomePlan {
 
   /// Parses and validates; throws std::invalid_argument naming the field ("steps[2].minutes: ...").
   static HomePlan parse(std::string const& json_text);
-  static HomePlan load(std::string const& path); ///< std::runtime_error when unreadable
+  /// Throws std::invalid_argument naming the path (unreadable, a directory, over the limit).
+  static HomePlan load(std::string const& path);
+  /// A plan file's text, bounded to kMaxPlanBytes; throws like load().
+  static std::string read_text(std::string const& path);
+  static constexpr std::uintmax_t kMaxPlanBytes = 64 * 1024;
   [[nodiscard]] int total_days() const;
 };
 

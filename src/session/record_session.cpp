@@ -31,9 +31,40 @@ std::filesystem::path new_recording_path(Store const& store, std::string const& 
   }
 }
 
+void check_record_target(std::filesystem::path const& path, bool force,
+                         std::vector<std::filesystem::path> const& inputs) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (path.empty()) throw std::invalid_argument("--record: give a file name");
+  if (std::filesystem::exists(journal_path(path), ec))
+    throw std::invalid_argument("--record " + name + ": " + journal_path(path).string() +
+                                " is there: that recording is being written or was interrupted "
+                                "(pneuma repair " + name + "); choose another file");
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status)) {
+    if (std::filesystem::is_directory(status))
+      throw std::invalid_argument("--record " + name + ": is a directory; give a file name like " +
+                                  (path / "session.edf").string());
+    if (!std::filesystem::is_regular_file(status))
+      throw std::invalid_argument("--record " + name + ": is not a regular file");
+    for (auto const& in : inputs)
+      if (std::filesystem::equivalent(path, in, ec))
+        throw std::invalid_argument("--record " + name + ": is this session's replay source; choose another file");
+    if (!force) throw std::invalid_argument("--record " + name + ": exists; give --force to replace it");
+  } else {
+    const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    if (!std::filesystem::is_directory(dir, ec))
+      throw std::invalid_argument("--record " + name + ": the folder " + dir.string() + " does not exist");
+    if (::access(dir.c_str(), W_OK) != 0)
+      throw std::invalid_argument("--record " + name + ": the folder " + dir.string() + " is not writable");
+  }
+}
+
 RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline,
                                  double belt_hz)
     : setup_(std::move(setup)), store_(store), pipeline_(pipeline) {
+  if (setup_.record && setup_.record_path)
+    check_record_target(*setup_.record_path, setup_.force, setup_.inputs);
   std::optional<Profile> profile;
   // The default profile is the home user's; any other name is a clinician's patient.
   if (store_ != nullptr)
@@ -106,9 +137,26 @@ SessionOutcome RecordedSession::finish(double end_s, bool completed) {
   if (recorder_) {
     std::vector<std::pair<double, std::string>> events;
     for (auto const& [t, note] : late_markers_) events.emplace_back(t, "Marker: " + note);
+    // How the session ended, in the recording itself: a store busy right now cannot make a
+    // completed session look interrupted later (recover_interrupted_sessions reads this).
+    if (completed && end_s > 0) events.emplace_back(end_s, kSessionCompleteText);
     const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1, events);
     out.record = r;
     duration = r.seconds;
+    if (r.empty && !completed) { // it never started (the source failed): leave nothing behind
+      std::error_code ec;
+      std::filesystem::remove(r.path, ec);
+      if (store_ != nullptr && id_) {
+        try {
+          store_->discard_session(*id_);
+        } catch (std::exception const&) {
+          store_->set_status(*id_, "failed");
+        }
+      }
+      out.session_id.reset();
+      out.record.reset();
+      return out;
+    }
     if (!r.ok) {
       status = "failed";
       out.messages.push_back("recording stopped: " + r.error + " (" +
@@ -121,7 +169,14 @@ SessionOutcome RecordedSession::finish(double end_s, bool completed) {
       out.messages.push_back(std::string("cannot summarise the session: ") + e.what());
     }
   }
-  if (store_ != nullptr && id_) store_->finish_session(*id_, status, duration, out.metrics);
+  if (store_ != nullptr && id_) {
+    try {
+      store_->finish_session(*id_, status, duration, out.metrics);
+    } catch (StoreError const& e) {
+      out.messages.push_back(std::string("the session store could not be updated (") + e.what() +
+                             "); session " + std::to_string(*id_) + " is completed from its recording at the next start");
+    }
+  }
   return out;
 }
 

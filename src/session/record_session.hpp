@@ -30,7 +30,15 @@ struct SessionSetup {
   std::optional<std::int64_t> plan_id;
   std::string note;                   ///< EDF+ "recording additional"
   std::vector<std::pair<double, PacerTimeline>> pacer_schedule; ///< see RecorderConfig
+  bool force = false;                 ///< --force: an existing --record file may be replaced
+  std::vector<std::filesystem::path> inputs; ///< files the session reads (replay): never a target
 };
+
+/// Throws std::invalid_argument (one line) unless `path` can be a new recording: not a directory
+/// or a device, not one of `inputs`, no journal beside it (a live or interrupted recording), an
+/// existing file only with `force`, in a writable folder. Touches nothing.
+void check_record_target(std::filesystem::path const& path, bool force,
+                         std::vector<std::filesystem::path> const& inputs);
 
 struct SessionOutcome {
   std::optional<std::int64_t> session_id;

@@ -57,7 +57,7 @@ RecordResult Recorder::stop(double end_s, std::vector<std::pair<double, std::str
   if (!result.ok) {
     // Keep what was written: fix the header count, put the journal's annotations in.
     try {
-      const auto report = repair_recording(result.path);
+      const auto report = repair_recording(result.path, RepairOptions{.keep_original = false}); // its own file
       result.seconds = static_cast<double>(report.records) * 1.0;
       if (!report.message.empty()) result.error += "; " + report.message;
     } catch (std::exception const& e) {

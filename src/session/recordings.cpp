@@ -1,10 +1,12 @@
 #include "session/recordings.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/record_analysis.hpp"
 #include "record/record_journal.hpp"
 #include "record/record_repair.hpp"
+#include "record/record_writer.hpp"
 
 namespace pneuma::app {
 namespace {
@@ -17,7 +19,11 @@ std::optional<double> finite(std::optional<double> v) {
 
 drivers::files::Recording load_recording(std::filesystem::path const& path,
                                          std::vector<std::string>* messages) {
-  if (std::filesystem::exists(journal_path(path)) || std::filesystem::exists(path)) {
+  // Reading never writes, with one exception: Pneuma's own recording that a crash left behind
+  // (its journal beside it, unlocked) is repaired, the file as it was kept beside it.
+  const auto journal = journal_path(path);
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(journal, ec) && is_recording_journal(journal)) {
     const auto state = recording_state(path);
     if (state == RecordingState::in_use)
       throw std::runtime_error(path.string() + " is still being recorded");
@@ -25,6 +31,9 @@ drivers::files::Recording load_recording(std::filesystem::path const& path,
       const auto report = repair_recording(path);
       if (messages != nullptr && !report.message.empty()) messages->push_back(report.message);
     }
+  } else if (std::filesystem::is_regular_file(path, ec) &&
+             drivers::files::detect_file_kind(path) == drivers::files::FileKind::edf) {
+    if (const auto why = size_mismatch(path); !why.empty()) throw std::runtime_error(why);
   }
   return drivers::files::read_edf(path);
 }
@@ -90,7 +99,10 @@ std::vector<std::string> recover_interrupted_sessions(Store& store) {
         continue;
       }
       const auto rec = load_recording(path, &notes);
-      store.finish_session(s.id, "interrupted", rec.duration_s, summarize_recording(rec));
+      // A session that ended normally says so in its recording; only the store update was lost.
+      const bool completed = notes.empty() && std::any_of(rec.annotations.begin(), rec.annotations.end(),
+                                                          [](auto const& a) { return a.text == kSessionCompleteText; });
+      store.finish_session(s.id, completed ? "complete" : "interrupted", rec.duration_s, summarize_recording(rec));
       for (auto& n : notes) messages.push_back("session " + std::to_string(s.id) + ": " + n);
     } catch (std::exception const& e) {
       messages.push_back("session " + std::to_string(s.id) + ": " + e.what());
@@ -99,14 +111,23 @@ std::vector<std::string> recover_interrupted_sessions(Store& store) {
   return messages;
 }
 
-void repair_interrupted_replays(std::vector<drivers::SourceSpec> const& sources) {
+std::vector<std::string> repair_interrupted_replays(std::vector<drivers::SourceSpec> const& sources) {
+  std::vector<std::string> messages;
   for (auto const& spec : sources) {
     if (spec.kind != "replay") continue;
-    try {
-      if (recording_state(spec.target) == RecordingState::interrupted) repair_recording(spec.target);
-    } catch (std::exception const&) { // not an EDF file, or unreadable: the replay reader says why
+    const std::filesystem::path path = spec.target;
+    const auto journal = journal_path(path);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(journal, ec) || !is_recording_journal(journal)) continue;
+    try { // only Pneuma's own crashed recording; any other file is replayed as it is
+      if (recording_state(path) != RecordingState::interrupted) continue;
+      const auto report = repair_recording(path);
+      if (!report.message.empty()) messages.push_back(report.message);
+    } catch (std::exception const& e) {
+      messages.push_back(e.what()); // the replay reader then says why it cannot read it
     }
   }
+  return messages;
 }
 
 } // namespace pneuma::app

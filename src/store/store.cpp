@@ -368,11 +368,29 @@ void Store::set_status(std::int64_t id, std::string const& status) {
   q.bind(1, status).bind(2, id).step();
 }
 
+void Store::discard_session(std::int64_t id) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const char* sql : {"DELETE FROM ratings WHERE session_id = ?",
+                            "DELETE FROM session_metrics WHERE session_id = ?",
+                            "DELETE FROM sessions WHERE id = ? AND status = 'recording'"}) {
+      Statement q(db_, sql, file_);
+      q.bind(1, id).step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 void Store::set_rating(std::int64_t session_id, std::string const& moment, Rating const& r) {
   Statement q(db_,
               "INSERT INTO ratings(session_id, moment, tension, pain, note) VALUES(?, ?, ?, ?, ?) "
-              "ON CONFLICT(session_id, moment) DO UPDATE SET tension = excluded.tension, "
-              "pain = excluded.pain, note = excluded.note",
+              "ON CONFLICT(session_id, moment) DO UPDATE SET "
+              // A partial rating updates only the fields it gives (tension=3 keeps pain=2).
+              "tension = COALESCE(excluded.tension, tension), pain = COALESCE(excluded.pain, pain), "
+              "note = CASE WHEN excluded.note = '' THEN note ELSE excluded.note END",
               file_);
   q.bind(1, session_id).bind(2, moment).bind(3, r.tension).bind(4, r.pain).bind(5, r.note).step();
 }

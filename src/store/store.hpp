@@ -94,7 +94,9 @@ public:
   static std::filesystem::path default_dir();
   /// Opens (creating the folder and database when absent) and migrates. Throws StoreError.
   /// `busy_ms`: how long to wait for another process's write to finish before giving up.
-  explicit Store(std::filesystem::path dir = default_dir(), int busy_ms = 3000);
+  /// 10 s: another pneuma (a session ending, `rate`, `history`) holds a write for milliseconds;
+  /// waiting that long only matters when someone holds the store open in a tool.
+  explicit Store(std::filesystem::path dir = default_dir(), int busy_ms = 10000);
   ~Store();
   Store(Store const&) = delete;
   Store& operator=(Store const&) = delete;
@@ -112,6 +114,8 @@ public:
   void finish_session(std::int64_t id, std::string const& status, double duration_s,
                       SessionMetrics const& metrics);
   void set_status(std::int64_t id, std::string const& status);
+  /// Removes a session that never started (still "recording", nothing recorded) and its ratings.
+  void discard_session(std::int64_t id);
   void set_rating(std::int64_t session_id, std::string const& moment, Rating const& rating);
   std::optional<SessionRow> session(std::int64_t id);
   /// Oldest first; all profiles when profile_id is 0.

@@ -1,4 +1,5 @@
 // File readers: CSV tables, signals from CSV/EDF+, RR series from Kubios text and CSV.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <edflib.h>
 #include <filesystem>
@@ -99,12 +100,93 @@ TEST_CASE("edf: a truncated or foreign file is a clear error", "[drivers][files]
 }
 
 TEST_CASE("files: the shared recordings load with their rates", "[drivers][files]") {
-  auto marsh = pneuma::test::shared_path("data/marsh/0005_signals_250hz.csv");
-  if (!marsh) return;
+  const auto marsh = pneuma::test::shared_path("data/marsh/0005_signals_250hz.csv");
+  const auto rr = marsh ? pneuma::test::shared_path("data/rr_healthy_000/000.txt") : std::nullopt;
+  if (!rr) return;
   const SignalData ip = read_signal(*marsh, std::nullopt, std::nullopt);
   CHECK(ip.label == "IP");
   CHECK(ip.fs_hz == Approx(250).epsilon(1e-6));
-  auto rr = pneuma::test::shared_path("data/rr_healthy_000/000.txt");
-  if (!rr) return;
   CHECK(read_rr(*rr).rr_ms.size() > 1000);
+}
+
+// The RR exports people have, as the apps document their layouts (issue: imports).
+TEST_CASE("rr: Polar Sensor Logger, Elite HRV and HRV Logger exports, decimal commas", "[drivers][files]") {
+  TempDir dir;
+  // Polar Sensor Logger's RR file: ISO phone time, semicolons, the unit in brackets.
+  const auto polar = read_rr(dir.write("Polar_H10_RR.txt", "Phone timestamp;RR-interval [ms]\n"
+                                                           "2023-04-01T10:00:00.123;820\n"
+                                                           "2023-04-01T10:00:00.940;817\n"
+                                                           "2023-04-01T10:00:01.771;831\n"));
+  CHECK(polar.rr_ms == std::vector<double>{820, 817, 831});
+  CHECK(polar.source == "RR-interval [ms]");
+  // ... also when the column is named, which failed on the timestamp column before.
+  CHECK(read_rr(dir.path / "Polar_H10_RR.txt", std::string("RR-interval [ms]")).rr_ms.size() == 3);
+  // Elite HRV: one interval a line, ms, with or without a header, maybe with decimal commas.
+  CHECK(read_rr(dir.write("elite.txt", "812\n799\n805\n")).rr_ms == std::vector<double>{812, 799, 805});
+  CHECK(read_rr(dir.write("elite_h.txt", "RR Intervals\n812\n799\n")).rr_ms == std::vector<double>{812, 799});
+  const auto comma = read_rr(dir.write("comma.txt", "0,899\n0,912\n"));
+  REQUIRE(comma.rr_ms.size() == 2);
+  CHECK(comma.rr_ms[0] == Approx(899)); // seconds (median < 10) in ms
+  // HRV Logger's RR CSV: date, rr in ms, since start.
+  const auto logger = read_rr(dir.write("RR_0001.csv", "date,rr,since start\n"
+                                                        "2025-03-15 09:00:15.123,823,0\n"
+                                                        "2025-03-15 09:00:15.946,812,823\n"));
+  CHECK(logger.rr_ms == std::vector<double>{823, 812});
+  // A spreadsheet's semicolon CSV with decimal commas.
+  const auto semi = read_rr(dir.write("sheet.csv", "t;rr_s\n0,8;0,812\n1,6;0,799\n"));
+  REQUIRE(semi.rr_ms.size() == 2);
+  CHECK(semi.rr_ms[1] == Approx(799));
+  // Anything else: the message names the layouts expected.
+  CHECK_THROWS_WITH(read_rr(dir.write("other.csv", "when,value\n1,2\n")),
+                    Catch::Contains("no RR column") && Catch::Contains("Polar Sensor Logger") &&
+                        Catch::Contains("HRV Logger") && Catch::Contains("--column"));
+}
+
+TEST_CASE("files: bad input is one clear line naming the file, never raw bytes", "[drivers][files]") {
+  TempDir dir;
+  CHECK_THROWS_WITH(read_csv(dir.path), Catch::Contains("is a directory"));
+  CHECK_THROWS_WITH(detect_file_kind(dir.path), Catch::Contains("is a directory"));
+  CHECK_THROWS_WITH(read_rr(dir.write("empty.txt", "")), Catch::Contains("empty.txt: the file is empty"));
+  // Binary bytes are named as such, and no byte below 0x20 reaches the message.
+  const auto bin = dir.write("noise.csv", std::string("\x01\x02\x1b[2J\xff\xfe", 8) + "\n1\n");
+  try {
+    (void)read_rr(bin);
+    FAIL("binary data was read");
+  } catch (std::exception const& e) {
+    const std::string what = e.what();
+    CHECK(what.find("binary data") != std::string::npos);
+    CHECK(std::none_of(what.begin(), what.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }));
+  }
+  // A cell with an escape sequence is shown escaped.
+  CHECK_THROWS_WITH(read_csv(dir.write("esc.csv", "a,b\n1,\x1b[31mred\n")), Catch::Contains("\\x1B[31mred"));
+  // A column name that is not UTF-8 (Latin-1 "Atemgürtel") reads as valid UTF-8.
+  const auto latin = read_csv(dir.write("latin.csv", "time_s,Atemg\xfcrtel\n0,1\n0.1,2\n"));
+  CHECK(latin.names[1] == "Atemg\xEF\xBF\xBDrtel");
+}
+
+TEST_CASE("files: memory is bounded: a 2 GB file and a 50 MB line are refused before they are read",
+          "[drivers][files]") {
+  TempDir dir;
+  // A sparse 2 GB file (no disk used): refused by its size, before a byte is buffered.
+  const auto sparse = dir.path / "big.csv";
+  std::ofstream(sparse) << "a,b\n";
+  fs::resize_file(sparse, std::uintmax_t{2} << 30);
+  CHECK_THROWS_WITH(read_csv(sparse), Catch::Contains("2048 MB") && Catch::Contains("more than"));
+  // Its zeros are binary data to the kind detection, which reads only the first 4 KB.
+  CHECK_THROWS_WITH(detect_file_kind(sparse), Catch::Contains("binary data"));
+  // One 50 MB line: refused at 1 MB by the kind detection and by each reader.
+  const auto line = dir.path / "line.csv";
+  {
+    std::ofstream out(line);
+    out << "a,b\n1,";
+    const std::string chunk(1 << 20, '7');
+    for (int i = 0; i < 50; ++i) out << chunk;
+    out << "\n";
+  }
+  CHECK_THROWS_WITH(read_csv(line), Catch::Contains("line.csv:2") && Catch::Contains("longer than 1 MB"));
+  CHECK_THROWS_WITH(read_rr(line), Catch::Contains("longer than 1 MB"));
+  const auto text = dir.path / "line.txt";
+  fs::copy_file(line, text);
+  { std::ofstream(text, std::ios::trunc) << std::string(50u << 20, '8') << "\n"; }
+  CHECK_THROWS_WITH(detect_file_kind(text), Catch::Contains("longer than 1 MB"));
 }

@@ -26,6 +26,7 @@ std::vector<nlohmann::json> json_lines(std::string const& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
     if (!line.empty() && line[0] == '{') lines.push_back(nlohmann::json::parse(line));
+  if (!lines.empty() && lines.back().contains("summary")) lines.pop_back(); // the session's summary
   return lines;
 }
 

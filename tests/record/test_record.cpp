@@ -1,16 +1,22 @@
 // RecordWriter -> EDF+ -> drivers' EDF reader, and the repair of a recording cut short.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <numbers>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "analysis/record_analysis.hpp"
+#include "record/output_file.hpp"
 #include "record/record_repair.hpp"
 #include "record/record_writer.hpp"
 #include "pneuma/drivers/files/signal_file.hpp"
+#include "session/record_session.hpp"
+#include "session/recordings.hpp"
+#include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -19,6 +25,11 @@ using namespace pneuma;
 using pneuma::test::TempDir;
 
 namespace {
+
+std::string bytes_of(fs::path const& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 
 /// A belt at 25 Hz (0.1 Hz sine), ECG at 130 Hz, RR of exactly 1000 ms (1024 ticks) reported
@@ -174,8 +185,117 @@ TEST_CASE("record repair: a foreign or truncated file is refused and left untouc
   fs::copy_file(good, cut);
   fs::resize_file(cut, 600);
   CHECK_THROWS_WITH(app::read_edf_layout(cut), Catch::Contains("truncated EDF header"));
-  CHECK(fs::file_size(cut) == 600);
+  // The repair itself refuses it and leaves every byte as it was.
+  const auto cut_bytes = bytes_of(cut);
+  CHECK_THROWS_WITH(app::repair_recording(cut), Catch::Contains("truncated EDF header"));
+  CHECK(bytes_of(cut) == cut_bytes);
+
+  // A damaged header field (the record count says 1 of a 5 s file): a damaged header, not a
+  // recording cut short; refused, not cut to its header as it once was.
+  const auto damaged = dir.path / "damaged.edf";
+  fs::copy_file(good, damaged);
+  {
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(236);
+    f << "1       ";
+  }
+  const auto damaged_bytes = bytes_of(damaged);
+  CHECK_THROWS_WITH(app::repair_recording(damaged), Catch::Contains("does not describe its data"));
+  CHECK(bytes_of(damaged) == damaged_bytes);
+  CHECK_FALSE(fs::exists(dir.path / "damaged.before-repair.edf"));
 }
+
+TEST_CASE("record repair: the file as it was is kept beside the repaired one", "[app]") {
+  TempDir dir;
+  const auto good = dir.path / "good.edf";
+  {
+    app::RecordWriter w(config_for(good));
+    feed(w, 0, 5);
+    w.finish(5);
+  }
+  // Cut in the middle of its fourth record, as a copy that stopped leaves it.
+  const auto l = app::read_edf_layout(good);
+  fs::resize_file(good, static_cast<std::uintmax_t>(l.header_bytes + 3 * l.record_bytes + l.record_bytes / 2));
+  const auto before = bytes_of(good);
+  const auto report = app::repair_recording(good);
+  CHECK(report.repaired);
+  CHECK(report.records == 3);
+  CHECK(report.original == dir.path / "good.before-repair.edf");
+  CHECK(report.message.find("kept as " + report.original.string()) != std::string::npos);
+  CHECK(bytes_of(report.original) == before);
+  CHECK(app::recording_state(good) == app::RecordingState::complete);
+  // A second repair of another cut never replaces the first copy.
+  fs::resize_file(good, static_cast<std::uintmax_t>(l.header_bytes + 2 * l.record_bytes + 1));
+  CHECK(app::repair_recording(good).original == dir.path / "good.before-repair-2.edf");
+  CHECK(bytes_of(dir.path / "good.before-repair.edf") == before);
+}
+
+TEST_CASE("record journal: an existing journal is never reused, beats held 30 s survive a kill",
+          "[app]") {
+  TempDir dir;
+  const auto path = dir.path / "early.edf";
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) { // killed 20 s in: inside the 30 s the beat offset settles over
+    try {
+      app::RecordWriter w(config_for(path));
+      feed(w, 0, 20.5);
+      w.advance(20.5);
+      ::_exit(0);
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(fs::exists(app::journal_path(path)));
+  const auto journal_bytes = bytes_of(app::journal_path(path));
+  // A second recording onto the same name refuses, and the crashed one's journal is untouched.
+  CHECK_THROWS_WITH(app::RecordWriter(config_for(path)), Catch::Contains("was interrupted") &&
+                                                              Catch::Contains("pneuma repair"));
+  CHECK(bytes_of(app::journal_path(path)) == journal_bytes);
+
+  const auto report = app::repair_recording(path);
+  REQUIRE(report.repaired);
+  const auto rec = drivers::files::read_edf(path);
+  const auto beats = app::beats_from_annotations(rec);
+  // One beat a second from 1.05 s; those before the last whole record are kept (the strap's RR
+  // of exactly 1000 ms between them: the provisional offset is the same for every beat here).
+  CHECK(beats.t_s.size() >= 18);
+  for (std::size_t i = 1; i < beats.rr_ms.size(); ++i) CHECK(beats.rr_ms[i] == Approx(1000).margin(0.1));
+}
+
+TEST_CASE("record writer: HR reads missing before the first beat, long texts are kept whole", "[app]") {
+  TempDir dir;
+  const auto path = dir.path / "hr.edf";
+  const std::string reason = "link lost: no notification for 3.2 s (strap out of range or its battery low)";
+  {
+    app::RecordWriter w(config_for(path));
+    feed(w, 0, 8);
+    w.add(drivers::DeviceStatus::make(8.0, drivers::DeviceStatus::State::lost, reason));
+    REQUIRE(w.finish(8).ok);
+  }
+  const auto rec = drivers::files::read_edf(path);
+  auto const& hr = rec.signals.at(2);
+  REQUIRE(hr.label == "HR");
+  // The first beat arrives at 1.05 s: the 4 Hz samples before it hold the missing marker, -1 bpm
+  // (the channel's physical minimum), not 0 bpm.
+  CHECK(hr.values[0] == Approx(-1).margin(0.01));
+  CHECK(hr.values[3] == Approx(-1).margin(0.01));
+  CHECK(hr.values.back() == Approx(60).margin(0.01));
+  bool said = false;
+  std::string lost;
+  for (auto const& a : rec.annotations) {
+    said |= a.text == "HR -1 bpm: no beat yet" && a.onset_s == 0;
+    if (a.onset_s == Approx(8) && (a.text.starts_with("Device lost") || a.text.starts_with("...")))
+      lost += (lost.empty() ? "" : " ") + (a.text.starts_with("...") ? a.text.substr(3) : a.text);
+  }
+  CHECK(said);
+  CHECK(lost == "Device lost: " + reason);
+}
+
 
 TEST_CASE("record writer: an unwritable place fails before the session starts", "[app]") {
   CHECK_THROWS_WITH(app::RecordWriter(config_for("/nonexistent-dir/x.edf")),
@@ -213,4 +333,113 @@ TEST_CASE("record writer: disconnections and gaps become annotations and the bel
   REQUIRE(belt.size() == 500);
   CHECK(belt[11 * 25] == Approx(belt[10 * 25 - 1]).margin(1e-9));
   CHECK(belt[13 * 25 + 5] == Approx(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * (13 + 5 / 25.0))).margin(0.7));
+}
+
+TEST_CASE("output files: an existing target is refused unless forced, an input always", "[app]") {
+  TempDir dir;
+  const auto out = dir.path / "out.csv";
+  const auto input = dir.write("in.edf", "recording");
+  auto write = [](std::string text) { return [text](std::ostream& o) { o << text; }; };
+  app::write_output_file(out, false, {input}, write("one"));
+  CHECK(bytes_of(out) == "one");
+  CHECK_THROWS_WITH(app::write_output_file(out, false, {input}, write("two")),
+                    Catch::Contains("exists; give --force"));
+  CHECK(bytes_of(out) == "one");
+  app::write_output_file(out, true, {input}, write("two"));
+  CHECK(bytes_of(out) == "two");
+  CHECK_THROWS_WITH(app::write_output_file(input, true, {input}, write("html")),
+                    Catch::Contains("is the input file"));
+  CHECK(bytes_of(input) == "recording");
+  CHECK_THROWS_WITH(app::check_output_target(dir.path, true), Catch::Contains("is a directory"));
+  CHECK_THROWS_WITH(app::check_output_target("/dev/null", true), Catch::Contains("not a regular file"));
+  CHECK_THROWS_WITH(app::check_output_target(dir.path / "no" / "x.csv", false), Catch::Contains("does not exist"));
+  // A failing writer leaves neither the target nor a temporary file.
+  CHECK_THROWS(app::write_output_file(dir.path / "fail.csv", false, {},
+                                      [](std::ostream&) { throw std::runtime_error("no beats"); }));
+  std::size_t files = 0;
+  for (auto const& e : fs::directory_iterator(dir.path)) files += e.is_regular_file() ? 1 : 0;
+  CHECK(files == 2);
+}
+
+TEST_CASE("record target: checked before a session starts, nothing left behind", "[app]") {
+  TempDir dir;
+  const auto existing = dir.write("old.edf", "a recording");
+  CHECK_THROWS_WITH(app::check_record_target(existing, false, {}), Catch::Contains("exists; give --force"));
+  CHECK_NOTHROW(app::check_record_target(existing, true, {}));
+  CHECK_THROWS_WITH(app::check_record_target(existing, true, {existing}), Catch::Contains("replay source"));
+  CHECK_THROWS_WITH(app::check_record_target(dir.path, true, {}), Catch::Contains("is a directory"));
+  CHECK_THROWS_WITH(app::check_record_target("/dev/null", true, {}), Catch::Contains("not a regular file"));
+  std::ofstream(app::journal_path(dir.path / "crashed.edf")) << "# pneuma recording journal v1\n";
+  CHECK_THROWS_WITH(app::check_record_target(dir.path / "crashed.edf", true, {}), Catch::Contains("interrupted"));
+  CHECK_NOTHROW(app::check_record_target(dir.path / "new.edf", false, {}));
+  CHECK_FALSE(fs::exists(dir.path / "new.edf"));
+  CHECK_FALSE(fs::exists(app::journal_path(dir.path / "new.edf")));
+  CHECK_FALSE(fs::exists(app::journal_path(dir.path)));
+  CHECK_FALSE(fs::exists("/dev/null.journal"));
+}
+
+TEST_CASE("record writer: a writer that never received a sample leaves no file", "[app]") {
+  TempDir dir;
+  const auto path = dir.path / "never.edf";
+  app::RecordWriter w(config_for(path));
+  const auto r = w.finish(-1);
+  CHECK(r.empty);
+  CHECK_FALSE(fs::exists(path));
+  CHECK_FALSE(fs::exists(app::journal_path(path)));
+}
+
+TEST_CASE("recordings: reading never writes, only Pneuma's own crashed recording is repaired",
+          "[app]") {
+  TempDir dir;
+  const auto good = dir.path / "a.edf";
+  {
+    app::RecordWriter w(config_for(good));
+    feed(w, 0, 6);
+    w.finish(6);
+  }
+  // A file cut short with no journal beside it: refused with the way out, never changed.
+  const auto l = app::read_edf_layout(good);
+  fs::resize_file(good, static_cast<std::uintmax_t>(l.header_bytes + 4 * l.record_bytes + 7));
+  const auto before = bytes_of(good);
+  CHECK_THROWS_WITH(app::load_recording(good), Catch::Contains("pneuma repair") && Catch::Contains("not changed"));
+  CHECK(bytes_of(good) == before);
+  CHECK(app::repair_interrupted_replays({drivers::SourceSpec::parse("replay:" + good.string())}).empty());
+  CHECK(bytes_of(good) == before);
+  // With its journal (Pneuma's own interrupted recording): repaired, the original kept, said.
+  std::ofstream(app::journal_path(good)) << "# pneuma recording journal v1: onset_100us duration_100us text\n";
+  std::vector<std::string> notes;
+  const auto rec = app::load_recording(good, &notes);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("kept as") != std::string::npos);
+  CHECK(bytes_of(dir.path / "a.before-repair.edf") == before);
+  CHECK(rec.duration_s == Approx(4));
+  CHECK_FALSE(fs::exists(app::journal_path(good)));
+}
+
+TEST_CASE("recordings: a completed session whose store update was lost is recovered as complete", "[app]") {
+  TempDir dir;
+  app::Store store(dir.path / "store");
+  app::SessionRow row;
+  row.profile_id = store.ensure_profile(app::Store::kDefaultProfile).id;
+  const auto path = dir.path / "done.edf";
+  {
+    app::RecordWriter w(config_for(path));
+    feed(w, 0, 6);
+    w.add_event(6, -1, app::kSessionCompleteText);
+    w.finish(6);
+  }
+  row.recording = path.string();
+  const auto done = store.begin_session(row); // the end of the session found the store locked
+  const auto cut = dir.path / "cut.edf";
+  {
+    app::RecordWriter w(config_for(cut));
+    feed(w, 0, 6);
+    w.finish(6); // stopped early: no "Session complete"
+  }
+  row.recording = cut.string();
+  const auto stopped = store.begin_session(row);
+  (void)app::recover_interrupted_sessions(store);
+  CHECK(store.session(done)->status == "complete");
+  CHECK(store.session(done)->duration_s == 6);
+  CHECK(store.session(stopped)->status == "interrupted");
 }

@@ -21,12 +21,14 @@ std::string slurp(fs::path const& p) {
 }
 } // namespace
 
-TEST_CASE("journal: entries written are read back; a line cut by a crash is skipped", "[app]") {
+TEST_CASE("journal: entries written are read back, a line cut by a crash is skipped", "[app]") {
   TempDir dir;
   const auto edf = dir.path / "a.edf";
   {
     JournalWriter w(edf);
-    CHECK(journal_locked(journal_path(edf)) == false); // our own lock: another process sees it
+    // flock belongs to the open file description: a second open sees the lock as another
+    // process does.
+    CHECK(journal_locked(journal_path(edf)));
     w.append({12345, -1, "Pacer inhale"});
     w.append({20000, 5000, "Signal gap"});
     w.flush();
@@ -55,4 +57,40 @@ TEST_CASE("journal: a second writer on a journal in use is refused and leaves it
   CHECK(slurp(journal_path(edf)) == before); // not truncated before the lock was tried
   first.remove();
   CHECK_FALSE(fs::exists(journal_path(edf)));
+}
+
+TEST_CASE("journal: provisional beats stand until their settled entries follow", "[app]") {
+  TempDir dir;
+  const auto edf = dir.path / "p.edf";
+  {
+    JournalWriter w(edf);
+    w.append({100, -1, "Pacer inhale"});
+    w.append_provisional({10500, -1, "R"});
+    w.append_provisional({20500, -1, "R"});
+    w.flush();
+    // A crash now: the provisional beats are what there is.
+    const auto early = read_journal(journal_path(edf));
+    REQUIRE(early.size() == 3);
+    CHECK(early[1].text == "R");
+    CHECK(early[1].duration_100us == -1);
+    CHECK(early[2].onset_100us == 20500);
+    // The offset settles: the final entries, then the mark that supersedes the provisional ones.
+    w.append({10400, -1, "R"});
+    w.append({20400, -1, "R"});
+    w.settled();
+    w.flush();
+  }
+  const auto entries = read_journal(journal_path(edf));
+  REQUIRE(entries.size() == 3);
+  CHECK(entries[1].onset_100us == 10400);
+  CHECK(entries[2].onset_100us == 20400);
+}
+
+TEST_CASE("journal: a crashed session's journal is never opened for writing", "[app]") {
+  TempDir dir;
+  const auto edf = dir.path / "c.edf";
+  { std::ofstream(journal_path(edf)) << "# pneuma recording journal v1: onset_100us duration_100us text\n1\t-1\tR\n"; }
+  const std::string before = slurp(journal_path(edf));
+  CHECK_THROWS_WITH(JournalWriter(edf), Catch::Contains("was interrupted") && Catch::Contains("pneuma repair"));
+  CHECK(slurp(journal_path(edf)) == before);
 }

@@ -192,3 +192,71 @@ TEST_CASE("store: two processes creating the same new store at the same moment b
     CHECK(store.find_profile("parent"));
   }
 }
+
+TEST_CASE("store: a partial rating updates only the fields it gives", "[app]") {
+  TempDir dir;
+  Store store(dir.path);
+  SessionRow row;
+  row.profile_id = store.ensure_profile(Store::kDefaultProfile).id;
+  const auto id = store.begin_session(row);
+  store.set_rating(id, "after", Rating{4.0, 2.0, "stiff"});
+  store.set_rating(id, "after", Rating{3.0, std::nullopt, ""}); // `rate last --after tension=3`
+  auto s = store.session(id);
+  REQUIRE(s->after);
+  CHECK(s->after->tension == 3.0);
+  CHECK(s->after->pain == 2.0); // kept, not erased
+  CHECK(s->after->note == "stiff");
+  store.set_rating(id, "after", Rating{std::nullopt, 1.0, "better"});
+  s = store.session(id);
+  CHECK(s->after->tension == 3.0);
+  CHECK(s->after->pain == 1.0);
+  CHECK(s->after->note == "better");
+}
+
+TEST_CASE("store: a session that never started is discarded, a finished one never is", "[app]") {
+  TempDir dir;
+  Store store(dir.path);
+  SessionRow row;
+  row.profile_id = store.ensure_profile(Store::kDefaultProfile).id;
+  const auto never = store.begin_session(row);
+  store.set_rating(never, "before", Rating{5.0, 1.0, ""});
+  const auto done = store.begin_session(row);
+  store.finish_session(done, "complete", 60, {});
+  store.discard_session(never);
+  store.discard_session(done); // only a row still "recording" goes
+  CHECK_FALSE(store.session(never));
+  REQUIRE(store.session(done));
+  CHECK(store.session(done)->status == "complete");
+}
+
+TEST_CASE("store: a write waits for another process's lock instead of failing", "[app]") {
+  TempDir dir;
+  Store store(dir.path, 5000);
+  SessionRow row;
+  row.profile_id = store.ensure_profile(Store::kDefaultProfile).id;
+  const auto id = store.begin_session(row);
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) { // another process holds the store for 300 ms
+    sqlite3* db = nullptr;
+    if (sqlite3_open((dir.path / "pneuma.db").c_str(), &db) != SQLITE_OK) ::_exit(3);
+    if (sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) != SQLITE_OK) ::_exit(4);
+    (void)!::write(ready[1], "x", 1);
+    ::usleep(300000);
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    ::_exit(0);
+  }
+  char c = 0;
+  REQUIRE(::read(ready[0], &c, 1) == 1); // the lock is held now
+  store.finish_session(id, "complete", 60, {});
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(store.session(id)->status == "complete");
+  ::close(ready[0]);
+  ::close(ready[1]);
+}

@@ -6,10 +6,12 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
 #include "pneuma/drivers/files/csv_table.hpp"
+#include "text_input.hpp"
 
 namespace pneuma::drivers::files {
 namespace {
@@ -56,30 +58,37 @@ double rate_from_times(std::vector<double> const& t, std::string const& where) {
 } // namespace
 
 FileKind detect_file_kind(std::filesystem::path const& path) {
+  check_input_file(path, std::numeric_limits<std::uintmax_t>::max());
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path.string() + ": cannot open the file");
-  char head[8] = {};
-  in.read(head, sizeof head);
-  if (in.gcount() == 8 && (std::string(head, 8) == "0       " ||
-                           (static_cast<unsigned char>(head[0]) == 0xFF &&
-                            std::string(head + 1, 7) == "BIOSEMI")))
+  if (!in) throw std::runtime_error(shown_path(path) + ": cannot open the file");
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.size() >= 8 && (head.compare(0, 8, "0       ") == 0 ||
+                           (static_cast<unsigned char>(head[0]) == 0xFF && head.compare(1, 7, "BIOSEMI") == 0)))
     return FileKind::edf;
-  in.clear();
-  in.seekg(0);
+  if (looks_binary(head))
+    throw std::runtime_error(shown_path(path) +
+                             ": binary data: not an EDF/BDF recording, a CSV table or an RR text file");
+  LineReader lines(path);
   std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (lines.next(line)) {
     if (line.find_first_not_of(" \t") == std::string::npos || line[0] == '#') continue;
-    const bool numeric = line.find_first_not_of("0123456789.+-eE \t") == std::string::npos;
+    // One interval a line, maybe with a decimal comma ("0,899"): RR text. A headerless table
+    // ("0.0,1.5") is not: it goes to the CSV reader, which asks for the header.
+    const bool digits = line.find_first_not_of("0123456789.,+-eE \t") == std::string::npos;
+    const auto commas = std::count(line.begin(), line.end(), ',');
+    const bool numeric = digits && (commas == 0 || (commas == 1 && line.find('.') == std::string::npos));
     return numeric ? FileKind::rr_text : FileKind::csv;
   }
-  throw std::runtime_error(path.string() + ": the file is empty");
+  throw std::runtime_error(shown_path(path) + ": the file holds only blank or comment lines");
 }
 
 Recording read_edf(std::filesystem::path const& path) {
+  check_input_file(path, std::numeric_limits<std::uintmax_t>::max());
   auto hdr = std::make_unique<edf_hdr_struct>();
   if (edfopen_file_readonly(path.c_str(), hdr.get(), EDFLIB_READ_ALL_ANNOTATIONS) != 0)
-    throw std::runtime_error(path.string() + ": " + edf_error(hdr->filetype));
+    throw std::runtime_error(shown_path(path) + ": " + edf_error(hdr->filetype));
   struct Closer {
     int handle;
     ~Closer() { edfclose_file(handle); }
@@ -91,15 +100,15 @@ Recording read_edf(std::filesystem::path const& path) {
   for (int i = 0; i < hdr->edfsignals; ++i) {
     auto const& p = hdr->signalparam[i];
     SignalData s;
-    s.label = trimmed(p.label);
-    s.unit = trimmed(p.physdimension);
+    s.label = valid_utf8(trimmed(p.label));
+    s.unit = valid_utf8(trimmed(p.physdimension));
     s.fs_hz = record_s > 0 ? p.smp_in_datarecord / record_s : 0;
     s.values.resize(static_cast<std::size_t>(p.smp_in_file));
     std::size_t done = 0;
     while (done < s.values.size()) {
       const int chunk = static_cast<int>(std::min<std::size_t>(s.values.size() - done, 1 << 20));
       const int n = edfread_physical_samples(hdr->handle, i, chunk, s.values.data() + done);
-      if (n <= 0) throw std::runtime_error(path.string() + ": cannot read signal '" + s.label + "'");
+      if (n <= 0) throw std::runtime_error(shown_path(path) + ": cannot read signal '" + shown_text(s.label) + "'");
       done += static_cast<std::size_t>(n);
     }
     rec.signals.push_back(std::move(s));
@@ -110,14 +119,14 @@ Recording read_edf(std::filesystem::path const& path) {
     rec.annotations.push_back({static_cast<double>(a.onset) / EDFLIB_TIME_DIMENSION,
                                a.duration_l < 0 ? -1.0
                                                 : static_cast<double>(a.duration_l) / EDFLIB_TIME_DIMENSION,
-                               a.annotation});
+                               valid_utf8(a.annotation)});
   }
   return rec;
 }
 
 SignalData read_signal(std::filesystem::path const& path, std::optional<std::string> const& column,
                        std::optional<double> fs_hz) {
-  const std::string where = path.string();
+  const std::string where = shown_path(path);
   if (fs_hz && !(*fs_hz > 0 && *fs_hz <= 100000))
     throw std::invalid_argument("--fs " + std::to_string(*fs_hz) + ": expected 0 to 100000 Hz");
   const FileKind kind = detect_file_kind(path);
@@ -129,7 +138,7 @@ SignalData read_signal(std::filesystem::path const& path, std::optional<std::str
       it = std::find_if(rec.signals.begin(), rec.signals.end(),
                         [&](SignalData const& s) { return s.label == *column; });
       if (it == rec.signals.end())
-        throw std::invalid_argument(where + ": no signal labelled '" + *column + "'");
+        throw std::invalid_argument(where + ": no signal labelled '" + shown_text(*column) + "'");
     }
     if (fs_hz && std::abs(*fs_hz - it->fs_hz) > 1e-6 * it->fs_hz)
       throw std::invalid_argument("--fs " + std::to_string(*fs_hz) + " disagrees with the file's " +
@@ -139,7 +148,7 @@ SignalData read_signal(std::filesystem::path const& path, std::optional<std::str
   if (kind == FileKind::rr_text)
     throw std::invalid_argument(where + ": has no header row: looks like an RR text file (use --kind rr)");
 
-  CsvTable table = read_csv(path);
+  CsvTable table = read_csv(path, CsvOptions{.text_columns = true});
   std::optional<std::size_t> time_col;
   for (std::size_t i = 0; i < table.names.size(); ++i)
     if (is_time_name(table.names[i])) time_col = i;
@@ -148,14 +157,16 @@ SignalData read_signal(std::filesystem::path const& path, std::optional<std::str
     auto found = table.find(*column);
     if (!found) {
       std::string names;
-      for (auto const& n : table.names) names += (names.empty() ? "" : ", ") + n;
-      throw std::invalid_argument(where + ": no column '" + *column + "' (columns: " + names + ")");
+      for (auto const& n : table.names) names += (names.empty() ? "" : ", ") + shown_text(n);
+      throw std::invalid_argument(where + ": no column '" + shown_text(*column) + "' (columns: " + names + ")");
     }
     col = *found;
   } else {
-    while (col < table.names.size() && time_col && col == *time_col) ++col;
+    while (col < table.names.size() && ((time_col && col == *time_col) || !table.numeric(col))) ++col;
     if (col >= table.names.size()) throw std::invalid_argument(where + ": no signal column");
   }
+  if (!table.numeric(col)) throw std::runtime_error(table.text_reason[col]);
+  if (time_col && !table.numeric(*time_col) && !fs_hz) throw std::runtime_error(table.text_reason[*time_col]);
   SignalData s;
   s.label = table.names[col];
   if (fs_hz) {
@@ -175,7 +186,7 @@ std::vector<std::string> signal_names(std::filesystem::path const& path) {
     for (auto const& s : read_edf(path).signals) names.push_back(s.label);
     return names;
   }
-  for (auto const& n : read_csv(path).names)
+  for (auto const& n : read_csv(path, CsvOptions{.text_columns = true}).names)
     if (!is_time_name(n)) names.push_back(n);
   return names;
 }

@@ -113,7 +113,7 @@ int assess_main(std::vector<std::string> const& args) {
     std::vector<std::string> sources{"sim"};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
-    app::repair_interrupted_replays(config.sources);
+    for (auto const& line : app::repair_interrupted_replays(config.sources)) std::cerr << "pneuma assess: " << line << "\n";
     speed *= app::replay_speed(config.sources);
   } catch (po::error const& e) {
     return usage_error("assess", e.what());

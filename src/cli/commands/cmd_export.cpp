@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "record/output_file.hpp"
 #include "record/record_export.hpp"
 #include "session/record_session.hpp"
 #include "session/recordings.hpp"
@@ -20,6 +21,7 @@ int export_main(std::vector<std::string> const& args) {
       "format,f", po::value<std::string>()->default_value("kubios"),
       "kubios (RR text, ms), rr-csv (beat_time_s,rr_ms,artifact), csv (all signals), events")(
       "output,o", po::value<std::string>(), "output file (default: standard output)")(
+      "force", "replace the output file when it exists")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile),
       "profile for 'last'");
   po::variables_map vm;
@@ -35,11 +37,18 @@ int export_main(std::vector<std::string> const& args) {
     return usage_error("export", e.what());
   }
   if (ref.recording.empty()) return runtime_error("export", "this session has no recording");
+  if (vm.count("output")) { // checked before the recording is read: a refusal costs nothing
+    try {
+      app::check_output_target(vm["output"].as<std::string>(), vm.count("force") > 0, {ref.recording});
+    } catch (std::invalid_argument const& e) {
+      return usage_error("export", e.what());
+    }
+  }
   std::vector<std::string> notes;
   const auto rec = app::load_recording(ref.recording, &notes);
   for (auto const& n : notes) std::cerr << "pneuma export: " << n << "\n";
   if (vm.count("output")) {
-    app::export_recording_to(rec, format, vm["output"].as<std::string>());
+    app::export_recording_to(rec, format, vm["output"].as<std::string>(), vm.count("force") > 0, {ref.recording});
   } else {
     app::export_recording(rec, format, std::cout);
   }

@@ -13,7 +13,8 @@ namespace po = boost::program_options;
 
 int rate_main(std::vector<std::string> const& args) {
   po::options_description o("pneuma rate [SESSION] (--after R | --before R)\n"
-                            "SESSION: a session id or 'last' (default); R: tension=N,pain=N[,note=TEXT], N 0-10");
+                            "SESSION: a session id or 'last' (default); R: tension=N,pain=N[,note=TEXT], N 0-10.\n"
+                            "A rating given again updates only the fields it names.\n\nOptions");
   o.add_options()("help,h", "show this help")("before", po::value<std::string>(), "rating before the session")(
       "after", po::value<std::string>(), "rating after the session")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile), "profile for 'last'");

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "record/output_file.hpp"
 #include "session/record_session.hpp"
 #include "session/recordings.hpp"
 #include "report/report.hpp"
@@ -18,6 +19,7 @@ int report_main(std::vector<std::string> const& args) {
   po::options_description o("pneuma report SESSION -o FILE.html\n"
                             "SESSION: a session id (pneuma history), 'last', or a recording (.edf)");
   o.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "the HTML file to write")(
+      "force", "replace the output file when it exists")(
       "profile", po::value<std::string>()->default_value(app::Store::kDefaultProfile), "profile for 'last'");
   po::variables_map vm;
   if (auto exit = parse_command_line("report", args, o, vm, "session")) return *exit;
@@ -30,6 +32,13 @@ int report_main(std::vector<std::string> const& args) {
     return usage_error("report", e.what());
   }
   if (ref.recording.empty()) return runtime_error("report", "this session has no recording");
+  const std::string path = vm["output"].as<std::string>();
+  const bool force = vm.count("force") > 0;
+  try { // before anything is read: `-o x.edf` on the recording x.edf is refused here
+    app::check_output_target(path, force, {ref.recording});
+  } catch (std::invalid_argument const& e) {
+    return usage_error("report", e.what());
+  }
   app::ReportInput input;
   std::vector<std::string> notes;
   input.rec = app::load_recording(ref.recording, &notes);
@@ -43,18 +52,7 @@ int report_main(std::vector<std::string> const& args) {
       if (a.session_id && *a.session_id == ref.row->id) input.assessment = a;
   }
   const std::string html = app::render_report(input);
-  const std::string path = vm["output"].as<std::string>();
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << html;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return runtime_error("report", "cannot write " + path);
-    }
-  }
-  std::rename(tmp.c_str(), path.c_str());
+  app::write_output_file(path, force, {ref.recording}, [&](std::ostream& out) { out << html; });
   std::cerr << "pneuma report: wrote " << path << "\n";
   return kExitOk;
 }
