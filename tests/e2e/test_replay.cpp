@@ -109,7 +109,8 @@ TEST_CASE("replay e2e: a recorded simulated session replays at high speed to the
 TEST_CASE("replay e2e: the shared Kubios RR text and a CSV belt recording play through", "[e2e][slow]") {
   const auto rr = pneuma::test::shared_path("data/rr_healthy_000/000.txt");
   const auto csv = pneuma::test::shared_path("data/neurokit_bio_resting_5min_100hz/bio_resting_5min_100hz.csv");
-  if (!rr || !csv) return;
+  const auto ref = pneuma::test::shared_path("reference/neurokit/neurokit_bio_resting_5min_100hz__RSP.json");
+  if (!rr || !csv || !ref) return;
   const auto a = run_process(pneuma_binary() + " run --headless --minutes 2 --speed 200 --no-store --source replay:" +
                              rr->string());
   REQUIRE(a.exit_code == 0);
@@ -129,8 +130,6 @@ TEST_CASE("replay e2e: the shared Kubios RR text and a CSV belt recording play t
   // resolution bins of a 60-s spectrum, in a minute that holds a movement artefact (110-130 s;
   // the spectral quality there is 0.23, so the window shows `?`). Before the spectral rate looked
   // at the band-passed flow spectrum it fell to 4.45/min here.
-  const auto ref = pneuma::test::shared_path("reference/neurokit/neurokit_bio_resting_5min_100hz__RSP.json");
-  REQUIRE(ref);
   std::ifstream in(*ref);
   const auto peer = nlohmann::json::parse(in);
   const double fs = peer.at("sampling_rate").get<double>();
