@@ -24,6 +24,7 @@ void ArtifactCorrector::reset() noexcept {
   out_n_ = 0;
   counts_ = {};
   next_after_gap_ = false;
+  held_ms_ = 0;
 }
 
 double ArtifactCorrector::median_around(int k) const noexcept {
@@ -295,9 +296,25 @@ void ArtifactCorrector::evaluate() noexcept {
 
 int ArtifactCorrector::push(double rr_ms) noexcept {
   out_n_ = 0;
-  if (!std::isfinite(rr_ms) || rr_ms < cfg_.min_rr_ms) { // NaN, negative, or no heart cycle
+  if (!std::isfinite(rr_ms) || rr_ms <= 0) {
     ++counts_.invalid;
+    if (held_ms_ > 0) ++counts_.invalid;
+    held_ms_ = 0;
     return 0;
+  }
+  if (rr_ms < cfg_.min_rr_ms) { // no heart cycle: a false detection, merged into the next interval
+    if (held_ms_ > 0) { // two in a row: neither is a beat
+      counts_.invalid += 2;
+      held_ms_ = 0;
+    } else {
+      held_ms_ = rr_ms;
+    }
+    return 0;
+  }
+  if (held_ms_ > 0) {
+    rr_ms += held_ms_;
+    ++counts_.extra;
+    held_ms_ = 0;
   }
   ++counts_.beats;
   append(rr_ms, false);

@@ -61,7 +61,9 @@ void HeartStream::release(int n) noexcept {
     last_t_ = t;
     if (nn_n_ < static_cast<int>(nn_.size()))
       nn_[static_cast<std::size_t>(nn_n_++)] = {t, cb.rr_ms, cb.cls != BeatClass::normal, gap};
-    windows_.push(t, cb.rr_ms, cb.cls != BeatClass::normal, gap);
+    // One premature beat corrupts two intervals, a split missed beat makes two: half each.
+    const double weight = cb.cls == BeatClass::ectopic || cb.cls == BeatClass::missed ? 0.5 : 1.0;
+    windows_.push(t, cb.rr_ms, cb.cls != BeatClass::normal, gap, weight);
     if (auto c = coherence_.push(t, cb.rr_ms)) {
       m_.coherence = c->ratio;
       m_.coherence_peak_hz = c->peak_hz;

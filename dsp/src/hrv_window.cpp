@@ -25,7 +25,7 @@ void HrvWindows::add(Sums& s, Beat const& b, bool has_prev) noexcept {
   s.n += 1;
   s.sx += b.x;
   s.sxx += b.x * b.x;
-  s.artifacts += b.artifact ? 1 : 0;
+  s.artifacts += b.weight;
   if (has_prev && b.diff_ok) {
     s.sdd += b.d * b.d;
     s.nd += 1;
@@ -37,7 +37,7 @@ void HrvWindows::remove(Sums& s, Beat const& b, Beat const* next) noexcept {
   s.n -= 1;
   s.sx -= b.x;
   s.sxx -= b.x * b.x;
-  s.artifacts -= b.artifact ? 1 : 0;
+  s.artifacts -= b.weight;
   if (next != nullptr && next->diff_ok) { // the difference into the next beat leaves with b
     s.sdd -= next->d * next->d;
     s.nd -= 1;
@@ -54,13 +54,14 @@ void HrvWindows::rebuild() noexcept {
   }
 }
 
-void HrvWindows::push(double t_s, double rr_ms, bool artifact, bool after_gap) noexcept {
+void HrvWindows::push(double t_s, double rr_ms, bool artifact, bool after_gap, double weight) noexcept {
   if (!std::isfinite(t_s) || !std::isfinite(rr_ms) || rr_ms < kMinRrMs) return;
   if (head_ == 0) offset_ = rr_ms;
   Beat b;
   b.t = t_s;
   b.x = rr_ms - offset_;
   b.artifact = artifact;
+  b.weight = artifact ? weight : 0.0;
   // Normal-to-normal: no difference into or out of a corrected beat (hrv_time.hpp).
   b.diff_ok = head_ > 0 && !after_gap && !artifact && !last_artifact_;
   b.d = b.diff_ok ? rr_ms - last_rr_ : 0;

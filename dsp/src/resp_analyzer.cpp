@@ -296,8 +296,9 @@ void RespAnalyzer::set_baseline(double rate_bpm) noexcept {
 
 void RespAnalyzer::on_spectral(SpectralRate const& spectral) noexcept {
   SpectralRate sr = spectral;
-  // Two oscillations: the flow reverses (maxima of s) > 1.5x more often than the breaths found
-  // and than the largest volume swing, at a rhythm the spectrum holds (a local maximum within
+  // Two oscillations: the flow reverses (maxima of s) > 1.5x more often than the breaths found,
+  // at a rhythm > 2.2x faster than the largest volume swing (more than two full breaths on each
+  // slow cycle: the slow one cannot be a breath, one breath holds one inspiration), at a rhythm the spectrum holds (a local maximum within
   // 25 %, >= 20 % of the band's flow power): the breaths followed the slow swing.
   const double window = config_.spectral.window.s();
   const double counted = counted_rate_bpm(window);
@@ -313,7 +314,7 @@ void RespAnalyzer::on_spectral(SpectralRate const& spectral) noexcept {
     const double r = f / base;
     return std::abs(r - 2.0) < 0.2 || std::abs(r - 3.0) < 0.3;
   };
-  if (fast && (!(fast->quality >= 0.3) || !(fast->rate_bpm > 1.5 * sr.volume_rate_bpm) ||
+  if (fast && (!(fast->quality >= 0.3) || !(fast->rate_bpm > 2.2 * sr.volume_rate_bpm) ||
                harmonic_of(fast->rate_bpm, sr.volume_rate_bpm) || (counted_ok && harmonic_of(fast->rate_bpm, counted))))
     fast.reset();
   const bool slow_under = fast.has_value() && (two_rhythms_ || !(std::abs(counted / fast->rate_bpm - 1.0) < 0.3));

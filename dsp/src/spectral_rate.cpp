@@ -114,8 +114,8 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
       if (power(j) > power(best)) best = j;
     return best;
   };
-  int peak = local_max(flow_peak, half_width);
   const int resolution = std::max(1, config_.nfft / n); // bins per 1 / window
+  int peak = local_max(flow_peak, resolution);
   for (int h : {2, 3}) {
     const int k = static_cast<int>(std::lround(static_cast<double>(peak) / h));
     const int w = std::max(resolution, static_cast<int>(std::lround(0.06 * k)));

@@ -16,12 +16,17 @@ double resp_hz_of(PipelineConfig const& config) {
       return nominal_resp_hz(s);
   return 50.0;
 }
+double ecg_hz_of(PipelineConfig const& config) {
+  for (auto const& s : config.sources)
+    if (s.kind == "sim" || s.kind == "replay") return nominal_ecg_hz(s);
+  return 130.0;
+}
 } // namespace
 
 Pipeline::Pipeline(PipelineConfig config, drivers::Clock const& clock)
     : config_(std::move(config)), clock_(clock), pacer_(PacerTimeline(config_.pacer)),
       io_([this](std::string const& what) { on_io_error(what); }), samples_(config_.queue_capacity), snapshots_(4096),
-      analyzer_(LiveAnalyzerConfig{resp_hz_of(config_)}) {
+      analyzer_(LiveAnalyzerConfig{resp_hz_of(config_), ecg_hz_of(config_)}) {
   if (config_.sources.empty()) throw std::invalid_argument("no source given");
   if (config_.tap_samples)
     tap_ = std::make_unique<SpscQueue<drivers::DeviceSample>>(config_.queue_capacity);

@@ -54,6 +54,18 @@ double nominal_resp_hz(drivers::SourceSpec const& spec) {
   return 50.0;
 }
 
+double nominal_ecg_hz(drivers::SourceSpec const& spec) {
+  if (spec.kind == "sim") {
+    const double hz = drivers::sim::PersonParams::from_spec(spec).ecg_hz;
+    return hz > 0 ? hz : 130.0;
+  }
+  if (spec.kind == "replay") {
+    const auto content = replay_content(spec);
+    return content->ecg.fs > 0 ? content->ecg.fs : 130.0;
+  }
+  return 130.0; // Polar H10 PMD ECG
+}
+
 std::optional<double> replay_duration_s(std::vector<drivers::SourceSpec> const& specs) {
   std::optional<double> longest;
   for (auto const& s : specs)

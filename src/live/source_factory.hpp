@@ -26,6 +26,9 @@ std::unique_ptr<drivers::Device> make_device(drivers::SourceSpec const& spec, So
 
 /// Nominal respiration sampling rate the source delivers (Hz), for sizing the DSP.
 double nominal_resp_hz(drivers::SourceSpec const& spec);
+/// The ECG sampling rate a source sends (the R-peak detector is designed for it): a replay's ECG
+/// column rate, the simulator's `ecg` option, else 130 Hz (Polar H10).
+double nominal_ecg_hz(drivers::SourceSpec const& spec);
 
 /// Length of the longest replayed file (nullopt without replay sources). Throws like make_device.
 /// A replay source's content, loaded once per process however often it is asked for.

@@ -15,7 +15,7 @@ TEST_CASE("hrv window: sliding statistics equal a batch computation on the same 
   std::normal_distribution<double> n(0, 30);
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<double> t, rr;
-  std::vector<bool> gap;
+  std::vector<bool> gap, artifact;
   double now = 0;
   for (int i = 0; i < 20000; ++i) { // ~4.5 h: exercises the periodic rebuild and the ring wrap
     const double v = 800 + 100 * std::sin(i * 0.01) + n(rng);
@@ -24,19 +24,26 @@ TEST_CASE("hrv window: sliding statistics equal a batch computation on the same 
     t.push_back(now);
     rr.push_back(v);
     gap.push_back(g);
-    win.push(now, v, u(rng) < 0.02, g);
+    artifact.push_back(u(rng) < 0.02);
+    win.push(now, v, artifact.back(), g);
     if (i % 997 != 0 || i < 400) continue;
     for (int w = 0; w < HrvWindows::kWindows; ++w) {
       const auto s = win.stats(w);
-      // Batch: the beats within the span, NaN before a gap so no difference spans it.
+      // Batch: the beats within the span, NaN before a gap so no difference spans it, and the
+      // corrected ones masked (no difference at a corrected beat: normal-to-normal).
       std::vector<double> batch;
+      std::vector<std::uint8_t> corrected;
       std::size_t first = t.size() - 1;
       while (first > 0 && t[first - 1] >= now - s.span_s) --first;
       for (std::size_t k = first; k < t.size(); ++k) {
-        if (k > first && gap[k]) batch.push_back(std::nan(""));
+        if (k > first && gap[k]) {
+          batch.push_back(std::nan(""));
+          corrected.push_back(0);
+        }
         batch.push_back(rr[k]);
+        corrected.push_back(artifact[k] ? 1 : 0);
       }
-      const auto b = hrv_time(batch);
+      const auto b = hrv_time(batch, corrected);
       REQUIRE(s.n == b.n);
       CHECK_THAT(s.mean_nn_ms, WithinRel(b.mean_nn_ms, 1e-9));
       CHECK_THAT(s.sdnn_ms, WithinRel(b.sdnn_ms, 1e-7));

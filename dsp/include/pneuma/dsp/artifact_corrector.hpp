@@ -22,9 +22,11 @@
 // * Thresholds are floored at 10 % of the local median RR: on exactly periodic or alternating
 //   series QD is 0 and every tiny change would otherwise be an artifact (correction must not
 //   touch clean data).
-// * Intervals that are not numbers or shorter than 200 ms (no heart cycle is: the ventricles'
-//   refractory period) are dropped and counted invalid; intervals > 3 s are gaps: released as
-//   they are, flagged `gap`, never corrected or bridged.
+// * Intervals that are not numbers or <= 0 are dropped and counted invalid. One shorter than
+//   200 ms is no heart cycle (the ventricles' refractory period, 300/min): a false detection,
+//   merged into the next interval (counted extra); two such in a row are invalid, so a stream of
+//   50 ms or 1e-300 ms values gives no beat at all. Intervals > 3 s are gaps: released as they
+//   are, flagged `gap`, never corrected or bridged.
 // * Before the adaptive rules, a premature beat is recognised by its shape alone: two intervals
 //   that differ by > 30 % of their mean (an early beat and its pause) and together span about two
 //   sinus cycles (the median of neighbouring pair means, which stays on the sinus rhythm even in
@@ -89,7 +91,7 @@ struct ArtifactConfig {
   /// arrhythmia swings RR by up to ~+-20 % around its median even at resonance breathing.
   double outlier_rel = 0.30;
   /// Intervals shorter than this are not a heart cycle (ventricular refractory period ~200 ms,
-  /// 300 beats/min): dropped and counted invalid.
+  /// 300 beats/min): merged into the next, or invalid when two come in a row.
   double min_rr_ms = kMinRrMs;
 };
 
@@ -138,6 +140,7 @@ private:
   int out_n_ = 0;
   ArtifactCounts counts_{};
   bool next_after_gap_ = false;
+  double held_ms_ = 0; ///< a too-short interval waiting to be merged into the next
 };
 
 /// Offline: the whole raw series through the same corrector.

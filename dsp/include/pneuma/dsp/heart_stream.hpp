@@ -54,7 +54,7 @@ struct HeartMetrics {
   double hr_bpm = kUnknown;            ///< median of the last beats, beats/min
   double rmssd_ms = kUnknown;          ///< 60 s window, once covered
   double sdnn_ms = kUnknown;           ///< 5 min window, once covered
-  double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
+  double artifact_pct = kUnknown;      ///< abnormal beats in the last 60 s, % of beats (hrv_window.hpp)
   double coherence = kUnknown;         ///< Pneuma coherence ratio
   double coherence_peak_hz = kUnknown;
   double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath

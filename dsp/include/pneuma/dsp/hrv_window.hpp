@@ -34,8 +34,10 @@ public:
   explicit HrvWindows(std::array<double, kWindows> spans_s = {60.0, 120.0, 300.0});
 
   /// One corrected beat: its time (s), interval (ms), whether it was an artifact (corrected),
-  /// and whether a gap precedes it (no successive difference across).
-  void push(double t_s, double rr_ms, bool artifact, bool after_gap) noexcept;
+  /// and whether a gap precedes it (no successive difference across). `weight` is its share of
+  /// one abnormal beat in the artifact % (a beat share, not an interval share: the two intervals
+  /// around one premature beat, or the two halves of a split missed beat, count 0.5 each).
+  void push(double t_s, double rr_ms, bool artifact, bool after_gap, double weight = 1.0) noexcept;
   [[nodiscard]] HrvWindowStats stats(int window) const noexcept;
   void reset() noexcept;
 
@@ -43,6 +45,7 @@ private:
   struct Beat {
     double t = 0, x = 0; // x = rr - offset
     bool artifact = false, diff_ok = false;
+    double weight = 0;   // artifact share of one beat
     double d = 0;        // rr - previous rr, when diff_ok
   };
   struct Sums {

@@ -22,7 +22,8 @@
 //
 // Two oscillations (the decision): the breath is the oscillation that moves the most air, i.e.
 // the flow-spectrum peak (spectral_rate.hpp). When the largest volume oscillation is more than
-// 1.5x slower than it, the detector's breaths follow the slow one, and the flow does reverse at
+// 2.2x slower than it (more than two full breaths per slow cycle), the detector's breaths follow
+// the slow one, and the flow does reverse at
 // the fast one's pace (maxima of s with a hysteresis of 3 noise SDs or 2 % of the range, counted
 // over the spectral window, within 25 % of the fast rate; for 3 estimates in a row), a slow
 // swing runs under the breath (a posture
