@@ -2,6 +2,12 @@
 // 1280x720 and 1920x1080: CPU time per frame for each pacer shape and for the clinician view,
 // and what that means at 60 frames/s (percent of one core). Drawn into a surface, so no display
 // is needed; a real window adds the copy to the screen (present).
+//
+// ui_window_session_cpu: the real window during a session (simulated person, 8 s of real
+// time): the window's share of a core (process CPU less the same session without a window;
+// OpenGL's rasteriser threads included), the UI thread's alone, and the process's peak memory, with the renderer the window chooses on this display. Run it where the
+// question is asked, e.g. `xvfb-run -a pneuma-bench ui_window` on a machine without a GPU (Mesa
+// llvmpipe): target <= 5 % of a core. With no display it uses SDL's offscreen driver.
 #include <SDL.h>
 #include <SDL_ttf.h>
 
@@ -10,7 +16,18 @@
 #include <memory>
 #include <stdexcept>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <cstdlib>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "bench.hpp"
+#include "live/pipeline.hpp"
+#include "pneuma/drivers/clock.hpp"
+#include "ui/renderer_choice.hpp"
+#include "ui/trainer_window.hpp"
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
 #include "view/trainer_view_model.hpp"
@@ -94,6 +111,63 @@ Result frames(int w, int h, Screen screen) {
   r.extra["core_pct_at_30fps"] = cpu_ms * 30 / 10;
   return r;
 }
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+Result window_session() {
+  if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr)
+    ::setenv("SDL_VIDEODRIVER", "offscreen", 0);
+  constexpr double kSeconds = 8;
+  app::PipelineConfig config;
+  config.sources.push_back(drivers::SourceSpec::parse("sim"));
+  // The session without a window first: what the io and dsp threads cost on their own.
+  double pipeline_cpu = 0;
+  {
+    drivers::SessionClock clock(1.0);
+    app::Pipeline pipeline(config, clock);
+    const double c0 = cpu_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    pipeline.start();
+    std::this_thread::sleep_for(std::chrono::duration<double>(kSeconds));
+    pipeline.stop();
+    pipeline_cpu = (cpu_seconds() - c0) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  drivers::SessionClock clock(1.0);
+  app::Pipeline pipeline(config, clock);
+  ui::WindowOptions options;
+  options.audio = false;
+  options.setup.flow.training_s = 600;
+  // The screenshot closes the window at kSeconds of session time (real time at speed 1).
+  options.screenshot = "/tmp/pneuma-bench-window-" + std::to_string(::getpid()) + ".bmp";
+  options.screenshot_at_s = kSeconds;
+  std::atomic<bool> interrupted{false};
+  std::string why;
+  ui::WindowReport report;
+  const double ui0 = thread_cpu_seconds(), cpu0 = cpu_seconds();
+  Result r = measure(kSeconds, [&] {
+    if (ui::run_trainer_window(pipeline, options, interrupted, why, &report) == ui::WindowOutcome::no_display)
+      throw std::runtime_error(why);
+  });
+  const double ui_cpu = thread_cpu_seconds() - ui0, process_cpu = cpu_seconds() - cpu0;
+  ::unlink(options.screenshot.c_str());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  // The window's share: the whole process (the UI thread and any rasteriser threads OpenGL
+  // starts) less what the same session costs without a window.
+  r.extra["window_core_pct"] = 100 * (process_cpu / r.seconds - pipeline_cpu);
+  r.extra["ui_thread_core_pct"] = 100 * ui_cpu / r.seconds;
+  r.extra["pipeline_core_pct"] = 100 * pipeline_cpu;
+  r.extra["peak_rss_mb"] = static_cast<double>(usage.ru_maxrss) / 1024;
+  r.extra["software_renderer"] = report.renderer == "software" ? 1 : 0;
+  return r;
+}
+
+const Registration kWindow("ui_window_session_cpu", "the window during an 8 s session: its share of a core",
+                           [] { return window_session(); });
 
 const Registration kCircle720("ui_frame_circle_1280x720", "training screen, circle, software renderer",
                               [] { return frames(1280, 720, Screen::circle); });

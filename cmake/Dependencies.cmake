@@ -9,6 +9,7 @@ find_package(SDL2_ttf REQUIRED CONFIG)
 find_package(sdbus-c++ REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(Fontconfig REQUIRED)
 
 # EDFlib ships no CMake config and no .pc file.
 find_path(EDFLIB_INCLUDE_DIR edflib.h REQUIRED)

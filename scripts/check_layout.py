@@ -21,16 +21,17 @@ import sys
 
 # room -> rooms it may include (directly). Keep in step with src/CMakeLists.txt.
 ROOMS = {
+    "settings": set(),
     "pacer": set(),
     "live": {"pacer"},
     "analysis": set(),
     "record": {"pacer", "analysis"},
     "store": set(),
-    "session": {"live", "record", "store", "analysis", "pacer"},
-    "report": {"session", "store", "analysis", "pacer", "live", "record"},
-    "view": {"session", "live", "pacer"},
-    "ui": {"view", "session", "live", "pacer"},
-    "cli": {"ui", "view", "report", "session", "live", "record", "store", "analysis", "pacer"},
+    "session": {"settings", "live", "record", "store", "analysis", "pacer"},
+    "report": {"settings", "session", "store", "analysis", "pacer", "live", "record"},
+    "view": {"settings", "session", "live", "pacer"},
+    "ui": {"settings", "view", "session", "live", "pacer"},
+    "cli": {"settings", "ui", "view", "report", "session", "live", "record", "store", "analysis", "pacer"},
 }
 MAX_FILES_PER_FOLDER = 20
 # Live DSP blocks that only dsp/'s stream blocks (heart_stream, breathing_stream) may own.

@@ -9,11 +9,14 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
   # libraries (see ../shared/docs/toolchain.md)
   libboost-dev libboost-program-options-dev libeigen3-dev libkissfft-dev
-  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libedf-dev libsdbus-c++-dev
+  libsdl2-dev libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core libedf-dev libsdbus-c++-dev
   libsqlite3-dev nlohmann-json3-dev catch2
   # tests: headless display, pty/socket helpers, BlueZ mock, EDF reader, HTML rendering
-  xvfb xauth socat dbus python3 python3-dbusmock python3-numpy python3-scipy python3-mne
+  xvfb xauth socat dbus python3 python3-dbusmock python3-numpy python3-scipy python3-mne python3-pil
   chromium
+  # packaging: man pages from the help, PNG icons from the SVG, and the checks the tests run on
+  # the package (lintian, desktop-file-validate, appstreamcli); PDF pages to PNG for the report test
+  help2man librsvg2-bin lintian desktop-file-utils appstream poppler-utils
 )
 
 missing=()

@@ -198,7 +198,7 @@ int ReplayCursor::advance_to(double t_s, SampleSink& sink, int max_samples) {
     const double t = std::min({tr, te, ta, tb});
     if (!(t <= t_s)) break;
     if (t == tb) {
-      sink.on_sample(RrInterval{tb, tb, content_.beat_ticks[beat_]});
+      sink.on_sample(RrInterval{tb, tb, content_.beat_ticks[beat_], true});
       ++beat_;
     } else if (t == tr) {
       sink.on_sample(RespSample{tr, tr, content_.resp.values[resp_]});

@@ -79,6 +79,50 @@ bool ArtifactCorrector::ectopic_at(int k, double th1) const noexcept {
   return false;
 }
 
+double ArtifactCorrector::sinus_cycle_around(int k) const noexcept {
+  // Median of the pair means (RR[j] + RR[j+1]) / 2: a premature beat and its compensatory pause
+  // add up to two sinus cycles, so the pair means follow the sinus rhythm even in bigeminy,
+  // where no single interval does.
+  std::array<double, 11> w{};
+  int n = 0;
+  for (int j = std::max(0, k - 5); j <= std::min(size_ - 2, k + 5); ++j) {
+    auto const& a = s_[static_cast<std::size_t>(j)];
+    auto const& b = s_[static_cast<std::size_t>(j + 1)];
+    if (a.gap || b.gap) continue;
+    w[static_cast<std::size_t>(n++)] = 0.5 * (a.raw + b.raw);
+  }
+  if (n == 0) return 0;
+  const auto mid = w.begin() + n / 2;
+  std::nth_element(w.begin(), mid, w.begin() + n);
+  return *mid;
+}
+
+double ArtifactCorrector::premature_fit(int k) const noexcept {
+  if (k + 1 >= size_) return -1;
+  auto const& a = s_[static_cast<std::size_t>(k)];
+  auto const& b = s_[static_cast<std::size_t>(k + 1)];
+  if (a.gap || b.gap || a.synthetic || b.synthetic || a.cls != BeatClass::normal || b.cls != BeatClass::normal)
+    return -1;
+  const double m = 0.5 * (a.rr + b.rr);
+  const double sinus = sinus_cycle_around(k);
+  if (!(m > 0) || !(sinus > 0)) return -1;
+  // Early beat then late one (or late then early) about the pair's mean, and the pair spanning
+  // about two sinus cycles (compensatory or near-compensatory pause). Returns how far the pair's
+  // mean is from the sinus cycle (relative), or -1 when it is not such a pair.
+  const double off = std::abs(m - sinus) / sinus;
+  const bool premature = std::abs(a.rr - b.rr) > 2.0 * cfg_.premature_rel * m && off < cfg_.pair_sum_rel;
+  return premature ? off : -1;
+}
+
+bool ArtifactCorrector::premature_pair_at(int k) const noexcept {
+  const double here = premature_fit(k);
+  if (here < 0) return false;
+  // A normal interval next to the early one can pass too (normal + early); the true pair is the
+  // one whose sum is closer to two sinus cycles.
+  const double next = premature_fit(k + 1);
+  return next < 0 || here <= next;
+}
+
 void ArtifactCorrector::refresh(int from, int to) noexcept {
   for (int k = std::max(1, from); k <= std::min(size_ - 1, to); ++k) {
     auto& s = s_[static_cast<std::size_t>(k)];
@@ -146,6 +190,36 @@ void ArtifactCorrector::evaluate() noexcept {
     ++eval_;
     return;
   }
+  auto slot = [&](int k) -> Slot& { return s_[static_cast<std::size_t>(k)]; };
+  auto count = [&](Slot const& s, std::uint64_t& field, std::uint64_t n) {
+    if (!s.synthetic) field += n;
+  };
+  auto pair = [&](int a, int b) {
+    const double m = 0.5 * (slot(a).rr + slot(b).rr);
+    for (int k : {a, b}) {
+      slot(k).rr = m;
+      slot(k).cls = BeatClass::ectopic;
+      count(slot(k), counts_.ectopic, 1);
+    }
+    refresh(a - 1, b + 1);
+  };
+  // A premature beat by its shape, before any adaptive threshold (which heavy ectopy inflates).
+  if (premature_pair_at(e)) {
+    pair(e, e + 1);
+    eval_ = e + 2;
+    return;
+  }
+  // Far from the sinus cycle (a run of premature beats, a pause): beyond what sinus arrhythmia
+  // reaches within 11 beats.
+  const double sinus = sinus_cycle_around(e);
+  if (sinus > 0 && std::abs(c.rr - sinus) > cfg_.outlier_rel * sinus) {
+    count(c, counts_.long_short, 1);
+    c.rr = sinus;
+    c.cls = BeatClass::long_short;
+    refresh(e - 1, e + 1);
+    ++eval_;
+    return;
+  }
   const double med = median_around(e);
   const double floor = cfg_.min_threshold_rel * med;
   // Th1 >= floor, so a change within the floor is |D| <= 1: normal, without the quartiles.
@@ -164,19 +238,6 @@ void ArtifactCorrector::evaluate() noexcept {
     ++eval_;
     return;
   }
-  auto slot = [&](int k) -> Slot& { return s_[static_cast<std::size_t>(k)]; };
-  auto count = [&](Slot const& s, std::uint64_t& field, std::uint64_t n) {
-    if (!s.synthetic) field += n;
-  };
-  auto pair = [&](int a, int b) {
-    const double m = 0.5 * (slot(a).rr + slot(b).rr);
-    for (int k : {a, b}) {
-      slot(k).rr = m;
-      slot(k).cls = BeatClass::ectopic;
-      count(slot(k), counts_.ectopic, 1);
-    }
-    refresh(a - 1, b + 1);
-  };
   // Ectopic pairs first, both orders (premature + pause, or late + early).
   if (!slot(e + 1).gap && slot(e + 1).cls == BeatClass::normal && ectopic_at(e + 1, th1)) {
     pair(e, e + 1);
@@ -234,7 +295,7 @@ void ArtifactCorrector::evaluate() noexcept {
 
 int ArtifactCorrector::push(double rr_ms) noexcept {
   out_n_ = 0;
-  if (!std::isfinite(rr_ms) || rr_ms <= 0) {
+  if (!std::isfinite(rr_ms) || rr_ms < cfg_.min_rr_ms) { // NaN, negative, or no heart cycle
     ++counts_.invalid;
     return 0;
   }
@@ -267,7 +328,7 @@ CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config)
   r.beats.reserve(raw_ms.size() + 16);
   ArtifactCorrector corr(config);
   for (double v : raw_ms) {
-    if (std::isfinite(v) && v > 0) r.raw_ms.push_back(v);
+    if (std::isfinite(v) && v >= config.min_rr_ms) r.raw_ms.push_back(v);
     const int n = corr.push(v);
     for (int i = 0; i < n; ++i) r.beats.push_back(corr.out(i));
   }
@@ -275,6 +336,41 @@ CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config)
   for (int i = 0; i < n; ++i) r.beats.push_back(corr.out(i));
   r.counts = corr.counts();
   return r;
+}
+
+NnSeries nn_series(std::span<const double> beat_s, std::span<const double> rr_ms, ArtifactConfig const& config) {
+  NnSeries out;
+  const std::size_t n = std::min(beat_s.size(), rr_ms.size());
+  std::vector<double> raw_t; // beat times by accepted-interval index, as HeartStream keeps them
+  raw_t.reserve(n);
+  ArtifactCorrector corr(config);
+  double last_t = 0;
+  bool pending_gap = false;
+  auto take = [&](int released) {
+    for (int i = 0; i < released; ++i) {
+      CorrectedBeat const& cb = corr.out(i);
+      const double own_t = cb.raw_index < raw_t.size() ? raw_t[cb.raw_index] : last_t;
+      if (cb.cls == BeatClass::gap) {
+        pending_gap = true;
+        last_t = own_t;
+        continue;
+      }
+      const double t = cb.cls == BeatClass::normal ? own_t : last_t + cb.rr_ms / 1000.0;
+      out.t_s.push_back(t);
+      out.rr_ms.push_back(cb.rr_ms);
+      out.corrected.push_back(cb.cls == BeatClass::normal ? 0 : 1);
+      out.after_gap.push_back(pending_gap || cb.after_gap ? 1 : 0);
+      pending_gap = false;
+      last_t = t;
+    }
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool valid = std::isfinite(rr_ms[i]) && rr_ms[i] >= config.min_rr_ms;
+    if (valid) raw_t.push_back(beat_s[i]);
+    take(corr.push(rr_ms[i]));
+  }
+  take(corr.flush());
+  return out;
 }
 
 std::vector<bool> heavy_ectopy_flags(std::span<const double> raw) {

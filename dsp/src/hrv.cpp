@@ -13,11 +13,11 @@ namespace pneuma::dsp {
 HrvReport compute_hrv(std::span<const double> nn, std::span<const double> t_s, HrvOptions const& o) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   HrvReport r;
-  r.time = hrv_time(nn);
+  r.time = hrv_time(nn, o.corrected);
   std::vector<double> sorted;
   sorted.reserve(nn.size());
   for (double v : nn)
-    if (std::isfinite(v)) sorted.push_back(v);
+    if (std::isfinite(v) && v >= kMinRrMs) sorted.push_back(v);
   if (!sorted.empty()) {
     const auto mid = sorted.begin() + static_cast<long>(sorted.size() / 2);
     std::nth_element(sorted.begin(), mid, sorted.end());

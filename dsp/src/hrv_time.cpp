@@ -23,18 +23,20 @@ struct Moments {
 };
 } // namespace
 
-HrvTime hrv_time(std::span<const double> nn) noexcept {
+HrvTime hrv_time(std::span<const double> nn, std::span<const std::uint8_t> corrected) noexcept {
+  const auto usable = [&](std::size_t i) { return std::isfinite(nn[i]) && nn[i] >= kMinRrMs; };
+  const auto normal = [&](std::size_t i) { return usable(i) && (i >= corrected.size() || corrected[i] == 0); };
   HrvTime r;
   Moments all, diff, sum_pairs;
   double ss_diff = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
   int over50 = 0, over20 = 0;
   for (std::size_t i = 0; i < nn.size(); ++i) {
     const double x = nn[i];
-    if (!std::isfinite(x)) continue;
+    if (!usable(i)) continue;
     all.add(x);
     lo = std::min(lo, x);
     hi = std::max(hi, x);
-    if (i > 0 && std::isfinite(nn[i - 1])) {
+    if (i > 0 && normal(i) && normal(i - 1)) {
       const double d = x - nn[i - 1];
       diff.add(d);
       ss_diff += d * d;
@@ -68,7 +70,7 @@ HrvTime hrv_time(std::span<const double> nn) noexcept {
   if (range_s > 0 && last - first < 400) {
     std::array<int, 400> counts{}; // 50 ms bins over at most 20 s of range: no allocation
     for (double x : nn)
-      if (std::isfinite(x)) ++counts[static_cast<std::size_t>(static_cast<int>(std::floor(x / width)) - first)];
+      if (std::isfinite(x) && x >= kMinRrMs) ++counts[static_cast<std::size_t>(static_cast<int>(std::floor(x / width)) - first)];
     int best = 0, best_bin = first;
     for (int b = first; b <= last; ++b)
       if (counts[static_cast<std::size_t>(b - first)] > best) {

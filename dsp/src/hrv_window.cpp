@@ -1,6 +1,8 @@
 #include "pneuma/dsp/hrv_window.hpp"
 
 #include <cmath>
+
+#include "pneuma/dsp/hrv_time.hpp"
 #include <stdexcept>
 
 namespace pneuma::dsp {
@@ -16,6 +18,7 @@ HrvWindows::HrvWindows(std::array<double, kWindows> spans) : span_(spans) {
 void HrvWindows::reset() noexcept {
   head_ = 0;
   sums_ = {};
+  last_artifact_ = false;
 }
 
 void HrvWindows::add(Sums& s, Beat const& b, bool has_prev) noexcept {
@@ -52,15 +55,17 @@ void HrvWindows::rebuild() noexcept {
 }
 
 void HrvWindows::push(double t_s, double rr_ms, bool artifact, bool after_gap) noexcept {
-  if (!std::isfinite(t_s) || !std::isfinite(rr_ms) || rr_ms <= 0) return;
+  if (!std::isfinite(t_s) || !std::isfinite(rr_ms) || rr_ms < kMinRrMs) return;
   if (head_ == 0) offset_ = rr_ms;
   Beat b;
   b.t = t_s;
   b.x = rr_ms - offset_;
   b.artifact = artifact;
-  b.diff_ok = head_ > 0 && !after_gap;
+  // Normal-to-normal: no difference into or out of a corrected beat (hrv_time.hpp).
+  b.diff_ok = head_ > 0 && !after_gap && !artifact && !last_artifact_;
   b.d = b.diff_ok ? rr_ms - last_rr_ : 0;
   last_rr_ = rr_ms;
+  last_artifact_ = artifact;
   // The ring must not overwrite a beat the longest window still holds.
   if (head_ - sums_[kWindows - 1].tail >= cap_) {
     Sums& s = sums_[kWindows - 1];

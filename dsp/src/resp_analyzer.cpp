@@ -8,6 +8,8 @@
 namespace pneuma::dsp {
 namespace {
 
+constexpr double kDisputedQuality = 0.3; // quality factor while the self-check fails
+
 int decimation_for(double fs, double internal_hz) {
   if (!(internal_hz >= 4.0)) throw std::invalid_argument("respiration internal rate must be >= 4 Hz");
   return std::max(1, static_cast<int>(std::lround(fs / internal_hz)));
@@ -86,7 +88,8 @@ RespAnalyzer::RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs)
   dc.time_offset_s = delay_s_;
   detector_ = BreathDetector(dc);
   max_hold_ = std::max(1, static_cast<int>(std::lround(config.max_hold.s() * fs_hz_)));
-  s_range_.block_len = u_range_.block_len = std::max(1, static_cast<int>(std::lround(internal_hz_)));
+  s_range_.block_len = u_range_.block_len = y_range_.block_len =
+      std::max(1, static_cast<int>(std::lround(internal_hz_)));
   ema_short_ = 1.0 / (10.0 * internal_hz_);
   history_.assign(static_cast<std::size_t>(std::lround(kDwellMaxCycleS * internal_hz_)) + 1, 0.0);
   reset();
@@ -120,6 +123,16 @@ void RespAnalyzer::reset() noexcept {
   polarity_since_s_ = 0;
   invalid_ema_ = clipped_ema_ = 0;
   rhythm_ = 1.0;
+  y_range_.clear();
+  two_rhythms_ = false;
+  rhythm_votes_ = 0;
+  baseline_len_ = 1;
+  baseline_sum_ = 0;
+  disputed_s_ = 0;
+  last_reacquire_s_ = -1e300;
+  peaks_n_ = peaks_next_ = 0;
+  reversals_n_ = reversals_next_ = 0;
+  flow_dir_ = 0;
 }
 
 void RespAnalyzer::mark_gap(double seconds) noexcept {
@@ -147,8 +160,7 @@ unsigned RespAnalyzer::process(float x) noexcept {
   unsigned spectral_ev = kRespNone;
   if (config_.spectral_input == SpectralInput::raw) {
     if (auto sr = spectral_.process(x)) { // drops non-finite samples itself
-      metrics_.spectral_rate_bpm = sr->rate_bpm;
-      metrics_.spectral_quality = sr->quality;
+      on_spectral(*sr);
       spectral_ev = kRespSpectralRate;
     }
   }
@@ -200,6 +212,7 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
   const double noise_sd = std::sqrt(noise_var_ * smooth_hz / (0.5 * internal_hz_ - smooth_hz));
   s_range_.add(s);
   u_range_.add(u);
+  track_reversals(s, t, std::max(3.0 * noise_sd, 0.02 * s_range_.range()));
 
   // Clipping: flat for >= 0.3 s at the top or bottom of the recent range.
   flat_run_ = (u == last_u_) ? flat_run_ + 1 : 0;
@@ -215,9 +228,22 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
   metrics_.invalid_fraction = invalid_ema_;
 
   history_[static_cast<std::size_t>(k_internal_ % history_.size())] = s;
+  const auto past = [&](std::uint64_t age) { return history_[static_cast<std::size_t>((k_internal_ - age) % history_.size())]; };
+  const auto len = static_cast<std::uint64_t>(baseline_len_);
+  baseline_sum_ += s - (k_internal_ >= len ? past(len) : 0.0);
   ++k_internal_;
 
-  unsigned ev = detector_.step(sign_ * s, t, noise_sd, s_range_.range(), t);
+  unsigned ev = kRespNone;
+  if (two_rhythms_ && k_internal_ >= len) {
+    // The breath above the slow swing: s at the window's centre minus the window's mean.
+    const std::uint64_t half = len / 2;
+    const double y = history_[static_cast<std::size_t>((k_internal_ - 1 - half) % history_.size())] -
+                     baseline_sum_ / static_cast<double>(len);
+    y_range_.add(y);
+    ev = detector_.step(sign_ * y, t - static_cast<double>(half) / internal_hz_, noise_sd, y_range_.range(), t);
+  } else if (!two_rhythms_) {
+    ev = detector_.step(sign_ * s, t, noise_sd, s_range_.range(), t);
+  }
   if (ev & (kRespNewBreath | kRespBreathRevised)) {
     Breath const& b = detector_.last();
     metrics_.breaths = detector_.count();
@@ -231,22 +257,157 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
     metrics_.regularity_cv = smoother_.regularity_cv();
     rhythm_ = smoother_.plausible_share();
   }
+  if (ev & kRespNewBreath) {
+    peaks_[static_cast<std::size_t>(peaks_next_)] = detector_.last().peak_s;
+    peaks_next_ = (peaks_next_ + 1) % static_cast<int>(peaks_.size());
+    peaks_n_ = std::min(peaks_n_ + 1, static_cast<int>(peaks_.size()));
+  } else if ((ev & kRespBreathRevised) && peaks_n_ > 0) {
+    const int last = (peaks_next_ - 1 + static_cast<int>(peaks_.size())) % static_cast<int>(peaks_.size());
+    peaks_[static_cast<std::size_t>(last)] = detector_.last().peak_s;
+  }
   if ((ev & kRespBreathCompleted) && detector_.count() >= 2) {
     Breath const& prev = detector_.recent(1);
     metrics_.inhale_s = prev.inhale_s;
     metrics_.exhale_s = prev.exhale_s;
     metrics_.ie_ratio = prev.ie_ratio;
   }
-  update_polarity(ev);
+  if (!two_rhythms_) update_polarity(ev); // the dwell of a breath on a slow swing says nothing
+  else flipped_ = false;
   if (config_.spectral_input == SpectralInput::bandpassed) {
     if (auto sr = spectral_.process(static_cast<float>(d))) {
-      metrics_.spectral_rate_bpm = sr->rate_bpm;
-      metrics_.spectral_quality = sr->quality;
+      on_spectral(*sr);
       ev |= kRespSpectralRate;
     }
   }
   update_quality();
   return ev | (flipped_ ? kRespPolarityChanged : 0u);
+}
+
+void RespAnalyzer::set_baseline(double rate_bpm) noexcept {
+  // One breath period, odd (a centred window), within the 40-s history.
+  int len = static_cast<int>(std::lround(60.0 / rate_bpm * internal_hz_));
+  len = std::clamp(len | 1, 3, static_cast<int>(history_.size()) / 2 | 1);
+  baseline_len_ = len;
+  baseline_sum_ = 0;
+  const auto n = std::min<std::uint64_t>(k_internal_, static_cast<std::uint64_t>(len));
+  for (std::uint64_t age = 1; age <= n; ++age)
+    baseline_sum_ += history_[static_cast<std::size_t>((k_internal_ - age) % history_.size())];
+}
+
+void RespAnalyzer::on_spectral(SpectralRate const& spectral) noexcept {
+  SpectralRate sr = spectral;
+  // Two oscillations: the flow reverses (maxima of s) > 1.5x more often than the breaths found
+  // and than the largest volume swing, at a rhythm the spectrum holds (a local maximum within
+  // 25 %, >= 20 % of the band's flow power): the breaths followed the slow swing.
+  const double window = config_.spectral.window.s();
+  const double counted = counted_rate_bpm(window);
+  const double reversals = reversal_rate_bpm(window);
+  // A rhythm at 2x or 3x (+-10 %) of the breaths is their harmonic (a bump on every breath), and
+  // an irregular one (< 30 % of the flow power in its peak) is bumps, not breaths.
+  std::optional<SpectralRate> fast;
+  const bool counted_ok = std::isfinite(counted) && !two_rhythms_; // in the mode, breaths are fast
+  const double slow = counted_ok ? std::max(counted, sr.volume_rate_bpm) : sr.volume_rate_bpm;
+  if (std::isfinite(reversals) && reversals > 1.5 * slow) fast = spectral_.peak_near(reversals, 0.25);
+  const auto harmonic_of = [](double f, double base) {
+    if (!(base > 0)) return false;
+    const double r = f / base;
+    return std::abs(r - 2.0) < 0.2 || std::abs(r - 3.0) < 0.3;
+  };
+  if (fast && (!(fast->quality >= 0.3) || !(fast->rate_bpm > 1.5 * sr.volume_rate_bpm) ||
+               harmonic_of(fast->rate_bpm, sr.volume_rate_bpm) || (counted_ok && harmonic_of(fast->rate_bpm, counted))))
+    fast.reset();
+  const bool slow_under = fast.has_value() && (two_rhythms_ || !(std::abs(counted / fast->rate_bpm - 1.0) < 0.3));
+  rhythm_votes_ = slow_under != two_rhythms_ ? rhythm_votes_ + 1 : 0;
+  if (rhythm_votes_ >= 3) { // three estimates in a row: change mode, find the breath again
+    rhythm_votes_ = 0;
+    two_rhythms_ = slow_under;
+    if (two_rhythms_) set_baseline(fast->rate_bpm);
+    y_range_.clear();
+    detector_.reacquire();
+    smoother_.reset();
+  } else if (two_rhythms_ && fast) {
+    const double len = 60.0 / fast->rate_bpm * internal_hz_;
+    if (std::abs(len - baseline_len_) > 0.15 * baseline_len_) set_baseline(fast->rate_bpm);
+  }
+  if (two_rhythms_ && fast) { // the breath's rate is the fast rhythm's
+    sr.rate_bpm = fast->rate_bpm;
+    sr.quality = fast->quality;
+  }
+  metrics_.spectral_rate_bpm = sr.rate_bpm;
+  metrics_.spectral_quality = sr.quality;
+  metrics_.two_rhythms = two_rhythms_;
+  metrics_.slow_rate_bpm = two_rhythms_ ? sr.volume_rate_bpm : kRespUnknown;
+  self_check(sr);
+}
+
+void RespAnalyzer::track_reversals(double s, double t, double hysteresis) noexcept {
+  if (flow_dir_ == 0) {
+    flow_dir_ = 1;
+    flow_ext_ = s;
+    return;
+  }
+  if (flow_dir_ > 0) {
+    if (s > flow_ext_) flow_ext_ = s;
+    else if (flow_ext_ - s > hysteresis) { // inspiration turned into expiration
+      reversals_[static_cast<std::size_t>(reversals_next_)] = t;
+      reversals_next_ = (reversals_next_ + 1) % static_cast<int>(reversals_.size());
+      reversals_n_ = std::min(reversals_n_ + 1, static_cast<int>(reversals_.size()));
+      flow_dir_ = -1;
+      flow_ext_ = s;
+    }
+  } else if (s < flow_ext_) {
+    flow_ext_ = s;
+  } else if (s - flow_ext_ > hysteresis) {
+    flow_dir_ = 1;
+    flow_ext_ = s;
+  }
+}
+
+double RespAnalyzer::reversal_rate_bpm(double window_s) const noexcept {
+  const int cap = static_cast<int>(reversals_.size());
+  int n = 0;
+  for (int k = 0; k < reversals_n_; ++k) {
+    if (!(reversals_[static_cast<std::size_t>((reversals_next_ - 1 - k + 2 * cap) % cap)] >= metrics_.t_s - window_s)) break;
+    ++n;
+  }
+  const double span = std::min(window_s, metrics_.t_s); // the first minute is shorter
+  return span > 0 ? 60.0 * n / span : kRespUnknown;
+}
+
+double RespAnalyzer::counted_rate_bpm(double window_s) const noexcept {
+  // 60 / mean peak-to-peak period over the peaks of the last `window_s` (>= 3 peaks).
+  const int cap = static_cast<int>(peaks_.size());
+  double newest = kRespUnknown, oldest = kRespUnknown;
+  int n = 0;
+  for (int k = 0; k < peaks_n_; ++k) {
+    const double p = peaks_[static_cast<std::size_t>((peaks_next_ - 1 - k + 2 * cap) % cap)];
+    if (k == 0) newest = p;
+    if (!(p >= metrics_.t_s - window_s) || p > newest) break;
+    oldest = p;
+    ++n;
+  }
+  return n >= 3 && newest > oldest ? 60.0 * (n - 1) / (newest - oldest) : kRespUnknown;
+}
+
+void RespAnalyzer::self_check(SpectralRate const& sr) noexcept {
+  const double t = metrics_.t_s;
+  const double hop = config_.spectral.hop.s();
+  // The breaths' own rate over the spectral window's span: a pace that changes within the
+  // window moves both alike.
+  const double rate = counted_rate_bpm(config_.spectral.window.s());
+  const bool clear = sr.quality >= 0.5;
+  // No breath for two periods of a clear rhythm, or a breath rate 30 % away from it.
+  const double since_breath = detector_.count() > 0 ? t - detector_.last().reported_s : t;
+  const bool silent = since_breath > 2.0 * 60.0 / sr.rate_bpm + 5.0;
+  const bool off = std::isfinite(rate) && std::abs(rate / sr.rate_bpm - 1.0) > 0.30;
+  disputed_s_ = clear && (silent || off) ? disputed_s_ + hop : 0.0;
+  metrics_.rate_disputed = disputed_s_ >= 10.0;
+  if (metrics_.rate_disputed && t - last_reacquire_s_ >= 15.0) {
+    last_reacquire_s_ = t;
+    detector_.reacquire();
+    smoother_.reset();
+  }
+  if (metrics_.rate_disputed) metrics_.spectral_quality *= kDisputedQuality;
 }
 
 double RespAnalyzer::dwell_asymmetry() const noexcept {
@@ -319,7 +480,8 @@ void RespAnalyzer::update_quality() noexcept {
   const double span = std::max(12.0, 2.5 * (std::isfinite(period) ? period : 4.0));
   const double age = t - detector_.last().reported_s;
   const double recency = age <= span ? 1.0 : std::max(0.0, 1.0 - (age - span) / span);
-  metrics_.quality = std::clamp(valid * snr * rhythm * recency, 0.0, 1.0);
+  const double agreement = metrics_.rate_disputed ? kDisputedQuality : 1.0;
+  metrics_.quality = std::clamp(valid * snr * rhythm * recency * agreement, 0.0, 1.0);
   if (recency <= 0) {
     metrics_.rate_bpm = kRespUnknown;
     metrics_.last_rate_bpm = kRespUnknown;

@@ -41,6 +41,13 @@ void BreathDetector::restart() noexcept {
   have_last_peak_ = false;
 }
 
+void BreathDetector::reacquire() noexcept {
+  restart();
+  n_depths_ = depth_next_ = 0;
+  n_periods_ = period_next_ = 0;
+  refresh_medians();
+}
+
 void BreathDetector::reset() noexcept {
   restart();
   ring_ = {};

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace pneuma::dsp {
@@ -91,6 +92,50 @@ double r_wave_amplitude(std::span<const double> ecg, SampleRate fs, std::size_t 
   for (std::size_t i = r_index - b0; i <= r_index - b1; ++i) base += ecg[i];
   base /= static_cast<double>(b0 - b1 + 1);
   return ecg[r_index] - base;
+}
+
+AccGrid::AccGrid(Hz out, Seconds max_gap) : out_hz_(out.hz()), max_gap_s_(max_gap.s()), start_s_(std::nan("")) {
+  if (!(out_hz_ >= 4.0) || !(out_hz_ <= 100)) throw std::invalid_argument("accelerometer grid rate must be 4..100 Hz");
+  if (!(max_gap_s_ > 0)) throw std::invalid_argument("accelerometer gap limit must be > 0 s");
+}
+
+void AccGrid::reset() noexcept {
+  start_s_ = std::nan("");
+  k_ = 0;
+  sx_ = sy_ = sz_ = 0;
+  n_ = 0;
+}
+
+std::size_t AccGrid::push(double t_s, float x, float y, float z, std::span<Bin> out, double& restart_gap_s) noexcept {
+  restart_gap_s = 0;
+  if (!std::isfinite(t_s) || !std::isfinite(x) || !std::isfinite(y) || !std::isfinite(z) ||
+      (std::isfinite(start_s_) && t_s < last_t_)) {
+    ++dropped_;
+    return 0;
+  }
+  if (std::isfinite(start_s_) && t_s - last_t_ > max_gap_s_) {
+    restart_gap_s = t_s - last_t_;
+    reset();
+  }
+  if (!std::isfinite(start_s_)) start_s_ = t_s;
+  last_t_ = t_s;
+  std::size_t n = 0;
+  const auto k = static_cast<std::uint64_t>(std::floor((t_s - start_s_) * out_hz_));
+  while (k_ < k) { // the bins before this sample's are complete
+    constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+    const Bin b = n_ > 0 ? Bin{static_cast<float>(sx_ / n_), static_cast<float>(sy_ / n_), static_cast<float>(sz_ / n_)}
+                         : Bin{nan, nan, nan};
+    if (n < out.size()) out[n++] = b;
+    else ++dropped_;
+    sx_ = sy_ = sz_ = 0;
+    n_ = 0;
+    ++k_;
+  }
+  sx_ += x;
+  sy_ += y;
+  sz_ += z;
+  ++n_;
+  return n;
 }
 
 AccBreathing::AccBreathing(SampleRate fs)

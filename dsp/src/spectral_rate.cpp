@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
 namespace pneuma::dsp {
+namespace {
+constexpr double kNaNRate = std::numeric_limits<double>::quiet_NaN();
+}
 
 SpectralRateEstimator::SpectralRateEstimator(SpectralRateConfig const& config, SampleRate fs)
     : config_(config),
@@ -33,6 +37,7 @@ SpectralRateEstimator::SpectralRateEstimator(SpectralRateConfig const& config, S
 }
 
 void SpectralRateEstimator::reset() noexcept {
+  last_n_ = 0;
   std::fill(ring_.begin(), ring_.end(), 0.0F);
   block_sum_ = 0;
   block_count_ = 0;
@@ -79,27 +84,81 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   const double bin_hz = analysis_hz_ / config_.nfft;
   const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
   const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
-  int peak = lo;
-  double band_power = 0;
+  auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  // Volume power P(k) and flow power P(k) k^2 (the spectrum of the derivative).
+  int vol_peak = lo, flow_peak = lo;
+  double band_power = 0, band_flow = 0;
   for (int k = lo; k <= hi; ++k) {
-    const double p = std::norm(spectrum_[static_cast<std::size_t>(k)]);
+    const double p = power(k), q = p * k * k;
     band_power += p;
-    if (p > std::norm(spectrum_[static_cast<std::size_t>(peak)])) peak = k;
+    band_flow += q;
+    if (p > power(vol_peak)) vol_peak = k;
+    if (q > power(flow_peak) * flow_peak * flow_peak) flow_peak = k;
   }
   if (!(band_power > 0)) return std::nullopt;
-
-  auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]) + 1e-30; };
-  auto raw_power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
-  const double offset = peak > lo && peak < hi
-                            ? log_parabolic_offset(raw_power(peak - 1), raw_power(peak), raw_power(peak + 1))
-                            : 0.0;
+  last_n_ = n;
+  last_band_flow_ = band_flow;
   // Peak width scales with the zero padding: +-2 analysis-resolution bins around the peak.
   const int half_width = std::max(2, 2 * config_.nfft / n);
-  double peak_power = 0;
-  for (int k = std::max(lo, peak - half_width); k <= std::min(hi, peak + half_width); ++k)
-    peak_power += power(k);
-  return SpectralRate{hz_to_per_min((peak + offset) * bin_hz),
-                      std::clamp(peak_power / band_power, 0.0, 1.0)};
+  // The breath is the oscillation that moves the most air: the peak of the flow spectrum, not of
+  // the volume spectrum. A slow swing of the baseline (posture, a slipping belt, a movement
+  // transient, a vasomotor wave) can be larger in volume than a shallow fast breath riding on it,
+  // but it reverses the flow less often and more slowly: every cycle of the faster one is a
+  // breath in and out (design decision, resp_analyzer.hpp). A harmonic of a non-sinusoidal breath
+  // can top the flow spectrum too: when a volume peak sits at 1/2 or 1/3 of the flow peak's
+  // frequency (+-6 %, at least one resolution bin) and carries half its flow, the fundamental is
+  // the breath.
+  auto local_max = [&](int k, int w) {
+    int best = std::clamp(k, lo, hi);
+    for (int j = std::max(lo, k - w); j <= std::min(hi, k + w); ++j)
+      if (power(j) > power(best)) best = j;
+    return best;
+  };
+  int peak = local_max(flow_peak, half_width);
+  const int resolution = std::max(1, config_.nfft / n); // bins per 1 / window
+  for (int h : {2, 3}) {
+    const int k = static_cast<int>(std::lround(static_cast<double>(peak) / h));
+    const int w = std::max(resolution, static_cast<int>(std::lround(0.06 * k)));
+    if (k - w < lo) continue;
+    const int f = local_max(k, w);
+    const bool is_max = f > lo && f < hi && power(f) >= power(f - 1) && power(f) >= power(f + 1);
+    // ... and carries at least half the flow of its harmonic (a movement transient's low-frequency
+    // bump does not: its volume is large, its flow small).
+    if (is_max && std::abs(f * h - peak) <= std::max(resolution * h, static_cast<int>(std::lround(0.06 * peak))) &&
+        power(f) * f * f >= 0.5 * power(peak) * peak * peak) {
+      peak = f;
+      break;
+    }
+  }
+  const double offset = peak > lo && peak < hi ? log_parabolic_offset(power(peak - 1), power(peak), power(peak + 1)) : 0.0;
+  double peak_flow = 0;
+  for (int k = std::max(lo, peak - half_width); k <= std::min(hi, peak + half_width); ++k) peak_flow += power(k) * k * k;
+  const double vol_offset = vol_peak > lo && vol_peak < hi
+                                ? log_parabolic_offset(power(vol_peak - 1), power(vol_peak), power(vol_peak + 1))
+                                : 0.0;
+  return SpectralRate{hz_to_per_min((peak + offset) * bin_hz), std::clamp(peak_flow / band_flow, 0.0, 1.0),
+                      hz_to_per_min((vol_peak + vol_offset) * bin_hz)};
+}
+
+std::optional<SpectralRate> SpectralRateEstimator::peak_near(double bpm, double tol) const noexcept {
+  if (last_n_ == 0 || !(bpm > 0) || !(last_band_flow_ > 0)) return std::nullopt;
+  const double bin_hz = analysis_hz_ / config_.nfft;
+  const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
+  const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
+  auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  const double centre = bpm / 60.0 / bin_hz;
+  const int a = std::max(lo + 1, static_cast<int>(std::floor(centre * (1 - tol))));
+  const int b = std::min(hi - 1, static_cast<int>(std::ceil(centre * (1 + tol))));
+  int best = -1;
+  for (int k = a; k <= b; ++k)
+    if (power(k) >= power(k - 1) && power(k) >= power(k + 1) && (best < 0 || power(k) > power(best))) best = k;
+  if (best < 0) return std::nullopt;
+  const int half_width = std::max(2, 2 * config_.nfft / last_n_);
+  double flow = 0;
+  for (int k = std::max(lo, best - half_width); k <= std::min(hi, best + half_width); ++k) flow += power(k) * k * k;
+  const double offset = log_parabolic_offset(power(best - 1), power(best), power(best + 1));
+  return SpectralRate{hz_to_per_min((best + offset) * bin_hz), std::clamp(flow / last_band_flow_, 0.0, 1.0),
+                      kNaNRate};
 }
 
 } // namespace pneuma::dsp

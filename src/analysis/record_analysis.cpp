@@ -45,7 +45,7 @@ void flag_artifacts(BeatSeries& b) {
   std::vector<double> raw;
   std::vector<std::size_t> where;
   for (std::size_t i = 0; i < n; ++i)
-    if (std::isfinite(b.rr_ms[i]) && b.rr_ms[i] > 0) {
+    if (std::isfinite(b.rr_ms[i]) && b.rr_ms[i] >= dsp::kMinRrMs) {
       raw.push_back(b.rr_ms[i]);
       where.push_back(i);
     }

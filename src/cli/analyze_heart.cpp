@@ -19,9 +19,28 @@
 #include "pneuma/dsp/rpeak_detector.hpp"
 #include "pneuma/dsp/rsa.hpp"
 #include "pneuma/dsp/rsa_phase.hpp"
+#include "pneuma/dsp/welch.hpp"
 
 namespace pneuma::cli {
+
+double qrs_band_share(std::vector<double> const& values, double fs_hz) {
+  if (!(fs_hz >= 20.0) || values.size() < static_cast<std::size_t>(4 * fs_hz)) return std::nan("");
+  std::vector<double> x(values);
+  double last = 0;
+  for (double& v : x) v = std::isfinite(v) ? (last = v) : last; // a hole holds, adding no power
+  int len = 2;
+  while (len < 4 * fs_hz) len *= 2;
+  const auto psd = dsp::welch_psd(x, dsp::SampleRate(fs_hz), len);
+  const double top = std::min(40.0, 0.999 * fs_hz / 2);
+  const double total = psd.band_power(0.5, top);
+  return total > 0 ? psd.band_power(5.0, std::min(30.0, top)) / total : std::nan("");
+}
+
 namespace {
+
+/// Below this QRS-band share a signal is not an ECG (see qrs_band_share): half of what the
+/// quietest clean lead shows, ten times what a breathing belt shows.
+constexpr double kMinEcgQrsShare = 0.1;
 
 /// NaN and infinities become null (JSON has no NaN).
 nlohmann::ordered_json num(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
@@ -81,13 +100,14 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
   std::vector<double> raw_ok, raw_t;
   double acc = beat_t.empty() ? 0.0 : std::nan("");
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (!(std::isfinite(raw[i]) && raw[i] > 0)) continue;
+    if (!(std::isfinite(raw[i]) && raw[i] >= dsp::kMinRrMs)) continue; // as the corrector: < 200 ms is no heart cycle
     acc += raw[i] / 1000.0;
     raw_ok.push_back(raw[i] > 3000 ? std::nan("") : raw[i]); // a gap: not an interval to analyse
     raw_t.push_back(beat_t.empty() ? acc : beat_t[i]);
   }
   // Corrected series: times from the raw beat times where a beat maps one-to-one, else the sum.
   std::vector<double> nn, nn_t;
+  std::vector<std::uint8_t> corrected; // no successive difference at a corrected beat (hrv_time.hpp)
   double t_run = raw_t.empty() ? 0.0 : raw_t.front() - raw_ok.front() / 1000.0;
   if (!std::isfinite(t_run)) t_run = 0;
   for (auto const& b : clean.beats) {
@@ -95,11 +115,13 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
       t_run = b.raw_index < raw_t.size() ? raw_t[b.raw_index] : t_run + b.raw_rr_ms / 1000.0;
       nn.push_back(std::nan(""));
       nn_t.push_back(t_run);
+      corrected.push_back(0);
       continue;
     }
     t_run += b.rr_ms / 1000.0;
     nn.push_back(b.rr_ms);
     nn_t.push_back(t_run);
+    corrected.push_back(b.cls == dsp::BeatClass::normal ? 0 : 1);
   }
   const auto& c = clean.counts;
   out["rr"] = {{"n", c.beats},
@@ -110,7 +132,9 @@ void analyze_intervals(std::vector<double> const& raw, std::vector<double> beat_
   dsp::HrvOptions options;
   options.artifact_pct = pct;
   const bool times_ok = std::is_sorted(nn_t.begin(), nn_t.end());
-  out["hrv"] = hrv_json(dsp::compute_hrv(nn, times_ok ? std::span<const double>(nn_t) : std::span<const double>{}, options),
+  dsp::HrvOptions nn_options = options;
+  nn_options.corrected = corrected;
+  out["hrv"] = hrv_json(dsp::compute_hrv(nn, times_ok ? std::span<const double>(nn_t) : std::span<const double>{}, nn_options),
                         dsp::mean_coherence(nn_t, nn));
   out["hrv_raw"] = hrv_json(dsp::compute_hrv(raw_ok, beat_t.empty() ? std::span<const double>{} : std::span<const double>(raw_t), options),
                             dsp::mean_coherence(raw_t, raw_ok));
@@ -231,6 +255,13 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   ecg["invalid_samples"] = nan_count;
   // Quality: implausible rates usually mean a wrong --fs or not an ECG.
   std::vector<std::string> warnings;
+  const double qrs_share = qrs_band_share(sig.values, fs.hz());
+  ecg["qrs_band_share"] = num(qrs_share);
+  const bool not_ecg = std::isfinite(qrs_share) && qrs_share < kMinEcgQrsShare;
+  if (not_ecg)
+    warnings.push_back("'" + sig.label + "' does not look like an ECG (" +
+                       std::to_string(static_cast<int>(std::lround(100 * qrs_share))) +
+                       " % of its power in the QRS band, 5-30 Hz): its beats and HRV are not heart data");
   std::vector<double> rr;
   for (std::size_t i = 1; i < t.size(); ++i) rr.push_back(1000.0 * (t[i] - t[i - 1]));
   const double duration = static_cast<double>(x.size()) / fs.hz();
@@ -262,6 +293,12 @@ void analyze_ecg(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
                        std::to_string(static_cast<int>(pct)) + " % artifacts): noisy ECG, or check --fs and --column");
   ecg["warnings"] = warnings;
   ecg["quality_ok"] = warnings.empty();
+  if (not_ecg) { // numbers from a signal that is not an ECG are poor, whatever their artifacts
+    for (const char* key : {"hrv", "hrv_raw"}) {
+      out[key]["poor_quality"] = true;
+      out[key]["notes"].push_back("the signal does not look like an ECG: these are not heart-rate variability");
+    }
+  }
   // Keep the documented key order: ecg before rr.
   nlohmann::ordered_json ordered;
   for (auto it = out.begin(); it != out.end(); ++it) {

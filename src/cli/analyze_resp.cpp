@@ -10,6 +10,10 @@
 namespace pneuma::cli {
 namespace {
 
+/// Above this QRS-band share (qrs_band_share) a signal is not respiration: a belt holds < 0.02
+/// (noise, cardiac ripple), an ECG 0.3-0.7.
+constexpr double kMaxRespQrsShare = 0.2;
+
 /// JSON number, or null for NaN / inf (unknown).
 nlohmann::ordered_json num(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
 
@@ -79,6 +83,15 @@ void analyze_resp(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   if (s.invalid_samples > 0)
     warnings.push_back(std::to_string(s.invalid_samples) + " samples missing or not finite");
   if (s.quality < 0.3 && result.breaths.size() >= 2) warnings.push_back("poor signal quality");
+  // Breathing lives below 1 Hz; a signal with much of its power in the QRS band is an ECG (or
+  // noise), and breaths "found" in it are not breaths.
+  const double qrs_share = qrs_band_share(signal.values, signal.fs_hz);
+  const bool not_resp = std::isfinite(qrs_share) && qrs_share > kMaxRespQrsShare;
+  if (not_resp)
+    warnings.push_back("'" + signal.label + "' does not look like respiration (" +
+                       std::to_string(static_cast<int>(std::lround(100 * qrs_share))) +
+                       " % of its power in 5-30 Hz, where no breathing is): is it an ECG?");
+  b["poor_quality"] = not_resp || s.quality < 0.3 || result.breaths.size() < 2;
   b["warnings"] = std::move(warnings);
   out["breathing"] = std::move(b);
 }

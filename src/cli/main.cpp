@@ -27,12 +27,17 @@ void print_help(std::ostream& out) {
   auto list = commands();
   std::sort(list.begin(), list.end(), [](auto const& a, auto const& b) { return a.order < b.order; });
   out << "Pneuma - biofeedback breathing trainer\n\n"
-         "Usage: pneuma <command> [options]   (pneuma <command> --help for its options)\n\n"
+         "Usage: pneuma <command> [options]   (pneuma help <command>, or pneuma <command> --help,\n"
+         "                                     for its options)\n"
+         "       pneuma --version              the version\n"
+         "       pneuma --help                 this help\n\n"
          "Commands:\n";
   for (auto const& c : list) {
     out << "  " << c.name << std::string(10 - std::min<std::size_t>(9, c.name.size()), ' ')
         << c.summary << "\n";
   }
+  out << "\nSettings: ~/.config/pneuma/pneuma.conf sets default source, shape, score, cue, volume,\n"
+         "  profile and quiet hours; flags override it (pneuma config shows what is in effect).\n";
   out << "\nSources (--source): sim[:seed=7,rf=5.5,...]  serial:PATH?protocol=bridge|bitalino|ascii\n"
          "  tcp:HOST:PORT  udp::PORT  ble:auto|ble:AA:BB:CC:DD:EE:FF  replay:FILE[?speed=N]\n";
 }
@@ -43,12 +48,14 @@ void print_help(std::ostream& out) {
 int main(int argc, char** argv) {
   using namespace pneuma::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
+  // "pneuma help run" is "pneuma run --help".
+  if (args.size() >= 2 && args[0] == "help") args = {args[1], "--help"};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_help(args.empty() ? std::cerr : std::cout);
     return args.empty() ? kExitUsage : kExitOk;
   }
   if (args[0] == "--version") {
-    std::cout << "pneuma 0.1.0\n";
+    std::cout << "pneuma " PNEUMA_VERSION "\n";
     return kExitOk;
   }
   for (auto const& c : commands()) {

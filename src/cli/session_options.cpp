@@ -30,6 +30,30 @@ void add_session_options(po::options_description& o) {
       "follow a clinician's home plan (JSON, docs/plan-schema.md): today's duration and rate");
 }
 
+settings::Settings effective_settings(po::variables_map const& vm) {
+  auto s = settings::load_settings();
+  auto given = [&](char const* name) { return vm.count(name) > 0 && !vm[name].defaulted(); };
+  auto text = [&](char const* name, settings::Setting<std::string>& setting) {
+    if (given(name)) setting.set_from_command_line(vm[name].as<std::string>(), std::string("--") + name);
+  };
+  if (given("source")) {
+    std::string joined;
+    for (auto const& src : vm["source"].as<std::vector<std::string>>()) joined += (joined.empty() ? "" : " ") + src;
+    s.source.set_from_command_line(joined, "--source");
+  }
+  text("shape", s.shape);
+  text("score", s.score);
+  text("cue", s.cue);
+  text("profile", s.profile);
+  if (given("volume")) s.volume.set_from_command_line(vm["volume"].as<double>(), "--volume");
+  return s;
+}
+
+std::string profile_name(po::variables_map const& vm) {
+  if (vm.count("profile") && !vm["profile"].defaulted()) return vm["profile"].as<std::string>();
+  return settings::load_settings().profile.value;
+}
+
 app::Rating parse_rating(std::string const& text) {
   app::Rating r;
   std::size_t at = 0;
@@ -64,7 +88,7 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
   SessionPlan plan;
   auto& s = plan.setup;
   s.kind = kind;
-  s.profile = vm["profile"].as<std::string>();
+  s.profile = profile_name(vm);
   if (s.profile.empty() || s.profile.size() > 60)
     throw std::invalid_argument("--profile: expected a name of 1 to 60 characters");
   if (vm.count("record")) s.record_path = vm["record"].as<std::string>();
@@ -127,6 +151,7 @@ SessionPlan plan_session(po::variables_map const& vm, std::string const& kind,
         config.pacer.exhale_parts = due.pacer.exhale_parts;
       }
       plan.messages.push_back(due.message);
+      plan.plan_notes = home_plan->notes;
     }
   } else if (!s.record_path) {
     s.record = false; // nowhere to put it
@@ -154,7 +179,7 @@ std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app:
 }
 
 void install_resonance_provider(po::variables_map const& vm) {
-  const std::string profile = vm.count("profile") ? vm["profile"].as<std::string>() : app::Store::kDefaultProfile;
+  const std::string profile = profile_name(vm);
   const bool no_store = vm.count("no-store") > 0;
   app::set_resonance_provider([profile, no_store]() -> std::optional<double> {
     if (no_store) return std::nullopt;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "live/pipeline.hpp"
+#include "settings/settings.hpp"
 #include "session/record_session.hpp"
 #include "store/store.hpp"
 
@@ -23,6 +24,7 @@ struct SessionPlan {
   app::SessionSetup setup;
   std::shared_ptr<app::Store> store;  ///< null with --no-store
   std::vector<std::string> messages;  ///< for stderr before the session starts
+  std::string plan_notes;             ///< the home plan's notes for the patient (--plan)
 };
 
 /// Reads the shared options; may change the pacer (profile's resonance frequency, home plan) and
@@ -43,6 +45,14 @@ struct WindowResults {
 /// Finishes the session, prints what the user should know, returns the exit code.
 int close_session(std::unique_ptr<app::RecordedSession>& session, double end_s, bool completed,
                   std::ostream& err, std::string const& command, WindowResults const& window = {});
+
+/// The settings file (settings::load_settings()) with every flag given on the command line on
+/// top: --source, --shape, --score, --cue, --volume, --profile (those `vm` knows; a default value
+/// of an option is not "given"). Throws settings::SettingsError (one line) for a bad file.
+settings::Settings effective_settings(boost::program_options::variables_map const& vm);
+
+/// --profile when given, else the settings file's profile, else "default".
+std::string profile_name(boost::program_options::variables_map const& vm);
 
 /// Lets the "resonance" pacer preset find the profile's assessed rate (reads --profile from vm).
 void install_resonance_provider(boost::program_options::variables_map const& vm);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
@@ -13,14 +14,32 @@ nlohmann::ordered_json number_or_null(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
   return std::round(v * scale) / scale;
 }
+
+/// A fixed length of session time, no flow.
+class FixedLength final : public HeadlessDriver {
+public:
+  explicit FixedLength(double end_s) : end_s_(end_s) {}
+  bool second(Snapshot const& s, Metrics const&) override { return s.t_s >= end_s_ - 1e-9; }
+  std::string_view stage() const noexcept override { return {}; }
+  bool take_pacer_changed(PacerTimeline&) noexcept override { return false; }
+
+private:
+  double end_s_;
+};
 } // namespace
 
-std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
+std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer, std::string_view stage) {
   nlohmann::ordered_json j;
   j["t_s"] = s.t_s;
+  if (!stage.empty()) j["stage"] = stage;
   j["phase"] = to_json_word(pacer.phase);
   j["pacer_bpm"] = number_or_null(pacer.rate_bpm, 2);
   j["breathing_bpm"] = number_or_null(s.breathing_bpm, 2);
+  // Where breathing comes from (belt, chest_motion, ecg, heart_rhythm; null: none), and why a
+  // heart-rhythm rate is null (fast_breathing, ectopy, low_hrv).
+  if (s.breathing_source == dsp::BreathingSource::none) j["breathing_source"] = nullptr;
+  else j["breathing_source"] = std::string(dsp::breathing_source_key(s.breathing_source));
+  if (s.breathing_doubt != dsp::RsaDoubt::none) j["breathing_doubt"] = std::string(dsp::rsa_doubt_key(s.breathing_doubt));
   j["hr_bpm"] = number_or_null(s.hr_bpm, 1);
   j["quality"] = number_or_null(s.quality, 2);
   j["rmssd_ms"] = number_or_null(s.rmssd_ms, 1);
@@ -29,15 +48,24 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer) {
   return j.dump();
 }
 
-void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
+void run_headless(Pipeline& pipeline, HeadlessDriver& driver, std::ostream& out,
                   std::atomic<bool> const& interrupted, std::ostream& err) {
-  const double end_s = minutes * 60.0;
+  PacerTimeline timeline = pipeline.pacer().load();
+  if (driver.take_pacer_changed(timeline)) pipeline.pacer().store(timeline); // e.g. paused for a baseline
   pipeline.start();
   bool done = false;
   Metrics latest{};           // the mailbox's one reader here (no window)
   double told_error_t = -1;   // the last device error told on `err`
+  auto marked_source = dsp::BreathingSource::none; // annotated in the recording
   while (!done && !interrupted.load()) {
-    if (pipeline.metrics().read(latest) && latest.status.state == drivers::DeviceStatus::State::error &&
+    const bool fresh = pipeline.metrics().read(latest);
+    if (fresh && latest.breathing_source != marked_source && latest.breathing_source != dsp::BreathingSource::none) {
+      marked_source = latest.breathing_source;
+      char text[48];
+      std::snprintf(text, sizeof text, kMarkBreathingFromFormat, breathing_source_words(marked_source));
+      (void)pipeline.mark(text); // the main thread is the markers' one producer when headless
+    }
+    if (fresh && latest.status.state == drivers::DeviceStatus::State::error &&
         latest.status.t_s != told_error_t) {
       told_error_t = latest.status.t_s;
       err << "pneuma: device error: " << latest.status.message() << '\n' << std::flush;
@@ -46,13 +74,20 @@ void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
     bool any = false;
     while (!done && pipeline.snapshots().try_pop(s)) {
       any = true;
-      out << snapshot_json(s, pipeline.pacer().load().at(s.t_s)) << '\n';
-      done = s.t_s >= end_s - 1e-9;
+      done = driver.second(s, latest);
+      if (driver.take_pacer_changed(timeline)) pipeline.pacer().store(timeline);
+      out << snapshot_json(s, pipeline.pacer().load().at(s.t_s), driver.stage()) << '\n';
     }
     if (any) out.flush();
     if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   pipeline.stop();
+}
+
+void run_headless(Pipeline& pipeline, double minutes, std::ostream& out,
+                  std::atomic<bool> const& interrupted, std::ostream& err) {
+  FixedLength driver(minutes * 60.0);
+  run_headless(pipeline, driver, out, interrupted, err);
 }
 
 } // namespace pneuma::app

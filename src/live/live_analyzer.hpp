@@ -1,8 +1,11 @@
 #pragma once
 // The DSP thread's work: device samples in, Metrics out. This file only wires: drivers samples
 // are mapped to plain values for the dsp stream blocks (dsp::HeartStream: one beat timeline, one
-// R-peak detector, one artifact corrector, HRV, coherence, RSA; dsp::BreathingStream: belt, RSA-
-// and ECG-derived breathing), and their results are mapped to app::Metrics, plus the UI traces.
+// R-peak detector, one artifact corrector, HRV, coherence, RSA; dsp::BreathingStream: belt, chest
+// motion (ACC), ECG- and RSA-derived breathing), and their results are mapped to app::Metrics,
+// plus the UI traces. Breathing has one source at a time (dsp::BreathingSourceChooser, once a
+// second): the belt while it streams, else the strap's best surrogate; every breath number
+// (rate, breaths, pacer following, RSA per breath, the breath trace) comes from that source.
 // Everything is allocated at construction, so process() never allocates, locks, logs or throws.
 
 #include <optional>
@@ -11,6 +14,7 @@
 #include "pacer/pacer_timeline.hpp"
 #include "pneuma/drivers/sample.hpp"
 #include "pneuma/dsp/biquad.hpp"
+#include "pneuma/dsp/breathing_source.hpp"
 #include "pneuma/dsp/breathing_stream.hpp"
 #include "pneuma/dsp/heart_stream.hpp"
 #include "pneuma/dsp/resp_compliance.hpp"
@@ -36,6 +40,8 @@ public:
   void set_pacer(PacerTimeline const& pacer) noexcept { pacer_ = pacer; }
   /// The belt's breath detector (for tests and displays).
   [[nodiscard]] dsp::RespAnalyzer const& breath_analyzer() const noexcept { return breathing_.belt_analyzer(); }
+  /// Every breathing source's analyzer and its clock offset (for validation against truth).
+  [[nodiscard]] dsp::BreathingStream const& breathing() const noexcept { return breathing_; }
 
   /// An inspiration onset from the breathing DSP (session time): RSA per breath. The belt's own
   /// detected onsets are used unless a caller supplies onsets here (then only those are used).
@@ -50,17 +56,26 @@ private:
   void on(drivers::DeviceStatus const& s) noexcept;
   void on(drivers::SignalGap const& s) noexcept;
   void on(drivers::EcgSample const& s) noexcept;
+  void on(drivers::AccSample const& s) noexcept;
   void on(drivers::BatteryLevel const& s) noexcept;
   template <class T> void on(T const&) noexcept {}
 
   void heart_events(unsigned events, double now_s) noexcept;
-  void on_breath(unsigned events) noexcept;
+  /// Breath events of `source`; only the chosen source's reach the metrics.
+  void on_breath(dsp::BreathingSource source, unsigned events) noexcept;
+  void choose_source() noexcept;
+  [[nodiscard]] dsp::RespAnalyzer const& analyzer_of(dsp::BreathingSource s) const noexcept;
+  [[nodiscard]] double offset_of(dsp::BreathingSource s) const noexcept;
   void trace_breath(double t_s, double belt) noexcept;
+  void trace_derived(dsp::BreathingSource source) noexcept;
   void trace_beat(dsp::StreamBeat const& b) noexcept;
 
   dsp::BreathingStream breathing_;
   dsp::HeartStream heart_;
   dsp::PacerCompliance compliance_;
+  dsp::BreathingSourceChooser chooser_;
+  double next_choice_s_ = 0;        ///< data time of the next source decision
+  double last_belt_s_ = -1e9, last_acc_s_ = -1e9, last_r_peak_s_ = -1e9, last_nn_s_ = -1e9;
   std::optional<PacerTimeline> pacer_;
   bool external_onsets_ = false;   ///< breath onsets come from the caller, not the belt
   Metrics metrics_{};

@@ -8,6 +8,7 @@
 
 #include "live/live_traces.hpp"
 #include "pneuma/drivers/sample.hpp"
+#include "pneuma/dsp/breathing_source.hpp"
 
 namespace pneuma::app {
 
@@ -15,13 +16,19 @@ inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
 struct Metrics {
   double t_s = 0;                   ///< session time the numbers refer to (latest data)
-  double breathing_bpm = kUnknown;  ///< spectral breathing rate, breaths/min
+  double breathing_bpm = kUnknown;  ///< spectral breathing rate of breathing_source, breaths/min
   double breathing_quality = 0;     ///< 0..1 spectral peak concentration
+  /// Where breathing comes from (belt, chest motion, ECG, heart rhythm; breathing_source.hpp).
+  /// Every breath number below (rate, breaths, pacer following, RSA per breath) is from it.
+  dsp::BreathingSource breathing_source = dsp::BreathingSource::none;
+  /// Heart-rhythm breathing where RSA does not follow breathing: breathing_bpm is then NaN.
+  dsp::RsaDoubt breathing_doubt = dsp::RsaDoubt::none;
   double hr_bpm = kUnknown;         ///< heart rate from RR, beats/min
   double belt = kUnknown;           ///< latest belt value (arbitrary units)
   double quality = 0;               ///< 0..1 overall signal quality
   std::uint64_t samples = 0;        ///< samples processed
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
+  std::uint64_t gaps_bridged = 0;   ///< short belt holes (lost lines, frames) bridged, not reset
   drivers::DeviceStatus status{};   ///< latest device status
   // Heart (dsp::HeartStream): from artifact-corrected beats; NaN until the window is covered.
   double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
@@ -43,7 +50,10 @@ struct Metrics {
   double last_breath_peak_s = kUnknown;  ///< session time of the latest end of inspiration
   std::uint64_t breaths = 0;             ///< breaths counted this session
   std::uint64_t sighs = 0;
-  // Breathing without a belt: from the RR series (RSA, resp_derived.hpp), same detector.
+  // Breathing without a belt: chest accelerometer, RR series (RSA), ECG (resp_derived.hpp).
+  double acc_breath_rate_bpm = kUnknown; ///< smoothed per-breath rate from chest motion (ACC)
+  double acc_breath_quality = 0;         ///< 0..1 quality index of that surrogate
+  std::uint64_t posture_changes = 0;     ///< changes of posture seen by the accelerometer
   double rsa_breath_rate_bpm = kUnknown; ///< smoothed per-breath rate from heart-rate swings
   double rsa_breath_quality = 0;         ///< 0..1 quality index of that surrogate
   double edr_breath_rate_bpm = kUnknown; ///< from the ECG's R-amplitude modulation (EDR)
@@ -56,6 +66,22 @@ struct Metrics {
   LiveTraces traces{};              ///< recent belt and HR histories for the pacer and HR trace
 };
 
+/// Where breathing comes from, as a person reads it ("chest motion"; "" for none): one wording
+/// for the window (src/view) and the recording's annotation.
+constexpr const char* breathing_source_words(dsp::BreathingSource s) noexcept {
+  switch (s) {
+  case dsp::BreathingSource::belt: return "belt";
+  case dsp::BreathingSource::chest_motion: return "chest motion";
+  case dsp::BreathingSource::ecg: return "ECG";
+  case dsp::BreathingSource::heart_rhythm: return "heart rhythm";
+  case dsp::BreathingSource::none: break;
+  }
+  return "";
+}
+
+/// The recording's annotation when breathing starts to come from `s` ("breathing from: ECG").
+inline constexpr const char* kMarkBreathingFromFormat = "breathing from: %s";
+
 /// One line of the session log, one per second of session time.
 struct Snapshot {
   double t_s = 0;
@@ -65,6 +91,8 @@ struct Snapshot {
   double rmssd_ms = kUnknown;   ///< NaN while the window is short or the beats are poor
   double coherence = kUnknown;
   double rsa_bpm = kUnknown;
+  dsp::BreathingSource breathing_source = dsp::BreathingSource::none;
+  dsp::RsaDoubt breathing_doubt = dsp::RsaDoubt::none;
 
   /// The line for second `t_s` from the latest metrics; a stalled source has quality 0.
   static Snapshot of(Metrics const& m, double t_s, bool stalled) noexcept {
@@ -73,7 +101,9 @@ struct Snapshot {
             m.hr_bpm,   stalled ? 0.0 : m.quality,
             hrv_ok ? m.rmssd_ms : kUnknown,
             hrv_ok ? m.coherence : kUnknown,
-            m.rsa_bpm};
+            m.rsa_bpm,
+            m.breathing_source,
+            m.breathing_doubt};
   }
 };
 

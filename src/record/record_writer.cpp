@@ -22,6 +22,7 @@ constexpr double kPacerHz = 10;
 constexpr double kStaleAfter_s = 2.0;  // a silent channel is padded after this much data time
 constexpr double kReanchor_s = 3.0;    // beat clock vs arrival time
 constexpr double kSettle_s = 30.0;     // beats held while their time offset settles
+constexpr double kBridgedGap_s = 1.0;  // holes up to this long are bridged live (breathing_stream)
 constexpr std::size_t kMaxText = 40;   // EDFlib's write limit for annotation texts
 constexpr int kDigMin = -32768, kDigMax = 32767;
 constexpr double kHrMissing = -1;      // HR before the first beat: the channel's physical minimum
@@ -164,7 +165,7 @@ void RecordWriter::add(drivers::DeviceSample const& sample) {
       [this](auto const& s) {
         using T = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<T, drivers::RespSample>) {
-          if (auto* c = channel(Kind::resp)) c->pending.push_back(s.value);
+          if (auto* c = channel(Kind::resp)) on_resp(*c, s);
         } else if constexpr (std::is_same_v<T, drivers::EcgSample>) {
           if (auto* c = channel(Kind::ecg)) c->pending.push_back(s.microvolts);
         } else if constexpr (std::is_same_v<T, drivers::AccSample>) {
@@ -314,13 +315,16 @@ void RecordWriter::set_pacer(PacerTimeline const& pacer) {
 void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   const double rr_ms = rr.ms();
   if (!(rr_ms > 0)) return;
-  if (std::isfinite(rr.device_t_s)) { // the device stamps its beats (replay, PMD): no estimate needed
-    recent_beats_.push_back({rr.device_t_s, rr_ms});
-    write_beat(rr.device_t_s, rr_ms);
+  if (rr.beat_time_known) { // a file of beat times (replay): no estimate needed
+    recent_beats_.push_back({rr.t_s, rr_ms});
+    write_beat(rr.t_s, rr_ms);
     return;
   }
+  // Every other source (BLE, a bridge's HRM lines, even with the bridge's clock) stamps its
+  // beats with a notification's time, an upper bound only: beat times are the chained RR.
   double c = beat_clock_ ? *beat_clock_ + rr_ms / 1000.0 : rr.t_s;
-  if (!beat_clock_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first beat, or beats were lost
+  if (!beat_clock_ || beats_lost_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first, or beats lost
+    beats_lost_ = false;
     flush_beats(INFINITY);
     c = rr.t_s;
     delta_s_ = 0;
@@ -352,6 +356,7 @@ void RecordWriter::flush_beats(double before_arrival_s) {
 }
 
 void RecordWriter::write_beat(double t, double rr_ms) {
+  if (t < 0) return; // a beat from before the session (a link's backlog): not in this recording
   write_event(t, -1, "R");
   ++result_.beats;
   if (last_rr_.size() >= 5) {
@@ -375,12 +380,40 @@ void RecordWriter::on_status(drivers::DeviceStatus const& s) {
 }
 
 void RecordWriter::on_gap(drivers::SignalGap const& g) {
-  write_event(g.from_s, std::max(0.0, g.to_s - g.from_s), "Signal gap");
-  if (auto* c = channel(Kind::resp)) {
-    const auto missing = static_cast<long>(std::lround((g.to_s - g.from_s) * c->fs));
-    const double hold = c->pending.empty() ? c->last : c->pending.back(); // the last value received
-    for (long i = 0; i < std::min(missing, 3600L * c->fs); ++i) c->pending.push_back(hold);
+  using Stream = drivers::SignalGap::Stream;
+  const double duration = std::max(0.0, g.to_s - g.from_s);
+  if (g.stream == Stream::any || g.stream == Stream::rr) beats_lost_ = true;
+  if (g.stream != Stream::any && g.stream != Stream::resp) {
+    write_event(g.from_s, duration, "Signal gap (strap)");
+    return;
   }
+  if (duration <= kBridgedGap_s) { // lost lines: one annotation a record, not one a line
+    if (bridged_n_ == 0) bridged_from_s_ = g.from_s;
+    bridged_to_s_ = std::max(bridged_to_s_, g.to_s);
+    bridged_n_ += std::max<std::uint32_t>(g.lost, 1);
+  } else {
+    write_event(g.from_s, duration, "Signal gap");
+  }
+  if (auto* c = channel(Kind::resp)) {
+    // The samples between the last one before the hole and the first after it are missing;
+    // those the stale path already padded while nothing came are not added twice.
+    // Two reports of one hole (the link's silence and the lines' own clock) fill it once.
+    const long missing = std::lround(duration * c->fs) - 1 - c->padded;
+    c->fill = std::max(c->fill, std::clamp(missing, 0L, 3600L * c->fs));
+    c->resume_s = std::max(c->resume_s, g.to_s);
+  }
+}
+
+void RecordWriter::on_resp(Channel& c, drivers::RespSample const& s) {
+  if (c.fill > 0) { // a straight line across the hole, marked by its "Signal gap" annotation
+    const double from = c.pending.empty() ? c.last : c.pending.back();
+    for (long i = 1; i <= c.fill; ++i)
+      c.pending.push_back(from + (s.value - from) * static_cast<double>(i) / static_cast<double>(c.fill + 1));
+    c.fill = 0;
+  }
+  c.padded = 0;
+  c.last_data_s = s.t_s;
+  c.pending.push_back(s.value);
 }
 
 void RecordWriter::advance(double watermark_s) {
@@ -449,17 +482,29 @@ void RecordWriter::sample_pacer(std::int64_t record, Channel& ch) {
 }
 
 void RecordWriter::write_record() {
+  if (bridged_n_ > 0) {
+    write_event(bridged_from_s_, std::max(0.0, bridged_to_s_ - bridged_from_s_),
+                "Signal gaps bridged: " + std::to_string(bridged_n_) + " lost");
+    bridged_n_ = 0;
+    bridged_to_s_ = 0;
+  }
   std::vector<double> buf;
   for (auto& c : channels_) {
     if (c.kind == Kind::hr) sample_hr(records_, c);
     if (c.kind == Kind::pacer) sample_pacer(records_, c);
     const auto fs = static_cast<std::size_t>(c.fs);
     const bool short_of_data = c.pending.size() < fs;
-    if (short_of_data && !c.starved)
-      write_event(static_cast<double>(records_), -1, "No data: " + c.label);
-    if (!short_of_data && c.starved)
-      write_event(static_cast<double>(records_), -1, "Data again: " + c.label);
+    const double record_s = static_cast<double>(records_);
+    if (short_of_data && !c.starved) { // from just after the last real sample, when it is known
+      const double stop = c.last_data_s >= 0 ? c.last_data_s + 1.0 / c.fs : record_s;
+      write_event(std::clamp(stop, record_s - kStaleAfter_s - 1, record_s + 1), -1, "No data: " + c.label);
+    }
+    if (!short_of_data && c.starved) { // where the reported gap ended, when one was reported
+      const double again = c.resume_s >= record_s - 1 && c.resume_s <= record_s + 1 ? c.resume_s : record_s;
+      write_event(again, -1, "Data again: " + c.label);
+    }
     c.starved = short_of_data;
+    if (short_of_data) c.padded += static_cast<long>(fs - c.pending.size());
     buf.assign(fs, 0.0);
     for (std::size_t i = 0; i < fs; ++i) {
       double v = c.last;

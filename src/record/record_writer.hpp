@@ -6,13 +6,21 @@
 // beat; before the first beat -1, the channel's physical minimum, as its transducer field and an
 // annotation "HR -1 bpm: no beat yet" at 0 s say) and "Pacer" (target lung volume, % of a
 // breath, 10 Hz).
-// Annotations: "R" at every beat (the device's beat time when it stamps beats; otherwise the
-// cumulative sum of the strap's RR intervals with an offset to arrival time estimated over the
-// first 30 s, re-anchored when they drift apart by > 3 s), pacer phase changes
-// ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers, device states
-// ("Device lost: ..."), signal gaps, and beats a crude rule flags as artifacts
+// Annotations: "R" at every beat (the beat's own time when the source knows it, a file replayed;
+// otherwise the cumulative sum of the strap's RR intervals with an offset to arrival time
+// estimated over the first 30 s, re-anchored after a gap in the strap's beats or when they drift
+// apart by > 3 s: a notification's time, even a bridge's device clock, only bounds its beats),
+// pacer phase changes ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers,
+// device states ("Device lost: ..."), signal gaps ("Signal gap" at the hole's true start, with its
+// length; "Signal gap (strap)"; short belt holes once a record, "Signal gaps bridged: N lost"),
+// and beats a crude rule flags as artifacts
 // ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
 // beats; slow breathing alone swings RR by 30 %).
+//
+// A hole in the belt is filled once, by a straight line from the last value before it to the
+// first after it (never the last value held, which reads as a breath hold), covered by its gap
+// annotation; while no data comes at all, records are padded after 2 s and "No data" / "Data
+// again" mark where the data stopped and where the reported gap ended.
 //
 // The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
 // data: rates are the source's nominal ones when given, otherwise measured from the samples' device
@@ -115,6 +123,12 @@ private:
     std::deque<double> pending; ///< samples not yet written
     double last = 0;
     bool starved = false;       ///< padded because no data came
+    // Holes: a reported gap is filled once, by interpolation to the first value after it (not
+    // by holding the last one), minus what the stale path padded while no data came.
+    long padded = 0;            ///< samples padded since the last real one
+    long fill = 0;              ///< samples to interpolate before the next real one
+    double last_data_s = -1;    ///< session time of the last real sample
+    double resume_s = -1;       ///< where the last reported gap ended
   };
   struct Beat {
     double t_s;
@@ -132,6 +146,7 @@ private:
   void on_rr(drivers::RrInterval const& rr);
   void on_status(drivers::DeviceStatus const& s);
   void on_gap(drivers::SignalGap const& g);
+  void on_resp(Channel& c, drivers::RespSample const& s);
 
   RecorderConfig config_;
   RecordResult result_;
@@ -168,6 +183,10 @@ private:
   double delta_s_ = 0;
   bool delta_frozen_ = false;
   double anchor_arrival_s_ = 0;
+  bool beats_lost_ = false;
+  // short belt holes since the last record, annotated together
+  double bridged_from_s_ = 0, bridged_to_s_ = 0;
+  std::uint32_t bridged_n_ = 0; ///< a gap in the strap's beats: the next one re-anchors the chain
   std::deque<PendingBeat> pending_beats_;
   void write_beat(double t_s, double rr_ms);
   void flush_beats(double before_arrival_s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "analysis/record_analysis.hpp"
@@ -31,6 +32,9 @@ figure.chart { margin: 14px 0; } figcaption { font-weight: bold; margin-bottom: 
 .note { font-size: 12px; color: #555; } .rejected { color: #a33; } tr.best td { background: #eaf6ea; font-weight: bold; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } figure.chart, table, .cards { break-inside: avoid; }
   .card { border-color: #999; } th { background: none; } a { color: inherit; text-decoration: none; } }
+section.patient { font-size: 17px; line-height: 1.5; } section.patient li { margin: 4px 0; }
+.plan-notes { border-left: 4px solid #2ca02c; padding: 6px 12px; background: #f3faf3; }
+@media print { section.patient { break-after: page; } }
 @page { size: A4; margin: 14mm; }
 )css";
 
@@ -89,21 +93,113 @@ Series signal_series(drivers::files::SignalData const& sig, double t0, double t1
   return s;
 }
 
+} // namespace
+
+std::string local_time_text(std::string const& utc_iso) {
+  std::tm utc{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (std::sscanf(utc_iso.c_str(), "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &se) != 6) return utc_iso;
+  utc.tm_year = y - 1900;
+  utc.tm_mon = mo - 1;
+  utc.tm_mday = d;
+  utc.tm_hour = h;
+  utc.tm_min = mi;
+  utc.tm_sec = se;
+  const std::time_t t = ::timegm(&utc);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[80];
+  // "Tue 1 Dec 2026, 23:05 CET (UTC+01:00)": the zone by name and by offset, so a report read
+  // elsewhere is still unambiguous.
+  char zone[16];
+  std::strftime(zone, sizeof zone, "%z", &local);
+  std::string z = zone;
+  if (z.size() == 5) z = z.substr(0, 3) + ":" + z.substr(3);
+  std::strftime(buf, sizeof buf, "%a %e %b %Y, %H:%M %Z", &local);
+  std::string text = buf;
+  if (auto dbl = text.find("  "); dbl != std::string::npos) text.erase(dbl, 1); // %e pads the day
+  return text + " (UTC" + z + ")";
+}
+
+namespace {
+
 std::string card(std::string const& value, std::string const& key) {
   return "<div class=\"card\"><div class=\"v\">" + value + "</div><div class=\"k\">" + key + "</div></div>";
+}
+
+/// The first page, for the person who breathed: plain words, what is typical, what to do next.
+std::string patient_page(ReportInput const& in, SessionMetrics const& m, double end_s) {
+  std::string h = "<section class=\"patient\" id=\"patient\"><h1>Your breathing session</h1>\n";
+  std::string when = in.row ? local_time_text(in.row->started_at) : std::string();
+  char did[320];
+  const double pace = in.row && in.row->pacer_bpm > 0 ? in.row->pacer_bpm : std::nan("");
+  if (std::isfinite(pace))
+    std::snprintf(did, sizeof did, "You breathed with the pacer for %.0f minutes at %.1f breaths a minute%s%s.",
+                  std::round(end_s / 60.0), pace, when.empty() ? "" : ", on ", html_escape(when).c_str());
+  else
+    std::snprintf(did, sizeof did, "You breathed for %.0f minutes%s%s.", std::round(end_s / 60.0),
+                  when.empty() ? "" : ", on ", html_escape(when).c_str());
+  h += "<h2>What you did</h2><p>" + std::string(did) + "</p>\n";
+  h += "<h2>How your body answered</h2><ul>";
+  if (m.breathing_bpm && std::isfinite(pace)) {
+    const double off = *m.breathing_bpm - pace;
+    h += "<li>Your breathing averaged " + fmt(m.breathing_bpm, 1) + " breaths a minute: " +
+         (std::abs(off) <= 0.5 ? "you kept to the pace." : off > 0 ? "a little faster than the pace."
+                                                                      : "a little slower than the pace.") + "</li>";
+  }
+  if (m.compliance_pct)
+    h += "<li>You were on the pace for " + fmt(m.compliance_pct, 0, "%") + " of the minutes.</li>";
+  if (m.rsa_p2t_bpm) {
+    const double p2t = *m.rsa_p2t_bpm;
+    h += "<li>With each breath your heart sped up and slowed down by about " + fmt(m.rsa_p2t_bpm, 0) +
+         " beats a minute. " +
+         std::string(p2t >= 25   ? "That is a very strong answer (typical during slow breathing: 15&ndash;25)."
+                     : p2t >= 15 ? "That is a good answer (typical during slow breathing: 15&ndash;25)."
+                                 : "That is below what is typical during slow breathing (15&ndash;25); it often "
+                                   "grows over the first weeks of practice.") +
+         "</li>";
+  }
+  if (m.hr_first_bpm && m.hr_last_bpm)
+    h += "<li>Your heart rate was " + fmt(m.hr_first_bpm, 0) + " beats a minute in the first two minutes and " +
+         fmt(m.hr_last_bpm, 0) + " in the last two.</li>";
+  h += "</ul>\n";
+  if (in.row && in.row->before && in.row->after) {
+    auto change = [](std::optional<double> b, std::optional<double> a, char const* what) -> std::string {
+      if (!b || !a) return "";
+      return std::string("<li>") + what + ": " + fmt(b, 0) + " before, " + fmt(a, 0) + " after (0&ndash;10).</li>";
+    };
+    h += "<h2>How you felt</h2><ul>" + change(in.row->before->tension, in.row->after->tension, "Tension") +
+         change(in.row->before->pain, in.row->after->pain, "Pain") + "</ul>\n";
+  }
+  if (in.history) h += "<h2>Against your own sessions</h2><p>" + *in.history + "</p>\n";
+  h += "<h2>Next step</h2><p>" +
+       (in.next_step ? *in.next_step
+                     : std::string("Practise once or twice a day for 10&ndash;20 minutes at this pace; ask your "
+                                   "clinician when to reassess it.")) +
+       "</p>\n";
+  if (in.plan_notes) h += "<p class=\"plan-notes\"><b>Your clinician's notes:</b> " + html_escape(*in.plan_notes) + "</p>\n";
+  h += "</section>\n";
+  return h;
 }
 
 } // namespace
 
 std::string render_report(ReportInput const& in) {
   auto const& rec = in.rec;
-  const SessionMetrics m = in.row && in.row->metrics.beats > 0 ? in.row->metrics : summarize_recording(rec);
+  SessionMetrics m = in.row && in.row->metrics.beats > 0 ? in.row->metrics : summarize_recording(rec);
   const BeatSeries beats = beats_from_annotations(rec);
   const double end = rec.duration_s;
+  // LF power is the Task Force's (1996) estimate, which needs 2 min of beats: pneuma analyze
+  // gives null below that, and so does the report (the summary's short-window periodogram is
+  // for the assessment's steps, not a number to read against norms).
+  const double beat_span = beats.t_s.empty() ? 0 : beats.t_s.back() - beats.t_s.front();
+  const bool lf_known = beat_span >= 120.0;
+  if (!lf_known) m.lf_ms2.reset();
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                   "<title>Pneuma session report</title><style>" + std::string(kStyle) + "</style></head><body>\n";
-  h += "<h1>Pneuma session report</h1>\n<table class=\"meta\">";
+  h += patient_page(in, m, end);
+  h += "<h1 class=\"clinician\">Pneuma session report: the numbers</h1>\n<table class=\"meta\">";
   auto meta = [&](std::string const& k, std::string const& v) {
     h += "<tr><th>" + k + "</th><td>" + v + "</td></tr>";
   };
@@ -111,7 +207,7 @@ std::string render_report(ReportInput const& in) {
   if (in.row) {
     meta("Session", std::to_string(in.row->id) + " &middot; " + html_escape(in.row->kind) + " &middot; " +
                         html_escape(in.row->status));
-    meta("Started", html_escape(in.row->started_at));
+    meta("Started", html_escape(local_time_text(in.row->started_at)));
     meta("Source", html_escape(in.row->source));
     meta("Pacer", fmt(in.row->pacer_bpm, 1, "breaths/min") + ", inhale:exhale " + html_escape(in.row->ie));
   }
@@ -126,7 +222,8 @@ std::string render_report(ReportInput const& in) {
   h += card(fmt(m.rsa_p2t_bpm, 1), "RSA peak-to-trough (beats/min)");
   h += card(fmt(m.rmssd_ms, 0), "RMSSD (ms)");
   h += card(fmt(m.sdnn_ms, 0), "SDNN (ms)");
-  h += card(fmt(m.lf_ms2, 0), "LF power (ms&sup2;)");
+  h += card(lf_known ? fmt(m.lf_ms2, 0) : "?", lf_known ? "LF power (ms&sup2;)"
+                                                      : "LF power (ms&sup2;): needs 2 min of beats");
   h += card(fmt(m.coherence, 2), "coherence ratio");
   h += card(fmt(m.artifact_pct, 1, "%"), "beats flagged as artifacts");
   h += "</div>\n<p class=\"note\">Slow breathing near 6/min moves the breathing-driven heart-rate swings into the LF band "

@@ -53,7 +53,7 @@ std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid) {
   return any;
 }
 
-void score_steps(AssessResult& result) {
+void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves) {
   std::vector<StepResult*> valid;
   for (auto& s : result.steps)
     if (s.valid) valid.push_back(&s);
@@ -105,17 +105,80 @@ void score_steps(AssessResult& result) {
       if (s->criteria[k] && (!own || *s->criteria[k] > *own->criteria[k])) own = s;
     if (own && std::abs(own->rate_bpm - best.rate_bpm) <= 0.5 + 1e-9) agreement += kCriterionWeights[k];
   }
-  const double separation = std::min(1.0, (*valid[0]->score - *valid[1]->score) / 0.1);
+  // Score noise from the two halves of each step (see the banner).
+  double margin = 0.1;
+  std::vector<double> range_rates = {best.rate_bpm};
+  result.equally_good_bpm.reset();
+  result.score_noise = 0;
+  if (halves != nullptr) {
+    double sum2 = 0;
+    int n = 0;
+    for (std::size_t i = 0; i < result.steps.size(); ++i) {
+      if (!result.steps[i].valid) continue;
+      auto const& a = (*halves)[0], &b = (*halves)[1];
+      if (i >= a.steps.size() || i >= b.steps.size() || !a.steps[i].score || !b.steps[i].score) continue;
+      const double e = (*a.steps[i].score - *b.steps[i].score) / 2;
+      sum2 += e * e;
+      ++n;
+    }
+    if (n >= 2) {
+      result.score_noise = std::sqrt(sum2 / n);
+      margin = std::max(0.05, 2 * result.score_noise);
+      for (auto* s : valid)
+        if (*s->score >= *best.score - margin) range_rates.push_back(s->rate_bpm);
+      for (auto const& h : *halves)
+        if (h.recommended_bpm) range_rates.push_back(*h.recommended_bpm);
+    }
+  }
+  const double separation = std::min(1.0, std::max(0.0, *valid[0]->score - *valid[1]->score) / margin);
   double lo = 1e9, hi = -1e9;
   for (auto const& s : result.steps) {
     lo = std::min(lo, s.rate_bpm);
     hi = std::max(hi, s.rate_bpm);
   }
-  const bool edge = best.rate_bpm <= lo + 1e-9 || best.rate_bpm >= hi - 1e-9;
+  const auto [range_lo, range_hi] = std::minmax_element(range_rates.begin(), range_rates.end());
+  const bool range = *range_hi - *range_lo >= 1.0 - 1e-9;
+  if (range) result.equally_good_bpm = std::make_pair(*range_lo, *range_hi);
+  result.edge.clear();
+  if (best.rate_bpm <= lo + 1e-9) result.edge = "slow";
+  if (best.rate_bpm >= hi - 1e-9) result.edge = "fast";
   const double coverage = static_cast<double>(valid.size()) / static_cast<double>(result.steps.size());
-  result.confidence = coverage * (0.5 * agreement + 0.5 * separation) * (edge ? 0.8 : 1.0);
-  if (edge) result.note = "the best rate is at the edge of the tested range: the resonance frequency may lie beyond it";
+  result.confidence = coverage * (0.5 * agreement + 0.5 * separation) * (result.edge.empty() ? 1.0 : 0.6);
+  // A range the data cannot split is one answer of lower confidence: spread over n steps.
+  if (range) result.confidence /= std::round((*range_hi - *range_lo) / 0.5);
+  char text[240];
+  result.note.clear();
+  if (range) {
+    std::snprintf(text, sizeof text, "a range of rates is equally good: %.1f to %.1f breaths/min (the step scores do not separate)",
+                  *range_lo, *range_hi);
+    result.note = text;
+  }
+  if (!result.edge.empty()) {
+    std::snprintf(text, sizeof text,
+                  "the best rate is at the %s edge of the tested range (%.1f/min): the resonance frequency is there or "
+                  "beyond it; test again from %.1f/min",
+                  result.edge == "slow" ? "slow" : "fast", best.rate_bpm,
+                  result.edge == "slow" ? std::max(3.0, best.rate_bpm - 1.0) : std::min(12.0, best.rate_bpm + 1.0));
+    result.note += (result.note.empty() ? "" : "; ") + std::string(text);
+  }
 }
+
+namespace {
+/// The same steps with their analysed windows cut to the first (0) or second (1) half.
+AssessResult half_of(AssessResult const& full, drivers::files::Recording const& rec, BeatSeries const& beats, int which) {
+  AssessResult h;
+  h.steps = full.steps;
+  for (auto& s : h.steps) {
+    if (!s.valid) continue;
+    const double mid = 0.5 * (s.t0 + s.t1);
+    if (which == 0) s.t1 = mid;
+    else s.t0 = mid;
+    s.stats = analyze_window(rec, beats, s.t0, s.t1, s.rate_bpm);
+  }
+  score_steps(h);
+  return h;
+}
+} // namespace
 
 AssessResult assess_recording(drivers::files::Recording const& rec, AssessProtocol const& protocol) {
   AssessResult result;
@@ -161,6 +224,10 @@ AssessResult assess_recording(drivers::files::Recording const& rec, AssessProtoc
     result.steps.push_back(s);
   }
   score_steps(result);
+  if (result.recommended_bpm) {
+    const std::array<AssessResult, 2> halves = {half_of(result, rec, beats, 0), half_of(result, rec, beats, 1)};
+    score_steps(result, &halves);
+  }
   return result;
 }
 
@@ -199,6 +266,11 @@ nlohmann::ordered_json AssessResult::to_json() const {
   j["confidence"] = num(confidence, 3);
   j["in_phase_bpm"] = num(in_phase_bpm, 2);
   j["note"] = note;
+  j["equally_good_bpm"] = equally_good_bpm
+                              ? nlohmann::ordered_json::array({equally_good_bpm->first, equally_good_bpm->second})
+                              : nlohmann::ordered_json(nullptr);
+  j["edge"] = edge.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(edge);
+  j["score_noise"] = num(score_noise > 0 ? std::optional<double>(score_noise) : std::nullopt, 3);
   j["weighting"] = "criteria in Shaffer & Meehan's priority order weighted 32:16:8:4:2:1 (sum 1; each outweighs "
                    "all below it): phase, p2t, lf_power, lf_peak, smoothness, lf_peaks; x compliance factor";
   j["steps"] = steps_json();

@@ -33,14 +33,28 @@
 // -0.35/min).
 // Confidence (0..1) = coverage x (0.5 agreement + 0.5 separation) x edge, where coverage = valid
 // steps / steps, agreement = the weight of criteria whose own best step is within 0.5 breaths/min
-// of the recommendation, separation = min(1, (best - runner-up score) / 0.1), and edge = 0.8 when
-// the recommendation is the slowest or fastest rate tested (RF may lie beyond it), else 1.
-// Fewer than 2 valid steps: no recommendation (confidence 0).
+// of the recommendation, separation = min(1, (best - runner-up score) / margin), and edge = 0.6
+// when the recommendation is the slowest or fastest rate tested, else 1.
+// How far scores must stand apart to mean anything: the same criteria on each half of every
+// step's window (assess_recording) give two scores per step; their difference measures the score
+// noise of one step (Mayer waves, a sigh, a few breaths of 75 s), sigma = RMS(|a - b| / 2) over
+// the valid steps, and margin = max(0.05, 2 sigma). Steps scoring within the margin of the best
+// are equally good: when they span 1 breath/min or more (3 steps at the 0.5 grid) the result says
+// "a range of rates is equally good" and names it; the halves' own recommendations join the
+// range (an answer the two halves of the session do not reproduce is not one rate).
+// Why: RSA amplitude peaks at the resonance rate with a half-power width of ~1 breath/min
+// (Vaschillo et al. 2002, 2006; Lehrer et al. 2000, 2013): a person whose curve is flatter over
+// the tested rates, or whose session is noisy, has no single best rate the data can show, and a
+// lone noisy step must not read as confidence 1 (one rf 6.5 person read 5.5 with confidence 1.0).
+// Edge: the best step being the slowest or fastest tested means the resonance frequency is there
+// or beyond it (a person at 7.0 can only be told 6.5): the note says which edge, and by how much
+// to extend the range. Fewer than 2 valid steps: no recommendation (confidence 0).
 // Thread contract: plain functions, any thread, not real-time.
 
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -84,6 +98,10 @@ struct AssessResult {
   double confidence = 0;
   std::vector<StepResult> steps;
   std::string note; ///< e.g. "at the edge of the tested range"
+  /// Rates whose scores the data cannot tell apart from the best, when they span >= 1/min.
+  std::optional<std::pair<double, double>> equally_good_bpm;
+  std::string edge;        ///< "slow" / "fast": the best is the slowest / fastest rate tested
+  double score_noise = 0;  ///< sigma of one step's score (from the two halves), 0 unknown
   [[nodiscard]] nlohmann::ordered_json to_json() const;
   /// The steps table alone (stored with the assessment; the report renders it).
   [[nodiscard]] nlohmann::ordered_json steps_json() const;
@@ -93,7 +111,9 @@ struct AssessResult {
 /// without them, the protocol grid from t = 0).
 AssessResult assess_recording(drivers::files::Recording const& rec, AssessProtocol const& protocol);
 
-/// Scores valid steps and picks the recommendation (exposed for tests).
-void score_steps(AssessResult& result);
+/// Scores valid steps and picks the recommendation (exposed for tests). `halves`: the same steps
+/// scored on the first and second half of each window (assess_recording), for the score noise;
+/// without them the margin is 0.1 and no range is reported.
+void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves = nullptr);
 
 } // namespace pneuma::app

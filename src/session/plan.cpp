@@ -112,6 +112,10 @@ HomePlan HomePlan::parse(std::string const& text) {
     if (!j["title"].is_string()) throw bad("title", "expected text");
     p.title = j["title"].get<std::string>();
   }
+  if (j.contains("notes")) {
+    if (!j["notes"].is_string()) throw bad("notes", "expected text");
+    p.notes = j["notes"].get<std::string>();
+  }
   if (j.contains("profile")) {
     if (!j["profile"].is_string() || j["profile"].get<std::string>().empty()) throw bad("profile", "expected a name");
     p.profile = j["profile"].get<std::string>();

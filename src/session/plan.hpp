@@ -20,6 +20,7 @@ struct PlanStep {
 
 struct HomePlan {
   std::string title;
+  std::string notes;                    ///< the clinician's words for the patient (shown in the window)
   std::optional<std::string> profile;
   std::optional<std::string> start;     ///< YYYY-MM-DD; default: the day it is first used
   std::optional<double> rate_bpm;       ///< nullopt: "assessed"

@@ -32,6 +32,8 @@ double score_value(ScoreKind kind, Metrics const& m) noexcept {
 }
 
 BreathingRate breathing_rate(Metrics const& m) noexcept {
+  // Heart-rhythm breathing where RSA does not follow breathing (breathing_source.hpp): unknown.
+  if (m.breathing_doubt != dsp::RsaDoubt::none) return {kUnknown, 0.0};
   if (std::isfinite(m.breath_rate_bpm) && m.breath_quality >= 0.5) return {m.breath_rate_bpm, m.breath_quality};
   return {m.breathing_bpm, m.breathing_quality};
 }
@@ -195,14 +197,18 @@ SessionSummary SessionFlow::summary() const {
   out.after = after_;
   out.score = options_.score;
   out.ended_early = ended_early_;
-  const auto period = static_cast<std::size_t>(kPeriodS);
+  // Without a baseline, "before" and "after" are the first and last 2 min of training; in a
+  // session shorter than 4 min they are its halves, so they never overlap (in a 1-minute session
+  // both were the whole minute, and the change column compared it with itself).
+  const std::size_t n = training_.size();
+  const auto period = baseline_.empty() ? std::min(static_cast<std::size_t>(kPeriodS), n / 2)
+                                        : static_cast<std::size_t>(kPeriodS);
   if (!baseline_.empty()) {
     out.start = stats(baseline_, 0, baseline_.size());
     out.start_is_baseline = true;
   } else {
     out.start = stats(training_, 0, std::min(period, training_.size()));
   }
-  const std::size_t n = training_.size();
   out.end = stats(training_, n > period ? n - period : 0, n);
   out.training_s = static_cast<double>(n);
   for (auto const& s : training_) {

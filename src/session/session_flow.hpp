@@ -8,7 +8,8 @@
 // pacer) are optional. Once per second of session time the flow takes the latest Metrics and
 // keeps per-second samples of the baseline and the training (fixed capacity, reserved up front);
 // the summary compares "before" (the baseline, or the first 2 min of training when there is none)
-// with "after" (the last 2 min of training). Only seconds whose signal quality is at least 0.5
+// with "after" (the last 2 min of training; the two halves of a training shorter than 4 min).
+// Only seconds whose signal quality is at least 0.5
 // count towards a mean, and for RMSSD and the score only seconds whose HRV is not flagged poor
 // (Metrics::hrv_poor): a mean built from fewer than 10 good seconds is reported as unknown.
 // "Close to the pace": seconds of training when the breath followed the pacer (follow score

@@ -1,8 +1,29 @@
 #include "ui/audio_output.hpp"
 
+#include <dlfcn.h>
 #include <span>
 
 namespace pneuma::ui {
+namespace {
+// ALSA's library prints its own lines to stderr for every step that fails while SDL looks for a
+// device (eight on a machine without a sound card), before SDL returns its one error. That error
+// is what the person is told (one line), so ALSA's own printing is turned off: its error handler
+// is process-wide state of libasound, set here before SDL loads the same library (the dynamic
+// loader shares one copy). No ALSA installed: nothing to silence.
+extern "C" void quiet_alsa(const char*, int, const char*, int, const char*, ...) {}
+
+void silence_alsa_messages() {
+  static const bool done = [] {
+    void* alsa = dlopen("libasound.so.2", RTLD_NOW | RTLD_GLOBAL);
+    if (alsa == nullptr) return false;
+    using Handler = void (*)(const char*, int, const char*, int, const char*, ...);
+    using SetHandler = int (*)(Handler);
+    if (auto set = reinterpret_cast<SetHandler>(dlsym(alsa, "snd_lib_error_set_handler"))) set(&quiet_alsa);
+    return true; // the library stays loaded: SDL uses it and the handler must outlive its calls
+  }();
+  (void)done;
+}
+} // namespace
 
 AudioOutput::~AudioOutput() {
   if (device_ != 0) SDL_CloseAudioDevice(device_);
@@ -10,6 +31,7 @@ AudioOutput::~AudioOutput() {
 }
 
 bool AudioOutput::open(app::AudioCueConfig config, std::string& why) {
+  silence_alsa_messages();
   if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
     why = std::string("no audio: ") + SDL_GetError();
     return false;

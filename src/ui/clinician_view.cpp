@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ui/format.hpp"
 #include "view/words.hpp"
 
 namespace pneuma::ui {

@@ -114,7 +114,16 @@ void TrainerController::handle(SDL_Event const& e, double now_s) {
       return;
     }
   }
-  apply(action_for(e), now_s);
+  Action a = action_for(e);
+  // The scale runs 0-10 and keys 0-9: "1" then "0" within a second types 10.
+  if (a.kind == ActionKind::choose && e.type == SDL_KEYDOWN) {
+    const bool ten = a.value == 0 && last_digit_ == 1 && flow_.draft() == 1 &&
+                     e.key.timestamp - last_digit_ms_ <= kTwoDigitMs;
+    last_digit_ = ten ? -1 : a.value;
+    last_digit_ms_ = e.key.timestamp;
+    if (ten) a.value = 10;
+  }
+  apply(a, now_s);
 }
 
 void TrainerController::change_rate(double delta, double now_s) {
@@ -159,6 +168,7 @@ void TrainerController::apply(Action a, double now_s) {
     note.clear();
     break;
   case K::quit: quit = true; break;
+  default: break; // the start screen's actions mean nothing here
   }
   sync_pause(now_s);
   if (flow_.stage() == app::FlowStage::done) quit = true;

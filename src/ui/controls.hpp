@@ -7,8 +7,8 @@
 //
 // Keys: + / - (or Up / Down) rate by 0.1, space pause, f fullscreen, m mute, [ ] volume,
 // 1 2 3 shape (circle, bar, wave), c change the main score, Enter next step, Esc end the session
-// (the summary follows; Esc again closes). Rating screens: 0-9 or Up / Down choose, Enter
-// confirms, s skips. Clinician window: n starts a marker note, Enter saves it, Esc cancels.
+// (the summary follows; Esc again closes). Rating screens: 0-9 (1 then 0 within a second: 10) or
+// Up / Down choose, Enter confirms, s skips. Clinician window: n starts a marker note, Enter saves it, Esc cancels.
 
 #include <SDL.h>
 
@@ -31,7 +31,9 @@ using app::shape_name;
 
 enum class ActionKind : std::uint8_t {
   none, rate_down, rate_up, toggle_pause, toggle_fullscreen, toggle_mute, volume_down, volume_up,
-  shape, next_score, confirm, skip, choose, nudge, end_session, close, note_begin, quit
+  shape, next_score, confirm, skip, choose, nudge, end_session, close, note_begin, quit,
+  // The start screen (ui/start_screen.hpp): value is the row's index.
+  pick_source, pick_profile, pick_pace, pick_minutes, scan, start, back
 };
 struct Action {
   ActionKind kind = ActionKind::none;
@@ -104,6 +106,9 @@ private:
   bool training_seen_ = false;
   std::vector<Button> buttons_;
   float scale_x_ = 1, scale_y_ = 1;
+  static constexpr Uint32 kTwoDigitMs = 1000; ///< "1" then "0" within this long is 10
+  int last_digit_ = -1;                       ///< the last rating digit typed
+  Uint32 last_digit_ms_ = 0;                  ///< its key event's SDL timestamp
 };
 
 } // namespace pneuma::ui

@@ -5,7 +5,6 @@
 #include <limits>
 #include <string>
 
-#include "ui/format.hpp"
 #include "view/words.hpp"
 
 namespace pneuma::ui {
@@ -313,16 +312,21 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     text_.draw(words::kBpm, small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
     text_.draw(vm.pacer_rate, small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (!vm.swing.empty()) text_.draw(vm.swing, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
+    if (!vm.breathing_from.empty()) text_.draw(vm.breathing_from, small, kFaint, x, line_y(top, pad * 0.8F + 86 * u));
   }
   // 3. The chosen score and what it means (a click on the card changes the score).
   {
-    const float top = card(150 * u);
-    score_card_ = {panel.x, top, panel.w, 150 * u};
+    // Under the meaning, the range to read the number against ("typical during slow breathing").
+    const float height = 176 * u;
+    const float top = card(height);
+    score_card_ = {panel.x, top, panel.w, height};
     text_.draw(vm.score_title, title, kMuted, x, line_y(top, pad * 0.8F));
     const SDL_Point a = text_.draw(vm.score.value.text, big, value_colour(vm.score.value), x, line_y(top, pad * 0.8F + 22 * u));
     text_.draw(vm.score.unit, small, kMuted, x + a.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
-    text_.draw_wrapped(vm.score.meaning, px_of(14 * u), colour_of(vm.score.meaning_tone), x,
-                       line_y(top, pad * 0.8F + 72 * u), static_cast<int>(panel.w - 2 * pad));
+    const SDL_Point said = text_.draw_wrapped(vm.score.meaning, px_of(14 * u), colour_of(vm.score.meaning_tone), x,
+                                              line_y(top, pad * 0.8F + 72 * u), static_cast<int>(panel.w - 2 * pad));
+    text_.draw_wrapped(vm.score.typical, px_of(14 * u), kText, x,
+                       line_y(top, pad * 0.8F + 78 * u) + said.y, static_cast<int>(panel.w - 2 * pad));
   }
   // 4. Heart rate, last 60 s: the RSA waves.
   {

@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include "view/format.hpp"
+
 namespace pneuma::ui {
 
 namespace palette {
@@ -30,6 +32,9 @@ inline constexpr SDL_Color kHeart{204, 121, 167, 255};  // reddish purple
 } // namespace palette
 
 inline SDL_Color with_alpha(SDL_Color c, Uint8 a) { return {c.r, c.g, c.b, a}; }
+/// The colour each of the view model's tones is drawn in (view/format.hpp): text kText, muted
+/// kMuted, faint kFaint, warn kWarn, good kGood, nearly kNearly, bad kBad.
+SDL_Color colour_of(app::Tone tone) noexcept;
 /// Linear mix of two colours (t = 0: a, 1: b).
 SDL_Color mix(SDL_Color a, SDL_Color b, double t);
 

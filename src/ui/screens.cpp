@@ -49,12 +49,12 @@ std::vector<Button> Screens::draw_rating(RatingModel const& m, int w, int h) {
   const auto label_y = static_cast<int>(first.y + first.h + 10 * u);
   text_.draw(v.low, small, kMuted, static_cast<int>(first.x + first.w / 2), label_y, Align::centre);
   text_.draw(v.high, small, kMuted, static_cast<int>(last.x + last.w / 2), label_y, Align::centre);
-  // Skip and next.
-  const float bh = 52 * u, bw = 150 * u, y = static_cast<float>(h) * 0.74F;
+  // One button: "skip" until a value is chosen, then "next".
+  const float bh = 52 * u, bw = 170 * u, y = static_cast<float>(h) * 0.74F;
   const float cx = static_cast<float>(w) / 2;
-  buttons.push_back({{ActionKind::skip}, {cx - bw - 12 * u, y, bw, bh}, std::string(v.skip), false});
-  buttons.push_back({{ActionKind::confirm}, {cx + 12 * u, y, bw, bh}, std::string(v.next), v.next_on});
-  for (std::size_t i = 11; i < buttons.size(); ++i) draw_button(paint_, text_, buttons[i], px_of(20 * u));
+  buttons.push_back({{v.next_on ? ActionKind::confirm : ActionKind::skip}, {cx - bw / 2, y, bw, bh},
+                     std::string(v.next), v.next_on});
+  draw_button(paint_, text_, buttons.back(), px_of(20 * u));
   text_.draw(v.keys, px_of(16 * u), kFaint, w / 2,
              static_cast<int>(static_cast<float>(h) * 0.88F), Align::centre);
   text_.end_frame();
@@ -100,9 +100,17 @@ std::vector<Button> Screens::draw_summary(app::SummaryView const& v, int w, int 
   if (v.pace_fraction >= 0)
     paint_.fill_round_rect({track.x, track.y, track.w * static_cast<float>(v.pace_fraction), track.h}, track.h / 2, kGood);
 
-  // Self-ratings.
-  if (!v.ratings_line.empty())
-    text_.draw(v.ratings_line, body, kText, static_cast<int>(card.x), static_cast<int>(track.y + 36 * u));
+  // Self-ratings, the range the score is read against, and the plan's notes.
+  float line = track.y + 36 * u;
+  if (!v.ratings_line.empty()) {
+    text_.draw(v.ratings_line, body, kText, static_cast<int>(card.x), static_cast<int>(line));
+    line += static_cast<float>(body) * 1.5F;
+  }
+  text_.draw(v.score_typical, small, kMuted, static_cast<int>(card.x), static_cast<int>(line));
+  line += static_cast<float>(small) * 1.6F;
+  if (!v.notes.empty())
+    text_.draw_wrapped(v.notes, small, kText, static_cast<int>(card.x), static_cast<int>(line),
+                       static_cast<int>(card.w * 0.7F));
   std::vector<Button> buttons;
   buttons.push_back({{ActionKind::close}, {fw / 2 - 80 * u, fh - 80 * u, 160 * u, 50 * u}, std::string(v.done), true});
   draw_button(paint_, text_, buttons.back(), px_of(20 * u));

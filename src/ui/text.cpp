@@ -2,15 +2,38 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fontconfig/fontconfig.h>
 #include <stdexcept>
 
 namespace pneuma::ui {
 
 std::string find_font_path() {
-  for (const char* p : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                        "/usr/local/share/fonts/DejaVuSans.ttf"})
+  // The font a desktop would choose for "DejaVu Sans" (fontconfig: the user's own configuration,
+  // substitutes, any installed sans-serif when DejaVu is absent), as fc-match answers it.
+  std::string path;
+  if (FcInit() == FcTrue) {
+    FcPattern* pattern = FcNameParse(reinterpret_cast<FcChar8 const*>("DejaVu Sans:style=Book"));
+    if (pattern != nullptr) {
+      FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+      FcDefaultSubstitute(pattern);
+      FcResult result = FcResultNoMatch;
+      if (FcPattern* match = FcFontMatch(nullptr, pattern, &result)) {
+        FcChar8* file = nullptr;
+        // SDL_ttf opens TrueType and OpenType outlines; a bitmap-only match is no use.
+        FcBool outline = FcFalse;
+        if (FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+            (FcPatternGetBool(match, FC_OUTLINE, 0, &outline) != FcResultMatch || outline == FcTrue))
+          path = reinterpret_cast<char const*>(file);
+        FcPatternDestroy(match);
+      }
+      FcPatternDestroy(pattern);
+    }
+  }
+  if (!path.empty() && std::filesystem::exists(path)) return path;
+  // No fontconfig answer (no configuration at all): Debian's DejaVu file, where it always is.
+  for (const char* p : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"})
     if (std::filesystem::exists(p)) return p;
-  throw std::runtime_error("font DejaVuSans.ttf not found (install the Debian package fonts-dejavu-core)");
+  throw std::runtime_error("no font found through fontconfig (install the Debian package fonts-dejavu-core)");
 }
 
 TextRenderer::TextRenderer(SDL_Renderer* renderer) : renderer_(renderer), path_(find_font_path()) {}

@@ -1,5 +1,5 @@
 #pragma once
-// Text for the SDL view: DejaVu Sans (Debian fonts-dejavu-core) through SDL2_ttf, with rendered
+// Text for the SDL view: DejaVu Sans (or fontconfig's nearest sans-serif) through SDL2_ttf, with rendered
 // strings cached as textures so a steady screen costs no re-rendering (and, once cached, no
 // allocation: the cache is looked up by a view of the text).
 
@@ -14,7 +14,8 @@
 
 namespace pneuma::ui {
 
-/// Path of the UI font; throws std::runtime_error naming the package when it is missing.
+/// Path of the UI font, found through fontconfig; throws std::runtime_error naming the package
+/// when there is none.
 std::string find_font_path();
 
 enum class Align { left, centre, right };

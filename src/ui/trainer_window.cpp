@@ -12,9 +12,11 @@
 #include <string_view>
 
 #include "ui/audio_output.hpp"
+#include "ui/renderer_choice.hpp"
 #include "ui/clinician_view.hpp"
 #include "ui/pacer_view.hpp"
 #include "ui/screens.hpp"
+#include "ui/start_screen.hpp"
 #include "view/words.hpp"
 
 namespace pneuma::ui {
@@ -97,7 +99,8 @@ std::string clinician_path(std::string const& path) {
 }
 } // namespace
 
-void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last) {
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last,
+                 app::Metrics const& metrics) {
   namespace words = app::words;
   auto const& flow = control.flow();
   char text[48];
@@ -116,6 +119,12 @@ void mark_events(app::Pipeline& pipeline, TrainerController const& control, Mark
       (void)pipeline.mark(text);
     }
     last.rate_tenths = tenths;
+  }
+  const auto source = metrics.breathing_source;
+  if (source != last.breathing_source && source != dsp::BreathingSource::none) {
+    last.breathing_source = source;
+    std::snprintf(text, sizeof text, app::kMarkBreathingFromFormat, app::breathing_source_words(source));
+    (void)pipeline.mark(text);
   }
   for (; last.markers < flow.markers().size(); ++last.markers) {
     auto const& note = flow.markers()[last.markers].note;
@@ -146,35 +155,45 @@ bool save_screenshot(SDL_Renderer* renderer, std::string const& path, std::strin
   return true;
 }
 
-WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& options,
-                                 std::atomic<bool> const& interrupted, std::string& why,
-                                 WindowReport* report) {
-  why = display_unavailable_reason();
-  if (!why.empty()) return WindowOutcome::no_display;
-
+namespace {
+/// SDL, the main window and, in clinician mode, the clinician's: opened once, used by the start
+/// screen and the session alike.
+struct Windows {
   SdlSession sdl;
+  Surface main;
+  Surface clinic;
+  bool fullscreen = false;
+};
+
+bool start_sdl(SdlSession& sdl, std::string& why) {
+  why = display_unavailable_reason();
+  if (!why.empty()) return false;
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     why = std::string("cannot start SDL video: ") + SDL_GetError();
-    return WindowOutcome::no_display;
+    return false;
   }
   sdl.video = true;
   if (TTF_Init() != 0) {
     why = std::string("cannot start SDL_ttf: ") + TTF_GetError();
-    return WindowOutcome::no_display;
+    return false;
   }
   sdl.ttf = true;
   SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-  if (const char* driver = std::getenv("SDL_RENDER_DRIVER"); driver != nullptr && std::string_view(driver) == "software")
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0"); // see make_renderer
+  (void)choose_renderer(); // SDL's software renderer when OpenGL is drawn by the CPU
   SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0"); // two windows, two screens
+  return true;
+}
 
+/// Opens the window(s) for these options (SDL started).
+bool open_windows(Windows& win, WindowOptions const& options, std::string& why) {
+  auto& main = win.main;
+  auto& clinic = win.clinic;
   // The main window: the trainer, or in clinician mode the patient's screen.
   const int displays = std::max(1, SDL_GetNumVideoDisplays());
   const int patient_display =
       options.display >= 0 ? std::min(options.display, displays - 1) : displays - 1;
   const Uint32 base = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
   bool fullscreen = options.setup.fullscreen || (options.clinician && (displays > 1 || options.display >= 0));
-  Surface main;
   {
     const int pos = options.clinician ? static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display))
                                       : static_cast<int>(SDL_WINDOWPOS_CENTERED);
@@ -182,13 +201,22 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     const int h = options.clinician && !fullscreen ? options.height * 3 / 4 : options.height;
     if (!main.open(options.clinician ? app::words::kTitlePatient : app::words::kTitleTrainer, pos, pos, w, h,
                    base | (fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U), why))
-      return WindowOutcome::no_display;
+      return false;
   }
-  Surface clinic;
   if (options.clinician) {
     const int pos = static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(patient_display == 0 && displays > 1 ? 1 : 0));
-    if (!clinic.open(app::words::kTitleClinician, pos, pos, 1280, 800, base, why)) return WindowOutcome::no_display;
+    if (!clinic.open(app::words::kTitleClinician, pos, pos, 1280, 800, base, why)) return false;
   }
+  win.fullscreen = fullscreen;
+  return true;
+}
+
+/// Runs the session in open windows: starts the pipeline, stops it at the end.
+WindowOutcome run_session(Windows& win, app::Pipeline& pipeline, WindowOptions const& options,
+                          std::atomic<bool> const& interrupted, WindowReport* report) {
+  auto& main = win.main;
+  auto& clinic = win.clinic;
+  bool fullscreen = win.fullscreen;
 
   // The dummy video driver shows nothing to anyone: run unattended (no ratings to wait for, and
   // close once the summary is reached; it is printed anyway).
@@ -229,6 +257,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
   SDL_RendererInfo info{};
   SDL_GetRendererInfo(main.renderer.get(), &info);
   const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+  if (report != nullptr && info.name != nullptr) report->renderer = info.name;
   // With vsync the display sets the pace (30-144 Hz); the cap then only guards against a driver
   // that reports vsync but does not wait (144 /s), unless --fps asks for less.
   const bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0 && !software;
@@ -267,7 +296,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     }
     pipeline.metrics().read(metrics);
     control.update(now, metrics);
-    mark_events(pipeline, control, marks);
+    mark_events(pipeline, control, marks, metrics);
     if (control.take_pacer_changed()) pipeline.pacer().store(control.timeline());
     if (control.fullscreen != fullscreen) {
       fullscreen = control.fullscreen;
@@ -314,7 +343,7 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
                                                 main.w, main.h),
                             main.scale_x, main.scale_y);
       else if (flow.stage() == app::FlowStage::summary)
-        control.set_buttons(screens.draw_summary(flow.summary(), main.w, main.h), main.scale_x, main.scale_y);
+        control.set_buttons(screens.draw_summary(app::make_summary_view(flow.summary(), options.plan_notes), main.w, main.h), main.scale_x, main.scale_y);
       else {
         app::update_view_model(view_model, model); // what the training screen shows, this frame
         control.set_buttons(view.draw(model, view_model, main.w, main.h), main.scale_x, main.scale_y);
@@ -358,6 +387,58 @@ WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& o
     report->audio_note = audio_note;
   }
   return outcome;
+}
+} // namespace
+
+WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& options,
+                                 std::atomic<bool> const& interrupted, std::string& why,
+                                 WindowReport* report) {
+  Windows win;
+  if (!start_sdl(win.sdl, why) || !open_windows(win, options, why)) return WindowOutcome::no_display;
+  return run_session(win, pipeline, options, interrupted, report);
+}
+
+WindowOutcome run_start_window(StartWindowSetup const& start, SessionStarter const& begin,
+                               std::atomic<bool> const& interrupted, std::string& why, WindowReport* report,
+                               app::StartChoices* chosen) {
+  Windows win;
+  WindowOptions first;
+  first.width = start.width;
+  first.height = start.height;
+  if (!start_sdl(win.sdl, why) || !open_windows(win, first, why)) return WindowOutcome::no_display;
+  auto& main = win.main;
+  StartScreen screen(main.renderer.get(), *main.text, start.inputs, start.last, start.scan_s, start.limits);
+  int shot = 0;
+  auto phase_shot = app::StartPhase::choosing;
+  bool shot_taken = false;
+  // The start screen: a still picture that changes with the scan and the trial, 20 frames a second.
+  while (!screen.ready()) {
+    const Uint64 frame_start = SDL_GetTicks64();
+    SDL_Event e;
+    while (SDL_PollEvent(&e) != 0) screen.handle(e, main.scale_x, main.scale_y);
+    screen.update();
+    if (screen.quit || interrupted.load()) return WindowOutcome::closed;
+    if (screen.ready()) break;
+    main.measure();
+    screen.draw(main.w, main.h);
+    if (start.on_frame) start.on_frame(screen);
+    if (!start.shots_dir.empty() && (screen.phase() != phase_shot || !shot_taken)) {
+      phase_shot = screen.phase();
+      shot_taken = true;
+      std::string shot_why;
+      const auto path = start.shots_dir + "/start-" + std::to_string(++shot) + ".bmp";
+      if (!save_screenshot(main.renderer.get(), path, shot_why)) SDL_Log("%s", shot_why.c_str());
+    }
+    SDL_RenderPresent(main.renderer.get());
+    const Uint64 spent = SDL_GetTicks64() - frame_start;
+    if (spent < 50) SDL_WaitEventTimeout(nullptr, static_cast<int>(50 - spent));
+  }
+  if (chosen != nullptr) *chosen = *screen.ready();
+  WindowOptions options;
+  app::Pipeline* pipeline = begin(*screen.ready(), options, why);
+  if (pipeline == nullptr) return WindowOutcome::closed;
+  SDL_SetWindowTitle(main.window.get(), app::words::kTitleTrainer);
+  return run_session(win, *pipeline, options, interrupted, report);
 }
 
 } // namespace pneuma::ui

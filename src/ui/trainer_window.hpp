@@ -7,6 +7,7 @@
 // display when there is a second one) and the clinician's (signals, numbers, controls, markers).
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "live/pipeline.hpp"
 #include "session/session_flow.hpp"
 #include "ui/controls.hpp"
+#include "view/start_view_model.hpp"
 
 namespace pneuma::ui {
 
@@ -27,6 +29,7 @@ struct WindowOptions {
   int width = 1280, height = 720; ///< initial window size
   std::string screenshot;       ///< BMP path: capture and close (clinician: also <stem>-clinician.bmp)
   double screenshot_at_s = -1;  ///< session time to capture at; -1: when the summary shows
+  std::string plan_notes;       ///< the home plan's notes, shown on the summary
 };
 
 enum class WindowOutcome { finished, closed, no_display };
@@ -36,6 +39,7 @@ struct WindowReport {
   std::vector<app::EventMarker> markers;
   bool ran = false;
   std::string audio_note; ///< why there is no sound, when there is none
+  std::string renderer;   ///< SDL's renderer that drew the window ("software", "opengl", ...)
 };
 
 /// What the window tells the recording (EDF+ annotations through Pipeline::mark): stage changes,
@@ -45,9 +49,12 @@ struct MarkState {
   bool paused = false;
   int rate_tenths = -1;
   std::size_t markers = 0;
+  pneuma::dsp::BreathingSource breathing_source = pneuma::dsp::BreathingSource::none;
 };
-/// Marks what changed since `last` (UI thread; Pipeline::mark never blocks).
-void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last);
+/// Marks what changed since `last` (UI thread; Pipeline::mark never blocks); `metrics` tells
+/// where breathing comes from (annotated when it changes).
+void mark_events(app::Pipeline& pipeline, TrainerController const& control, MarkState& last,
+                 app::Metrics const& metrics = {});
 
 /// Why no window can be opened here (empty when one probably can).
 std::string display_unavailable_reason();
@@ -57,6 +64,32 @@ std::string display_unavailable_reason();
 WindowOutcome run_trainer_window(app::Pipeline& pipeline, WindowOptions const& options,
                                  std::atomic<bool> const& interrupted, std::string& why,
                                  WindowReport* report = nullptr);
+
+class StartScreen;
+
+/// The start screen's set-up (what it offers, what was chosen last time).
+struct StartWindowSetup {
+  app::StartInputs inputs;
+  app::StartChoices last;
+  double scan_s = 6;           ///< BLE scan length (an H10 advertises every ~0.1-1 s)
+  app::TrialLimits limits{};
+  int width = 1280, height = 720;
+  std::string shots_dir;       ///< when set, a BMP of each start-screen phase is saved here
+  std::function<void(StartScreen&)> on_frame; ///< called after each drawn frame (tests drive it)
+};
+
+/// Builds the session once the start screen's choices are known and the source answered: fills
+/// the window options and returns the pipeline to run (not started; a recording attached), or
+/// null with `why` set. Called on the UI thread; the pipeline must outlive the window.
+using SessionStarter =
+    std::function<app::Pipeline*(app::StartChoices const& choices, WindowOptions& options, std::string& why)>;
+
+/// Opens the window on the start screen; when the person has chosen and the source answered,
+/// calls `begin` and runs the session in the same window. `chosen` receives the choices (to be
+/// remembered). closed when the window was closed on the start screen or `begin` failed.
+WindowOutcome run_start_window(StartWindowSetup const& start, SessionStarter const& begin,
+                               std::atomic<bool> const& interrupted, std::string& why,
+                               WindowReport* report = nullptr, app::StartChoices* chosen = nullptr);
 
 /// Saves what the renderer has drawn (call before SDL_RenderPresent) as a BMP file.
 bool save_screenshot(SDL_Renderer* renderer, std::string const& path, std::string& why);

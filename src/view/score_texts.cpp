@@ -20,6 +20,23 @@ std::string_view score_meaning(ScoreKind kind) noexcept {
   }
 }
 
+// The ranges a person reads a number against, during paced breathing near 6 /min:
+// * coherence ratio Ppeak / (Ptot - Ppeak): McCraty 2022's bands for the ratio form (dsp/coherence.hpp:
+//   ~0.5 or less low, 1-2 medium, 3 or more high); slow even breathing puts most of the power in
+//   one peak, so 1-3 is where most people are;
+// * RSA peak-to-trough: Lehrer & Gevirtz 2014, resonance breathing gives 10-25 bpm in healthy
+//   adults, less with age (it falls about half from 20 to 60 years);
+// * RMSSD: Nunan et al. 2010's normative short-term range for healthy adults, 19-75 ms; slow
+//   breathing changes it little (it is mostly beat-to-beat, not breath-to-breath), so the resting
+//   range holds; it falls with age.
+std::string_view score_typical(ScoreKind kind) noexcept {
+  switch (kind) {
+  case ScoreKind::rsa: return "typical during slow breathing: 10-25 bpm (less with age)";
+  case ScoreKind::rmssd: return "typical during slow breathing: 20-75 ms (less with age)";
+  default: return "typical during slow breathing: 1-3 (3 or more is high, under 0.5 low)";
+  }
+}
+
 std::string_view coherence_meaning() noexcept {
   return "How much of your heart-rate variation is one smooth wave: high when heart rate rises and "
            "falls evenly with slow, steady breathing.";

@@ -11,6 +11,8 @@ namespace pneuma::app {
 
 std::string_view score_unit(ScoreKind kind) noexcept;    ///< "", "bpm", "ms"
 std::string_view score_meaning(ScoreKind kind) noexcept; ///< one plain-language line
+/// The plain range a number of this score is read against: "typical during slow breathing: ...".
+std::string_view score_typical(ScoreKind kind) noexcept;
 
 /// What dsp::Coherence's ratio means.
 std::string_view coherence_meaning() noexcept;

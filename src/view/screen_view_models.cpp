@@ -16,19 +16,31 @@ RatingView make_rating_view(RatingState const& s) noexcept {
                     : "0 = no pain, 10 = the worst pain you can imagine";
   v.low = tension ? "relaxed" : "no pain";
   v.high = tension ? "very tense" : "worst pain";
-  v.skip = "skip";
+  // One button, not "skip" beside "next (skip)": with nothing chosen, going on is skipping.
   v.next_on = s.draft >= 0;
-  v.next = v.next_on ? "next" : "next (skip)";
-  v.keys = "keys: 0-9, up / down, Enter to go on, s to skip";
+  v.next = v.next_on ? "next" : "skip";
+  v.keys = "keys: 0-10 (1 then 0 for 10), up / down, Enter to go on, s to skip";
   return v;
 }
 
-SummaryView make_summary_view(SessionSummary const& s) {
+std::string period_words(int seconds) {
+  char buf[32];
+  if (seconds % 60 == 0 && seconds > 0)
+    std::snprintf(buf, sizeof buf, "%d min", seconds / 60);
+  else if (seconds < 120)
+    std::snprintf(buf, sizeof buf, "%d s", seconds);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f min", seconds / 60.0);
+  return buf;
+}
+
+SummaryView make_summary_view(SessionSummary const& s, std::string_view plan_notes) {
   SummaryView v;
   v.title = s.ended_early ? "Session ended" : "Session complete";
   v.subtitle = format_clock(s.training_s) + " of paced breathing";
-  v.before_head = s.start_is_baseline ? "before (baseline)" : "before (first 2 min)";
-  v.after_head = "after (last 2 min)";
+  // The heads name the seconds each period really covers (a short session has short periods).
+  v.before_head = s.start_is_baseline ? "before (baseline)" : "before (first " + period_words(s.start.seconds) + ")";
+  v.after_head = "after (last " + period_words(s.end.seconds) + ")";
   v.change_head = "change";
   struct Source {
     std::string_view name;
@@ -76,6 +88,8 @@ SummaryView make_summary_view(SessionSummary const& s) {
   if (s.before.tension >= 0 || s.after.tension >= 0 || s.before.pain >= 0 || s.after.pain >= 0)
     v.ratings_line = "Tension " + rating(s.before.tension) + " \u2192 " + rating(s.after.tension) + "      Pain " +
                      rating(s.before.pain) + " \u2192 " + rating(s.after.pain);
+  v.score_typical = std::string(score_name(s.score)) + ": " + std::string(score_typical(s.score));
+  if (!plan_notes.empty()) v.notes = "From your plan: " + std::string(plan_notes);
   v.done = "done";
   return v;
 }

@@ -24,10 +24,9 @@ struct RatingView {
   std::string_view question; ///< "How tense do you feel right now?"
   std::string_view scale;    ///< what 0 and 10 mean
   std::string_view low, high; ///< under the ends of the scale
-  std::string_view skip;
-  std::string_view next;     ///< "next", or "next (skip)" with nothing chosen
+  std::string_view next;     ///< the one button: "skip" with nothing chosen, else "next"
   bool next_on = false;      ///< a value is chosen
-  std::string_view keys;     ///< the keyboard hint
+  std::string_view keys;     ///< the keyboard hint (1 then 0 types 10)
 };
 RatingView make_rating_view(RatingState const& s) noexcept;
 
@@ -43,13 +42,20 @@ struct SummaryRow {
 struct SummaryView {
   std::string_view title;    ///< "Session complete" / "Session ended"
   std::string subtitle;      ///< "04:00 of paced breathing"
-  std::string_view before_head, after_head, change_head;
+  std::string before_head, after_head; ///< "before (first 2 min)", from the seconds each period covers
+  std::string_view change_head;
   std::array<SummaryRow, 4> rows{}; ///< heart rate, RMSSD, breathing rate, the chosen score
   std::string pace_line;     ///< "Close to the pace: 03:00 of 04:00 (75%)"
   double pace_fraction = -1; ///< 0..1 for the bar; -1 when not measured
   std::string ratings_line;  ///< "Tension 6 → 4      Pain 3 → -"; empty when none was given
+  std::string score_typical; ///< "Coherence: typical during slow breathing: 1-3 ..."
+  std::string notes;         ///< the home plan's notes for the patient; empty without
   std::string_view done;
 };
-SummaryView make_summary_view(SessionSummary const& s);
+/// `plan_notes`: the home plan's notes, shown under the numbers.
+SummaryView make_summary_view(SessionSummary const& s, std::string_view plan_notes = {});
+
+/// A period's length in words: "30 s", "1 min", "2 min", "2.5 min".
+std::string period_words(int seconds);
 
 } // namespace pneuma::app

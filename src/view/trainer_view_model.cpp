@@ -54,6 +54,17 @@ ShownBreathing shown_breathing(Metrics const& m) noexcept {
   return out;
 }
 
+std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept {
+  switch (doubt) {
+  case dsp::RsaDoubt::fast_breathing: return "heart rhythm cannot follow breathing this fast";
+  case dsp::RsaDoubt::ectopy: return "too many irregular beats to read breathing";
+  case dsp::RsaDoubt::low_hrv: return "heart rhythm varies too little to read breathing";
+  case dsp::RsaDoubt::irregular: return "heart rhythm shows no steady breathing rhythm";
+  case dsp::RsaDoubt::none: break;
+  }
+  return {};
+}
+
 std::string_view device_state_words(drivers::DeviceStatus::State state) noexcept {
   using S = drivers::DeviceStatus::State;
   switch (state) {
@@ -115,6 +126,22 @@ void assign_score_line(ScoreLine& out, ScoreKind kind, Metrics const& m) {
     out.meaning = score_meaning(kind);
     out.meaning_tone = Tone::muted;
   }
+  out.typical = score_typical(kind);
+}
+
+double shown_lag_s(Metrics const& m) noexcept { return m.pacer_lag_s; }
+
+void assign_lag_words(std::string& out, double lag_s) {
+  if (!std::isfinite(lag_s))
+    out.clear();
+  else if (std::abs(lag_s) < 0.3) // within the breath detector's timing scatter
+    out.assign("in-breath ends with the pacer's");
+  else
+    assign_format(out, "in-breath ends %.1f s %s the pacer's", std::abs(lag_s), lag_s > 0 ? "after" : "before");
+}
+
+bool breath_signal_streaming(Metrics const& m) noexcept {
+  return m.status.state == drivers::DeviceStatus::State::streaming && std::isfinite(m.belt);
 }
 
 void update_view_model(TrainerViewModel& out, TrainerState const& s) {
@@ -168,23 +195,26 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     const int left = static_cast<int>(std::ceil(std::max(0.0, s.pacer.phase_left_s) - 1e-6));
     assign_format(out.phase_detail, "%d", std::max(1, left));
   }
-  // Card 1: following the pacer, in a word and a colour, and the lag in words: from the detected
-  // breaths (end of each in-breath against the pacer's) when the breathing block has them, else
-  // from the curves' best alignment.
+  // Card 1: following the pacer, in a word and a colour, and the lag in words (shown_lag_s: the
+  // one definition). While the follow score warms up (its 20 s window, a few breaths for the
+  // lag) with any breathing source streaming, it says so and names the source.
   const auto level = follow_level(s.follow);
   const bool measuring = !s.paused && s.stage == FlowStage::training;
   out.follow_word = measuring ? follow_words(level) : s.paused ? "paused" : "not yet";
   out.follow_word_tone = measuring ? follow_tone(level) : Tone::faint;
-  const double lag = std::isfinite(m.pacer_lag_s) ? m.pacer_lag_s : s.follow.lag_s;
-  if (measuring && std::isfinite(s.follow.score) && std::isfinite(lag)) {
-    if (std::abs(lag) < 0.3)
-      out.follow_detail.assign("breath right with the pacer");
-    else
-      assign_format(out.follow_detail, "breath %.1f s %s the pacer", std::abs(lag), lag > 0 ? "behind" : "ahead of");
-  } else if (!measuring) {
+  const double lag = shown_lag_s(m);
+  if (!measuring) {
     out.follow_detail.assign(s.paused ? "press space to go on" : "starts with the training");
+  } else if (std::isfinite(lag)) {
+    assign_lag_words(out.follow_detail, lag);
+  } else if (m.breathing_source == dsp::BreathingSource::none) {
+    out.follow_detail.assign("needs a breathing signal: a belt, or a chest strap's heart beats");
+  } else if (m.breathing_doubt != dsp::RsaDoubt::none) {
+    out.follow_detail.assign(breathing_doubt_words(m.breathing_doubt));
+  } else if (std::isfinite(s.follow.score)) {
+    out.follow_detail.assign("timing: needs a few clear breaths");
   } else {
-    out.follow_detail.assign("needs a breathing belt signal");
+    out.follow_detail.assign("measuring: a few breaths from ").append(breathing_source_words(m.breathing_source));
   }
   // Card 2: breathing and heart rate.
   out.breathing_rate = shown_breathing(m);
@@ -195,6 +225,12 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     assign_format(out.swing, "swing %.0f bpm", m.rsa_bpm);
   else
     out.swing.clear();
+  if (m.breathing_doubt != dsp::RsaDoubt::none)
+    out.breathing_from.assign(breathing_doubt_words(m.breathing_doubt));
+  else if (m.breathing_source != dsp::BreathingSource::none)
+    out.breathing_from.assign("breathing from: ").append(breathing_source_words(m.breathing_source));
+  else
+    out.breathing_from.clear();
   // Card 3: the chosen score and what it means.
   assign_score_line(out.score, s.score, m);
   out.score_title.assign(out.score.name).append("  (click or c: change)");
@@ -248,20 +284,23 @@ void update_clinician_view(ClinicianViewModel& out, TrainerState const& s,
   assign_shown(row("Breathing /min (breaths)"), m.breath_rate_bpm, 2, m.breath_quality >= kTrusted);
   assign_shown(row("Breathing /min (spectral)"), m.breathing_bpm, 2, m.breathing_quality >= kTrusted);
   {
-    auto& v = row("In phase / lag (breaths)");
-    v.trusted = std::isfinite(m.pacer_in_phase);
-    if (v.trusted)
-      assign_format(v.text, "%.0f %%  %+.1f s", 100 * m.pacer_in_phase, std::isfinite(m.pacer_lag_s) ? m.pacer_lag_s : 0.0);
-    else
+    // The same lag as the training card (shown_lag_s), with the share of breaths in phase.
+    auto& v = row("Lag, end of in-breath");
+    const double lag = shown_lag_s(m);
+    v.trusted = std::isfinite(lag);
+    if (!v.trusted)
       v.text.assign("?");
+    else if (std::isfinite(m.pacer_in_phase))
+      assign_format(v.text, "%+.1f s  (%.0f %% in phase)", lag, 100 * m.pacer_in_phase);
+    else
+      assign_format(v.text, "%+.1f s", lag);
   }
   {
     auto& v = row("Follow");
     v.trusted = std::isfinite(s.follow.score);
     const std::string_view words = follow_words(follow_level(s.follow));
     if (v.trusted)
-      assign_format(v.text, "%.*s  r %.2f, lag %+.1f s", static_cast<int>(words.size()), words.data(), s.follow.score,
-                    s.follow.lag_s);
+      assign_format(v.text, "%.*s  r %.2f", static_cast<int>(words.size()), words.data(), s.follow.score);
     else
       assign_format(v.text, "%.*s  ?", static_cast<int>(words.size()), words.data());
   }
@@ -301,7 +340,7 @@ void update_clinician_view(ClinicianViewModel& out, TrainerState const& s,
   }
   assign_format(out.rate_button, "%.1f /min", set.rate_bpm);
   out.pause_button = s.paused ? "resume" : "pause";
-  out.sound_button = s.muted ? "muted" : "sound";
+  assign_sound_words(out.sound_button, s.audio, s.muted, s.volume);
 }
 
 void assign_belt_range(std::string& out, double range) {

@@ -63,6 +63,10 @@ struct ShownBreathing {
   bool trusted = false;
 };
 ShownBreathing shown_breathing(Metrics const& m) noexcept;
+// Where breathing is measured from, as a person reads it: breathing_source_words() in
+// live/metrics.hpp (one wording with the recording's annotation).
+/// Why the heart rhythm's breathing is not shown ("" when it is): fast breathing, ectopy, low HRV.
+std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept;
 
 /// The words for a device state: "connecting", "streaming", "stalled", "lost", ...
 std::string_view device_state_words(drivers::DeviceStatus::State state) noexcept;
@@ -79,10 +83,22 @@ struct ScoreLine {
   std::string_view unit;    ///< "", "bpm", "ms"
   std::string_view meaning; ///< the meaning, or why the number is not to be read as one
   Tone meaning_tone = Tone::muted;
+  std::string_view typical; ///< "typical during slow breathing: 1-3 ..." (score_texts.hpp)
   ShownValue value;
 };
 void assign_score_line(ScoreLine& out, ScoreKind kind, Metrics const& m);
 
+/// The one lag the window shows, on the training card and in the clinician's window alike: how
+/// long after the pacer's end of inhale the person's in-breath ends (dsp::PacerCompliance, from
+/// the belt's detected breaths; + = late), seconds. NaN until breaths are detected. The pacer
+/// follow's best-correlation lag is not shown: it depends on the breath's shape (an uneven
+/// in:out ratio against a rounder breath moves it), so the two disagreed by a second.
+double shown_lag_s(Metrics const& m) noexcept;
+/// "in-breath ends 1.1 s after the pacer's", "... 0.4 s before the pacer's", or "in-breath ends
+/// with the pacer's" (within 0.3 s); empty when the lag is unknown.
+void assign_lag_words(std::string& out, double lag_s);
+/// A belt (or other breathing signal) is streaming samples now.
+bool breath_signal_streaming(Metrics const& m) noexcept;
 /// The training screen.
 struct TrainerViewModel {
   // Top bar.
@@ -106,6 +122,7 @@ struct TrainerViewModel {
   ShownValue heart;         ///< beats/min
   std::string pacer_rate;   ///< "pacer 6.0 /min"
   std::string swing;        ///< "swing 15 bpm"; empty when unknown
+  std::string breathing_from; ///< "breathing from: chest motion", or why it is "?"; empty: none
   // Card 3: the chosen score.
   std::string score_title;  ///< "Coherence  (click or c: change)"
   ScoreLine score;
@@ -141,7 +158,7 @@ struct ClinicianViewModel {
   std::vector<std::string> marker_lines; ///< the last three markers, oldest first
   std::string rate_button;
   std::string_view pause_button;
-  std::string_view sound_button;
+  std::string sound_button; ///< the same words as the training screen's (assign_sound_words)
 };
 /// `markers` may be null (none); `note` is the note being typed when `editing_note`.
 void update_clinician_view(ClinicianViewModel& out, TrainerState const& s,

@@ -120,6 +120,13 @@ public:
     root_->callMethod("Notify").onInterface(kMockIface).withArguments(sdbus::ObjectPath(device), uuid, value).storeResultsTo(delivered);
     return delivered;
   }
+  /// A burst of notifications of one characteristic; how many were delivered.
+  std::uint32_t notify_many(std::string const& device, std::string const& uuid,
+                            std::vector<std::vector<std::uint8_t>> const& values) {
+    std::uint32_t delivered = 0;
+    root_->callMethod("NotifyMany").onInterface(kMockIface).withArguments(sdbus::ObjectPath(device), uuid, values).storeResultsTo(delivered);
+    return delivered;
+  }
   /// Retries until the driver has subscribed (Notify is refused until StartNotify).
   bool notify_when_ready(std::string const& device, std::string const& uuid, std::vector<std::uint8_t> const& value) {
     for (int i = 0; i < 500; ++i) {

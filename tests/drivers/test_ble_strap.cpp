@@ -11,6 +11,7 @@
 #include "pneuma/drivers/io_thread.hpp"
 #include "pneuma/drivers/parsers/pmd.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 
 using namespace pneuma::drivers;
 using pneuma::test::hex;
@@ -23,10 +24,7 @@ const std::string kStrap = "/org/bluez/hci0/dev_A0_9E_1A_12_34_56";
 const std::string kHrm = "00002a37-0000-1000-8000-00805f9b34fb";
 
 #define SKIP_WITHOUT_DBUSMOCK()                                                  \
-  if (const auto why = MockBluez::missing(); !why.empty()) {                     \
-    std::cout << "SKIPPED: " << why << "\n";                                     \
-    return;                                                                      \
-  }
+  if (const auto why = MockBluez::missing(); !why.empty()) PNEUMA_SKIP(why)
 
 BleConfig fast(bool ecg = false) {
   BleConfig c;

@@ -5,6 +5,7 @@
 
 #include "drivers/parser_support.hpp"
 #include "pneuma/drivers/parsers/bridge_line.hpp"
+#include "pneuma/drivers/parsers/clock_map.hpp"
 
 using namespace pneuma::drivers;
 using pneuma::test::bytes;
@@ -34,8 +35,11 @@ TEST_CASE("bridge: HRM line gives HR and RR through the 0x2A37 decoder", "[drive
   REQUIRE(rr.size() == 2);
   CHECK(rr[0].ticks == 1016);
   CHECK(rr[1].ticks == 750);
-  CHECK(rr[0].device_t_s == Approx(51.234567));
-  CHECK(rr[0].t_s == 10.0);
+  // The newest interval ends at the line's time; the one before it its own length earlier.
+  CHECK(rr[1].device_t_s == Approx(51.234567));
+  CHECK(rr[1].t_s == 10.0);
+  CHECK(rr[0].device_t_s == Approx(51.234567 - 750 / 1024.0));
+  CHECK(rr[0].t_s == Approx(10.0 - 750 / 1024.0));
   CHECK(p.stats().frames == 1);
   CHECK(p.stats().errors == 0);
 }
@@ -97,8 +101,11 @@ TEST_CASE("bridge: sequence gaps are reported with their count", "[drivers]") {
   const auto gaps = sink.of<SignalGap>();
   REQUIRE(gaps.size() == 1);
   CHECK(gaps[0].lost == 3);
+  CHECK(gaps[0].stream == SignalGap::Stream::resp); // belt lines every 20 ms: 80 ms is 3 of them
   CHECK(gaps[0].from_s == 1.02);
   CHECK(gaps[0].to_s == 1.10);
+  CHECK(gaps[0].device_from_s == Approx(0.02));
+  CHECK(gaps[0].device_to_s == Approx(0.10));
   CHECK(p.stats().lost == 3);
   // the sequence number itself wraps at 2^32 without a gap
   BridgeLineParser q;
@@ -183,4 +190,81 @@ TEST_CASE("bridge: device text cannot smuggle terminal escapes into status", "[d
   const auto st = sink.of<DeviceStatus>();
   REQUIRE(st.size() == 1);
   CHECK(st[0].message() == "bridge error: ?]0;pwned? strap");
+}
+
+namespace {
+/// One second of a bridge forwarding belt and strap: RSP every 20 ms, an HRM at the second.
+std::vector<std::string> bridge_second(std::uint32_t& seq, int second) {
+  std::vector<std::string> lines;
+  for (int k = 0; k < 50; ++k) {
+    const auto t_us = static_cast<std::uint32_t>(second * 1000000 + k * 20000);
+    lines.push_back(line("RSP", seq++, t_us, "2000"));
+    if (k == 0) lines.push_back(line("HRM", seq++, t_us, "1048f803ee02"));
+  }
+  return lines;
+}
+} // namespace
+
+TEST_CASE("bridge: a lost line is charged to the stream whose cadence it breaks", "[drivers]") {
+  std::uint32_t seq = 1;
+  std::vector<std::string> lines;
+  for (int s = 0; s < 4; ++s) {
+    auto one = bridge_second(seq, s);
+    lines.insert(lines.end(), one.begin(), one.end());
+  }
+  // Lines: second 0 = 0..50 (index 1 is its HRM). Lose an RSP line in second 1, and second 2's HRM.
+  const std::size_t lost_rsp = 51 + 10, lost_hrm = 102 + 1;
+  REQUIRE(lines[lost_hrm].rfind("$HRM", 0) == 0);
+  BridgeLineParser p;
+  CollectingSink sink;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i == lost_rsp || i == lost_hrm) continue;
+    p.feed(bytes(lines[i]), static_cast<double>(i) * 0.0196, sink);
+  }
+  const auto gaps = sink.of<SignalGap>();
+  REQUIRE(gaps.size() == 2);
+  CHECK(gaps[0].stream == SignalGap::Stream::resp); // one belt sample: the belt alone has a hole
+  CHECK(gaps[0].lost == 1);
+  CHECK(gaps[0].device_to_s - gaps[0].device_from_s == Approx(0.04));
+  CHECK(gaps[1].stream == SignalGap::Stream::rr); // one notification: the strap alone
+  CHECK(gaps[1].lost == 1);
+  CHECK(gaps[1].device_to_s - gaps[1].device_from_s == Approx(2.0));
+  CHECK(p.stats().lost == 2);
+}
+
+TEST_CASE("bridge: a strap-only bridge that loses a line breaks no belt window", "[drivers]") {
+  BridgeLineParser p;
+  CollectingSink sink;
+  p.feed(bytes(line("HRM", 1, 0, "1048f803ee02")), 0, sink);
+  p.feed(bytes(line("HRM", 2, 1000000, "1048f803ee02")), 1, sink);
+  p.feed(bytes(line("HRM", 4, 2000000, "1048f803ee02")), 2, sink); // line 3 (a BAT line, say) lost
+  CHECK(sink.of<SignalGap>().empty()); // the HRM cadence held: no notification was lost
+  p.feed(bytes(line("HRM", 6, 4000000, "1048f803ee02")), 4, sink);
+  REQUIRE(sink.of<SignalGap>().size() == 1);
+  CHECK(sink.of<SignalGap>()[0].stream == SignalGap::Stream::rr);
+}
+
+TEST_CASE("bridge: through the batch clock, a gap sits at the device times of its lines", "[drivers]") {
+  BridgeLineParser p;
+  CollectingSink out;
+  BatchClock clock;
+  const double offset = 100.0; // the bridge's micros() started 100 s before the session
+  auto read = [&](std::string const& text, double arrival) {
+    clock.begin(arrival, out);
+    p.feed(bytes(text), arrival, clock);
+    clock.flush();
+  };
+  std::uint32_t seq = 1;
+  for (int k = 0; k < 100; ++k) {
+    if (k == 50 || k == 51) { ++seq; continue; } // two belt lines lost
+    const double dev = offset + k * 0.02;
+    read(line("RSP", seq++, static_cast<std::uint32_t>(dev * 1e6), "1"), k * 0.02 + 0.005 + (k % 7) * 0.003);
+  }
+  const auto gaps = out.of<SignalGap>();
+  REQUIRE(gaps.size() == 1);
+  // On the session clock the hole runs from the last line before it to the first after it,
+  // placed by the device's own times (arrival jitter of up to 23 ms does not move it).
+  CHECK(gaps[0].from_s == Approx(49 * 0.02 + 0.005).margin(0.004));
+  CHECK(gaps[0].to_s == Approx(52 * 0.02 + 0.005).margin(0.004));
+  CHECK(gaps[0].to_s - gaps[0].from_s == Approx(0.06).margin(1e-6));
 }

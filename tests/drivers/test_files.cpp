@@ -100,13 +100,12 @@ TEST_CASE("edf: a truncated or foreign file is a clear error", "[drivers][files]
 }
 
 TEST_CASE("files: the shared recordings load with their rates", "[drivers][files]") {
-  auto marsh = pneuma::test::shared_path("data/marsh/0005_signals_250hz.csv");
-  if (!marsh) return;
+  const auto marsh = pneuma::test::shared_path("data/marsh/0005_signals_250hz.csv");
+  const auto rr = marsh ? pneuma::test::shared_path("data/rr_healthy_000/000.txt") : std::nullopt;
+  if (!rr) return;
   const SignalData ip = read_signal(*marsh, std::nullopt, std::nullopt);
   CHECK(ip.label == "IP");
   CHECK(ip.fs_hz == Approx(250).epsilon(1e-6));
-  auto rr = pneuma::test::shared_path("data/rr_healthy_000/000.txt");
-  if (!rr) return;
   CHECK(read_rr(*rr).rr_ms.size() > 1000);
 }
 

@@ -1,5 +1,6 @@
 // 0x2A37 Heart Rate Measurement and 0x2A19 Battery Level against protocols.md §1 vectors.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <random>
 
 #include "drivers/parser_support.hpp"
@@ -133,4 +134,32 @@ TEST_CASE("battery level 0x2A19: one byte, 0 to 100", "[drivers]") {
   CHECK_FALSE(decode_battery_level(hex("65")));
   CHECK_FALSE(decode_battery_level(hex("")));
   CHECK_FALSE(decode_battery_level(hex("10 10")));
+}
+
+TEST_CASE("heart rate 0x2A37: the intervals of one notification are placed back from its time", "[drivers]") {
+  // Three beats in one notification sent at t = 50 s (device 1000 s): the newest ends at the
+  // notification, each earlier one the sum of the later intervals before it. One stamp for all
+  // would record beats a notification apart whatever their RR.
+  HeartRateMeasurement m;
+  m.bpm = 70;
+  m.rr_count = 3;
+  m.rr_ticks = {};
+  m.rr_ticks[0] = 900;
+  m.rr_ticks[1] = 1000;
+  m.rr_ticks[2] = 800;
+  pneuma::test::CollectingSink sink;
+  emit_heart_rate(m, 50.0, 1000.0, sink);
+  const auto rr = sink.of<RrInterval>();
+  REQUIRE(rr.size() == 3);
+  CHECK(rr[0].ticks == 900); // oldest first, as the strap sent them
+  CHECK(rr[2].t_s == 50.0);
+  CHECK(rr[1].t_s == Approx(50.0 - 800 / 1024.0));
+  CHECK(rr[0].t_s == Approx(50.0 - 1800 / 1024.0));
+  CHECK(rr[0].device_t_s == Approx(1000.0 - 1800 / 1024.0));
+  CHECK(rr[1].t_s - rr[0].t_s == Approx(rr[1].seconds())); // spacing = the interval between
+  CHECK(rr[2].t_s - rr[1].t_s == Approx(rr[2].seconds()));
+  pneuma::test::CollectingSink ble; // no device clock (BlueZ): device time stays unknown
+  emit_heart_rate(m, 50.0, kNoDeviceTime, ble);
+  CHECK(std::isnan(ble.of<RrInterval>()[0].device_t_s));
+  CHECK(ble.of<RrInterval>()[0].t_s == Approx(50.0 - 1800 / 1024.0));
 }

@@ -194,3 +194,56 @@ TEST_CASE("pmd: random frames never crash or over-read", "[drivers]") {
   }
   CHECK(d.stats().bytes > 0);
 }
+
+// Polar's SDK (polar-ble-sdk AccData.kt, EcgData.kt, BlePMDClient.kt) for the frame types the
+// H10, H9, Verity Sense and OH1 send on the two streams Pneuma reads.
+TEST_CASE("pmd: uncompressed ACC is mG as sent; the FACTOR scales compressed frames only", "[drivers]") {
+  PmdFrameDecoder d;
+  // Verity Sense / newer H10 firmware: compressed type 1, FACTOR 0.24 from the START response.
+  d.configure(PmdType::acc, PmdStreamConfig{52, 16, 3, 0.24f});
+  CollectingSink raw;
+  // An uncompressed int16 frame (type 1) carries mG already: the SDK applies no factor to it.
+  REQUIRE(d.decode(frame(2, 1000000000, 1, hex("e8 03 18 fc 00 00")), 0, raw) == 1);
+  CHECK(raw.of<AccSample>()[0].x_mg == 1000);
+  CHECK(raw.of<AccSample>()[0].y_mg == -1000);
+  // Compressed type 1: int16 reference (1000, -1000, 4000) counts, one 4-bit delta (+1, -1, +2).
+  CollectingSink c1;
+  REQUIRE(d.decode(frame(2, 2000000000, 0x81, hex("e8 03 18 fc a0 0f  04 01 f1 02")), 0, c1) == 2);
+  const auto acc = c1.of<AccSample>();
+  CHECK(acc[0].x_mg == Approx(240.0));  // 1000 counts x 0.24 mG
+  CHECK(acc[0].y_mg == Approx(-240.0));
+  CHECK(acc[0].z_mg == Approx(960.0));
+  CHECK(acc[1].x_mg == Approx(1001 * 0.24));
+  CHECK(acc[1].y_mg == Approx(-1001 * 0.24));
+  CHECK(acc[1].z_mg == Approx(4002 * 0.24));
+  // Compressed type 0 counts in G: x FACTOR x 1000 (the SDK's "type 0 data arrives in G units").
+  PmdFrameDecoder g;
+  g.configure(PmdType::acc, PmdStreamConfig{50, 16, 3, 0.001f});
+  CollectingSink c0;
+  REQUIRE(g.decode(frame(2, 1000000000, 0x80, hex("e8 03 00 00 18 fc")), 0, c0) == 1);
+  CHECK(c0.of<AccSample>()[0].x_mg == Approx(1000.0)); // 1000 counts x 0.001 G = 1 G = 1000 mG
+  CHECK(c0.of<AccSample>()[0].z_mg == Approx(-1000.0));
+}
+
+TEST_CASE("pmd: frame types no H10 sends on ECG are refused, not misread", "[drivers]") {
+  PmdFrameDecoder d;
+  CollectingSink sink;
+  CHECK(d.decode(frame(0, 1, 0, hex("01 02 03")), 0, sink) == 1);    // type 0: int24 µV (H10)
+  CHECK(d.decode(frame(0, 2, 1, hex("01 02 03")), 0, sink) == 0);    // type 1: 14 bits + flags
+  CHECK(d.decode(frame(0, 3, 2, hex("01 02 03")), 0, sink) == 0);    // type 2: 22 bits + tags
+  CHECK(d.decode(frame(0, 4, 0x80, hex("01 02 03")), 0, sink) == 0); // compressed ECG: no such format
+  CHECK(d.decode(frame(2, 5, 0x82, hex("01 02 03 04 05 06")), 0, sink) == 0); // compressed ACC type 2
+  CHECK(d.decode(frame(1, 6, 0, hex("01 02 03")), 0, sink) == 0);    // PPG (Verity Sense, OH1): not read
+  CHECK(d.stats().errors == 5);
+}
+
+TEST_CASE("pmd: a control-point stop that lists no stream is a bare stop, not malformed", "[drivers]") {
+  const auto bare = decode_pmd_control(hex("01"));
+  REQUIRE(bare);
+  CHECK(bare->kind == PmdControlResponse::Kind::measurement_stopped);
+  CHECK(bare->stopped_count == 0);
+  const auto both = decode_pmd_control(hex("01 00 02"));
+  REQUIRE(both);
+  CHECK(both->stopped_count == 2);
+  CHECK_FALSE(decode_pmd_control({}));
+}

@@ -117,3 +117,12 @@ TEST_CASE("pmd sequence: nothing asked, nothing written", "[drivers]") {
   CHECK(seq.settled());
   CHECK(seq.stop_commands().count == 0);
 }
+
+TEST_CASE("pmd sequence: a stop that names no stream stops none and is not malformed", "[drivers]") {
+  PmdStartSequence seq(PmdSequenceConfig{true, false});
+  (void)seq.begin();
+  (void)seq.on_control(hex("F0 02 00 00 00"));
+  REQUIRE(seq.started(PmdType::ecg));
+  CHECK(seq.on_control(hex("01")).event == Event::none);
+  CHECK(seq.started(PmdType::ecg));
+}

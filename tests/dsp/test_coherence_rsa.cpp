@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -6,6 +7,7 @@
 #include "pneuma/dsp/coherence.hpp"
 #include "pneuma/dsp/rsa.hpp"
 #include "pneuma/dsp/rsa_phase.hpp"
+#include "support/alloc_counter.hpp"
 
 using namespace pneuma::dsp;
 using Catch::Matchers::WithinAbs;
@@ -50,12 +52,30 @@ TEST_CASE("coherence: a single 0.1 Hz rhythm is highly coherent, noise is not", 
 TEST_CASE("coherence: updates every 5 s of beat time without allocating state", "[dsp][heart]") {
   CoherenceTracker tr;
   const auto b = make_beats(0.1, 40, 200);
+  const double max_rr_s = *std::max_element(b.rr.begin(), b.rr.end()) / 1000; // 0.94 s
   std::vector<double> times;
-  for (std::size_t i = 0; i < b.t.size(); ++i)
-    if (auto c = tr.push(b.t[i], b.rr[i])) times.push_back(c->t_s);
-  REQUIRE(times.size() > 2);
-  CHECK(times.front() >= 64.0);
-  for (std::size_t i = 1; i < times.size(); ++i) CHECK(times[i] - times[i - 1] >= 5.0);
+  times.reserve(b.t.size());
+  std::uint64_t allocations = 0;
+  {
+    const pneuma::test::AllocationCount counted;
+    for (std::size_t i = 0; i < b.t.size(); ++i)
+      if (auto c = tr.push(b.t[i], b.rr[i])) times.push_back(c->t_s);
+    allocations = counted.count();
+  }
+  CHECK(allocations == 0); // the dsp thread's block: its buffers are made in the constructor
+  // The first estimate comes with the first beat that closes 64 s after the first beat; each next
+  // one with the first beat at least 5 s after the last: so 5 s <= gap < 5 s + one RR.
+  REQUIRE(times.size() >= 2);
+  CHECK(times.front() >= b.t.front() + 64.0);
+  CHECK(times.front() < b.t.front() + 64.0 + max_rr_s);
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    INFO("estimate " << i << " at " << times[i] << " s");
+    CHECK(times[i] - times[i - 1] >= 5.0);
+    CHECK(times[i] - times[i - 1] < 5.0 + max_rr_s);
+  }
+  // Every 5 s from ~65 s to 200 s: 136 s / (5 s + up to one RR) gives between 23 and 28 estimates.
+  CHECK(times.size() >= static_cast<std::size_t>((b.t.back() - times.front()) / (5.0 + max_rr_s)));
+  CHECK(times.size() <= static_cast<std::size_t>((b.t.back() - times.front()) / 5.0) + 1);
   CHECK_FALSE(tr.push(std::nan(""), 900));
 }
 

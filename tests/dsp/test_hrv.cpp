@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numbers>
@@ -205,12 +205,20 @@ TEST_CASE("hrv: agrees with NeuroKit2 on the reference RR series", "[dsp][heart]
                                    {"data/ltdb_14046/ltdb_14046_rr.csv", "ltdb_14046__rr_nn.json", true},
                                    {"data/nsr2db_nsr001/nsr001_rr.csv", "nsr2db_nsr001__rr.json", false},
                                    {"data/rr_healthy_000/rr_healthy_000_rr.csv", "rr_healthy_000__rr.json", false}};
+  // Every file first: a missing one skips the test before any check.
+  std::vector<std::pair<std::filesystem::path, nlohmann::json>> inputs;
   for (auto const& c : cases) {
-    auto p = pneuma::test::shared_path(c.data);
+    const auto p = pneuma::test::shared_path(c.data);
+    if (!p) return;
     const auto ref = reference(c.ref);
-    if (!p || ref.is_null()) return;
-    const Series s = load_rr(p->string(), c.nn_only);
-    HrvOptions nk_like; // NeuroKit2's choices, to check the implementation; defaults are reported too
+    if (ref.is_null()) return;
+    inputs.emplace_back(*p, ref);
+  }
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    auto const& c = cases[i];
+    auto const& ref = inputs[i].second;
+    const Series s = load_rr(inputs[i].first.string(), c.nn_only);
+    HrvOptions nk_like; // NeuroKit2's choices, to check the implementation (the defaults: next test)
     nk_like.frequency.detrend_lambda = 0;
     // NeuroKit's Welch window: 2 / (lowest band edge) s, the lowest band whose window fits twice.
     const double duration = s.t.back() - s.t.front();
@@ -224,34 +232,88 @@ TEST_CASE("hrv: agrees with NeuroKit2 on the reference RR series", "[dsp][heart]
     nk_like.nonlinear = true;
     const auto h = compute_hrv(s.nn, s.t, nk_like);
     const auto d = compute_hrv(s.nn, s.t);
-    auto row = [&](char const* name, double ours, double theirs) {
-      std::cout << "  " << name << ": ours " << ours << " NeuroKit " << theirs << " diff "
-                << 100 * (ours - theirs) / theirs << " %\n";
-    };
-    std::cout << c.ref << " (" << h.time.n << " NN):\n";
-    row("MeanNN", h.time.mean_nn_ms, ref["MeanNN"]);
-    row("SDNN", h.time.sdnn_ms, ref["SDNN"]);
-    row("RMSSD", h.time.rmssd_ms, ref["RMSSD"]);
-    row("SDSD", h.time.sdsd_ms, ref["SDSD"]);
-    row("pNN50", h.time.pnn50_pct, ref["pNN50"]);
-    row("SD1", h.time.sd1_ms, ref["SD1"]);
-    row("SD2", h.time.sd2_ms, ref["SD2"]);
-    row("DFA_alpha1 (4-11)", h.dfa_alpha1, ref["DFA_alpha1"]);
-    row("LF/HF (no detrend)", h.freq.lf_hf, ref["LFHF"]);
-    std::cout << "  defaults: DFA_alpha1 (4-16) " << d.dfa_alpha1 << " alpha2 (16-64) " << d.dfa_alpha2
-              << " LF/HF (lambda 500) " << d.freq.lf_hf << " Lomb LF/HF " << d.freq.lf_hf_lomb << " SampEn " << d.sampen
-              << " (NeuroKit " << (ref["SampEn"].is_null() ? std::nan("") : ref["SampEn"].get<double>()) << ")\n";
     for (auto [ours, key] : std::initializer_list<std::pair<double, char const*>>{
              {h.time.mean_nn_ms, "MeanNN"}, {h.time.sdnn_ms, "SDNN"}, {h.time.rmssd_ms, "RMSSD"}, {h.time.sdsd_ms, "SDSD"},
              {h.time.sd1_ms, "SD1"}, {h.time.sd2_ms, "SD2"}}) {
       INFO(c.ref << " " << key);
       CHECK_THAT(ours, WithinRel(ref[key].get<double>(), 0.01));
     }
+    INFO(c.ref);
     CHECK_THAT(h.time.pnn50_pct, WithinRel(ref["pNN50"].get<double>(), 0.01));
     CHECK_THAT(h.dfa_alpha1, WithinAbs(ref["DFA_alpha1"].get<double>(), 0.05));
     CHECK_THAT(h.freq.lf_hf, WithinRel(ref["LFHF"].get<double>(), 0.10));
+    // NeuroKit's powers are on its own PSD scale (reference/README.md); the shares are not.
+    const double nk_total = ref["VLF"].get<double>() + ref["LF"].get<double>() + ref["HF"].get<double>();
+    if (nk_total > 0) {
+      INFO("VLF share, ours " << h.freq.vlf_ms2 / (h.freq.vlf_ms2 + h.freq.lf_ms2 + h.freq.hf_ms2));
+      CHECK_THAT(h.freq.vlf_ms2 / (h.freq.vlf_ms2 + h.freq.lf_ms2 + h.freq.hf_ms2),
+                 WithinAbs(ref["VLF"].get<double>() / nk_total, 0.05));
+    }
     if (!ref["SampEn"].is_null()) CHECK_THAT(d.sampen, WithinRel(ref["SampEn"].get<double>(), 0.01));
+    // The shipped detrending (smoothness priors) removes slow power only: LF/HF can only fall
+    // below NeuroKit's undetrended value, never rise above it.
+    CHECK(d.freq.lf_hf <= ref["LFHF"].get<double>() * 1.02);
+    CHECK(d.freq.lf_hf >= ref["LFHF"].get<double>() * 0.6);
+    // Lomb-Scargle is O(beats x frequencies): computed up to 20000 beats, NaN (unknown) above.
+    CHECK(std::isnan(d.freq.lf_hf_lomb) == (s.t.size() > 20000));
   }
+}
+
+TEST_CASE("hrv: the shipped defaults detrend, fit DFA alpha2 and give Lomb powers as worked by hand", "[dsp][heart]") {
+  // The documented defaults (docs: 4 Hz spline, smoothness priors lambda 500, Welch 256 s, DFA
+  // alpha1 over 4-16 beats and alpha2 over 16-64, Lomb-Scargle beside Welch).
+  const HrvOptions defaults;
+  CHECK(defaults.frequency.resample_hz == 4.0);
+  CHECK(defaults.frequency.detrend_lambda == 500.0);
+  CHECK(defaults.frequency.welch_segment_s == 256.0);
+  CHECK(defaults.frequency.lomb);
+  CHECK(defaults.dfa1_min == 4);
+  CHECK(defaults.dfa1_max == 16);
+  CHECK(defaults.dfa2_min == 16);
+  CHECK(defaults.dfa2_max == 64);
+  // 900 ms + VLF 0.01 Hz (40 ms) + LF 0.1 Hz (30 ms) + HF 0.25 Hz (15 ms): band powers A^2/2 are
+  // 800, 450 and 112.5 ms^2.
+  std::vector<double> rr, t;
+  for (double now = 0; now < 900;) {
+    rr.push_back(900 + 40 * std::sin(2 * std::numbers::pi * 0.01 * now) + 30 * std::sin(2 * std::numbers::pi * 0.1 * now) +
+                 15 * std::sin(2 * std::numbers::pi * 0.25 * now));
+    now += rr.back() / 1000;
+    t.push_back(now);
+  }
+  HrvOptions raw;
+  raw.frequency.detrend_lambda = 0;
+  const auto r = compute_hrv(rr, t, raw);
+  const auto d = compute_hrv(rr, t);
+  // Without detrending every band holds its sine (5 %: Welch's Hann window and beat sampling).
+  CHECK_THAT(r.freq.vlf_ms2, WithinRel(800.0, 0.10));
+  CHECK_THAT(r.freq.lf_ms2, WithinRel(450.0, 0.05));
+  CHECK_THAT(r.freq.hf_ms2, WithinRel(112.5, 0.05));
+  // Smoothness priors (Tarvainen 2002) remove a trend whose response is 1 / (1 + l^2 (2 sin(pi f / fs))^4):
+  // what is left of the power at 4 Hz, lambda 500 is 0.987 at 0.1 Hz and 1.000 at 0.25 Hz.
+  // VLF lies inside the detrend's own cut-off, so it is measured on the series before detrending.
+  CHECK_THAT(d.freq.vlf_ms2, WithinRel(r.freq.vlf_ms2, 1e-9));
+  INFO("LF detrended / raw " << d.freq.lf_ms2 / r.freq.lf_ms2);
+  CHECK(d.freq.lf_ms2 < r.freq.lf_ms2);
+  CHECK_THAT(d.freq.lf_ms2, WithinRel(450.0 * 0.987, 0.05));
+  CHECK_THAT(d.freq.hf_ms2, WithinRel(112.5, 0.05));
+  CHECK_THAT(d.freq.lf_hf, WithinRel(450.0 * 0.987 / 112.5, 0.07));
+  // Lomb-Scargle on the beats themselves: the same LF and HF sines, LF/HF 4 (10 %: no window,
+  // uneven samples, the VLF sine's leakage).
+  CHECK_THAT(d.freq.lf_hf_lomb, WithinRel(4.0, 0.10));
+  CHECK_THAT(d.freq.hf_lomb_ms2, WithinRel(112.5, 0.10));
+  // DFA alpha2 (16-64 beats): white noise has alpha 0.5, its running sum (Brownian) 1.5, at every
+  // scale (Peng 1995); 4000 beats give a slope within 0.1 of that.
+  std::mt19937 rng(11);
+  std::normal_distribution<double> noise(0, 30);
+  std::vector<double> white, brown;
+  double walk = 0;
+  for (int i = 0; i < 4000; ++i) {
+    white.push_back(800 + noise(rng));
+    walk += noise(rng) / 10;
+    brown.push_back(800 + walk);
+  }
+  CHECK_THAT(compute_hrv(white).dfa_alpha2, WithinAbs(0.5, 0.1));
+  CHECK_THAT(compute_hrv(brown).dfa_alpha2, WithinAbs(1.5, 0.1));
 }
 
 TEST_CASE("hrv: empty, tiny, NaN-only and absurd series give NaN or flags, never a crash", "[dsp][heart]") {

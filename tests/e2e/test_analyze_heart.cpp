@@ -62,11 +62,12 @@ TEST_CASE("analyze heart: MIT-BIH 100 ECG gives every beat and corrected HRV", "
   CHECK(j["rr"]["corrected_pct"].get<double>() > 2);
 }
 
-TEST_CASE("analyze heart: clean Kubios RR text gives hrv equal to hrv_raw", "[e2e][heart]") {
+TEST_CASE("analyze heart: clean Kubios RR text agrees with the time domain worked here", "[e2e][heart]") {
   const auto path = temp_file("kubios.txt");
+  const auto rr = clean_rr(600);
   {
     std::ofstream out(path);
-    for (double v : clean_rr(600)) out << v << "\n";
+    for (double v : rr) out << v << "\n";
   }
   const auto j = analyze(path.string() + " --kind rr");
   std::filesystem::remove(path);
@@ -74,10 +75,41 @@ TEST_CASE("analyze heart: clean Kubios RR text gives hrv equal to hrv_raw", "[e2
   CHECK(j["rr"]["corrected_pct"].get<double>() == 0);
   for (auto const* key : kHrvKeys) {
     INFO(key);
-    CHECK(j["hrv"][key] == j["hrv_raw"][key]);
+    CHECK(j["hrv"][key] == j["hrv_raw"][key]); // nothing corrected: the same beats
   }
-  CHECK(j["hrv"]["poor_quality"] == false);
-  CHECK(j["hrv"]["lf_hf"].is_number());
+  // The definitions (Task Force 1996), computed here from the intervals written: whole-ms values,
+  // so the only differences are rounding in the JSON (1e-6 relative).
+  const double n = static_cast<double>(rr.size());
+  double mean = 0, ss = 0, sd2 = 0, over50 = 0, dmean = 0;
+  for (double v : rr) mean += v / n;
+  for (double v : rr) ss += (v - mean) * (v - mean);
+  for (std::size_t i = 1; i < rr.size(); ++i) {
+    const double d = rr[i] - rr[i - 1];
+    sd2 += d * d;
+    dmean += d / (n - 1);
+    over50 += std::abs(d) > 50 ? 1 : 0;
+  }
+  double sdsd2 = 0;
+  for (std::size_t i = 1; i < rr.size(); ++i) sdsd2 += std::pow(rr[i] - rr[i - 1] - dmean, 2) / (n - 2);
+  const double sdnn = std::sqrt(ss / (n - 1)), rmssd = std::sqrt(sd2 / (n - 1));
+  auto const& h = j["hrv"];
+  CHECK(h["mean_nn_ms"].get<double>() == Approx(mean).epsilon(1e-6));
+  CHECK(h["sdnn_ms"].get<double>() == Approx(sdnn).epsilon(1e-6));
+  CHECK(h["rmssd_ms"].get<double>() == Approx(rmssd).epsilon(1e-6));
+  CHECK(h["pnn50_pct"].get<double>() == Approx(100 * over50 / (n - 1)).epsilon(1e-6));
+  CHECK(h["mean_hr_bpm"].get<double>() == Approx(60000 / mean).epsilon(1e-6));
+  // Poincare: SD1 = SDSD / sqrt 2, SD2 = sqrt(2 SDNN^2 - SD1^2) (Brennan 2001).
+  const double sd1 = std::sqrt(sdsd2 / 2);
+  CHECK(h["sd1_ms"].get<double>() == Approx(sd1).epsilon(1e-3));
+  CHECK(h["sd2_ms"].get<double>() == Approx(std::sqrt(2 * sdnn * sdnn - sd1 * sd1)).epsilon(1e-3));
+  // The spectrum holds what was drawn: the 0.25 Hz RSA (35 ms amplitude) in HF, the 0.1 Hz Mayer
+  // wave (20 ms) in LF; the peaks within one Welch bin (1/256 s = 0.004 Hz) of them. Powers are
+  // A^2/2 = 612 and 200 ms^2 at sampled-in-beats accuracy (10 %); LF/HF is their ratio.
+  CHECK(h["hf_peak_hz"].get<double>() == Approx(0.25).margin(0.004));
+  CHECK(h["lf_peak_hz"].get<double>() == Approx(0.10).margin(0.004));
+  CHECK(h["hf_ms2"].get<double>() == Approx(612.5).epsilon(0.10));
+  CHECK(h["lf_ms2"].get<double>() == Approx(200).epsilon(0.10));
+  CHECK(h["poor_quality"] == false);
 }
 
 TEST_CASE("analyze heart: an EDF+ ECG written with EDFlib is analysed", "[e2e][heart]") {

@@ -14,6 +14,7 @@ std::vector<nlohmann::json> json_lines(std::string const& text) {
   std::vector<nlohmann::json> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  if (!lines.empty() && lines.back().contains("summary")) lines.pop_back(); // the session's summary
   return lines;
 }
 } // namespace
@@ -81,11 +82,25 @@ TEST_CASE("cli: bad options give one clear line and exit code 2", "[e2e][cli]") 
 TEST_CASE("cli: help lists the commands and the run options", "[e2e][cli]") {
   const auto top = run_process(pneuma_binary() + " --help");
   CHECK(top.exit_code == 0);
-  CHECK(top.out.find("run") != std::string::npos);
+  // Every subcommand is listed, each at the start of its own line with its one-line purpose.
+  for (const char* command : {"run", "assess", "analyze", "devices", "report", "history", "rate", "export", "simulate"}) {
+    INFO(command);
+    CHECK(top.out.find(std::string("\n  ") + command + " ") != std::string::npos);
+  }
   const auto run = run_process(pneuma_binary() + " run --help");
   CHECK(run.exit_code == 0);
-  for (const char* option : {"--source", "--rate", "--ie", "--minutes", "--headless", "--speed"})
+  INFO(run.out);
+  // The run command's own help, not the top-level one: it opens with its usage line and carries
+  // the defaults the README documents (6/min, 1:1.5, 10 min, tone, volume 0.5).
+  CHECK(run.out.rfind("pneuma run [options]:", 0) == 0);
+  CHECK(run.out.find("Commands:") == std::string::npos);
+  for (const char* option : {"--source", "--ie arg (=1:1.5)", "--rate ] arg (=6)", "--minutes ] arg (=10)", "--headless",
+                             "--speed arg (=1)", "--cue arg (=tone)", "--volume arg (=0.5)", "--mute", "--no-sound",
+                             "--clinician", "--display", "--preset", "--glide", "--baseline", "--ratings",
+                             "--score arg (=coherence)", "--shape arg (=circle)", "--plan", "--before", "--no-record"}) {
+    INFO(option);
     CHECK(run.out.find(option) != std::string::npos);
+  }
 }
 
 TEST_CASE("run: with no display it says so and runs headless", "[e2e]") {
@@ -103,4 +118,41 @@ TEST_CASE("run: the window runs a short session under the dummy video driver", "
                              pneuma_binary() + " run --minutes 0.05 --speed 20", true);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("headless") == std::string::npos); // a window, not the fallback
+}
+
+TEST_CASE("run --headless: the baseline holds the pacer, the glide starts from above, a summary ends it",
+          "[e2e][headless]") {
+  // 15 s baseline, then 60 s of training gliding from the measured (or typical 12/min) rate down
+  // to 5/min over the first 30 s; at --speed 100 this takes under a second.
+  const auto r = run_process(pneuma_binary() +
+                             " run --headless --no-store --baseline 0.25 --glide 0.5 --rate 5 --minutes 1 --speed 100");
+  REQUIRE(r.exit_code == 0);
+  std::vector<nlohmann::json> all;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) all.push_back(nlohmann::json::parse(line));
+  REQUIRE(all.size() == 15 + 60 + 1);
+  for (std::size_t i = 0; i < 75; ++i) {
+    INFO("t = " << all[i]["t_s"]);
+    CHECK(all[i]["t_s"].get<double>() == Approx(i + 1.0));
+    CHECK(all[i]["stage"] == (i < 15 ? "baseline" : "training"));
+  }
+  // The pacer stands still through the baseline: one phase, no movement to follow.
+  for (std::size_t i = 1; i < 15; ++i) CHECK(all[i]["phase"] == all[0]["phase"]);
+  // The glide: above the target at the start of training, falling, on the target once it is over.
+  const double first = all[15]["pacer_bpm"].get<double>();
+  CHECK(first > 5.5);
+  CHECK(all[30]["pacer_bpm"].get<double>() < first);
+  for (std::size_t i = 15 + 31; i < 75; ++i) CHECK(all[i]["pacer_bpm"].get<double>() == 5.0);
+  auto const& summary = all.back().at("summary");
+  CHECK(summary["before_is_baseline"] == true);
+  CHECK(summary["training_s"].get<double>() == Approx(60.0));
+  CHECK(summary["ended_early"] == false);
+  CHECK(all.back().contains("markers"));
+}
+
+TEST_CASE("run --headless --ratings: a clear refusal naming what to do instead", "[e2e][headless]") {
+  const auto r = run_process(pneuma_binary() + " run --headless --no-store --ratings --minutes 1", true);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "pneuma run: --ratings asks on screen: with --headless give --before tension=N,pain=N "
+                 "and rate afterwards with `pneuma rate`\n");
 }

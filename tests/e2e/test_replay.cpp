@@ -26,6 +26,7 @@ std::vector<nlohmann::json> json_lines(std::string const& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
     if (!line.empty() && line[0] == '{') lines.push_back(nlohmann::json::parse(line));
+  if (!lines.empty() && lines.back().contains("summary")) lines.pop_back(); // the session's summary
   return lines;
 }
 
@@ -123,8 +124,25 @@ TEST_CASE("replay e2e: the shared Kubios RR text and a CSV belt recording play t
   const auto lb = json_lines(b.out);
   REQUIRE(lb.size() == 120);
   REQUIRE(lb.back()["breathing_bpm"].is_number());
-  CHECK(lb.back()["breathing_bpm"].get<double>() > 3);
-  CHECK(lb.back()["breathing_bpm"].get<double>() < 30);
+  // NeuroKit2's rate over the same last minute (60-120 s) from its own breath peaks, 15.51/min
+  // (reference/neurokit, rsp_peaks). Within 1/min: the offline comparison on this file
+  // (test_resp_neurokit.cpp) finds the two detectors apart by up to 1/min through real shallow
+  // breaths NeuroKit drops; a movement artefact at 110-130 s is inside this minute. (Before the
+  // spectral rate looked at the flow spectrum it fell to 4.45/min here.)
+  const auto ref = pneuma::test::shared_path("reference/neurokit/neurokit_bio_resting_5min_100hz__RSP.json");
+  REQUIRE(ref);
+  std::ifstream in(*ref);
+  const auto peer = nlohmann::json::parse(in);
+  const double fs = peer.at("sampling_rate").get<double>();
+  std::vector<double> peaks;
+  for (auto const& p : peer.at("rsp_peaks")) {
+    const double t = p.get<double>() / fs;
+    if (t >= 60.0 && t < 120.0) peaks.push_back(t);
+  }
+  REQUIRE(peaks.size() >= 3);
+  const double peer_rate = 60.0 * static_cast<double>(peaks.size() - 1) / (peaks.back() - peaks.front());
+  INFO("live " << lb.back()["breathing_bpm"].get<double>() << "/min, NeuroKit " << peer_rate << "/min");
+  CHECK(std::abs(lb.back()["breathing_bpm"].get<double>() - peer_rate) <= 1.0);
 }
 
 TEST_CASE("replay e2e: bad files give one clear line", "[e2e]") {

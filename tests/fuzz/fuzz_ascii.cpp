@@ -4,8 +4,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace pneuma::drivers;
-  static AsciiPlotterParser by_column(1);
-  static AsciiPlotterParser by_label(0, "belt");
+  AsciiPlotterParser by_column(1); // one per input: a saved crash reproduces on its own
+  AsciiPlotterParser by_label(0, "belt");
   pneuma::fuzz::CheckingSink sink;
   by_column.feed({data, size}, 0.0, sink);
   by_label.feed({data, size}, 0.0, sink);

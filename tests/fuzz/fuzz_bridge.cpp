@@ -7,7 +7,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace pneuma::drivers;
   if (size == 0) return 0;
-  static BridgeLineParser parser(1);
+  BridgeLineParser parser(1); // one per input: a saved crash reproduces on its own
   pneuma::fuzz::CheckingSink sink;
   const std::size_t chunk = 1 + data[0] % 64;
   for (std::size_t at = 1; at < size; at += chunk)

@@ -53,3 +53,28 @@ TEST_CASE("gaps: a strap's gap leaves the belt's breathing estimate alone", "[dr
   analyzer.process(SignalGap{90, 88, 90, 1, Stream::resp});
   CHECK_FALSE(std::isfinite(analyzer.metrics().breathing_bpm));
 }
+
+TEST_CASE("gaps: short belt holes are bridged, the breathing rate carries on; a long one restarts", "[drivers][app]") {
+  // One belt sample in 100 lost (a bridge dropping 1 % of its lines), each hole reported by the
+  // parser as it is: 40 ms between the samples around it. The breathing window is bridged over
+  // each (a straight line over 20 ms of a 10-s breath), never restarted.
+  pneuma::app::LiveAnalyzer analyzer(pneuma::app::LiveAnalyzerConfig{50.0});
+  int known_late = 0;
+  for (int i = 0; i < 120 * 50; ++i) {
+    const double t = i / 50.0;
+    if (i % 100 == 57) {
+      analyzer.process(SignalGap{t + 0.02, t - 0.02, t + 0.02, 1, Stream::resp});
+      continue;
+    }
+    analyzer.process(RespSample{t, t, static_cast<float>(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * t))});
+    if (t >= 90 && std::isfinite(analyzer.metrics().breathing_bpm)) {
+      ++known_late;
+      CHECK(analyzer.metrics().breathing_bpm == Approx(6.0).margin(0.3));
+    }
+  }
+  CHECK(known_late == 30 * 50 - 15); // every sample of the last 30 s had a rate
+  CHECK(analyzer.metrics().gaps_bridged == 60);
+  // 3 s of silence is not a lost line: the window starts over.
+  analyzer.process(SignalGap{123, 120, 123, 150, Stream::resp});
+  CHECK_FALSE(std::isfinite(analyzer.metrics().breathing_bpm));
+}

@@ -1,13 +1,16 @@
 // The live path: simulated person following the pacer -> LiveAnalyzer (RespAnalyzer on the belt,
 // pacer compliance from the pacer timeline) -> Metrics.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
 #include <vector>
 
 #include "live/live_analyzer.hpp"
+#include "pneuma/drivers/sim/person.hpp"
 #include "pneuma/drivers/sim/sim_device.hpp"
+#include "pneuma/dsp/resp_compliance.hpp"
 
 using namespace pneuma;
 
@@ -53,6 +56,55 @@ TEST_CASE("live analyzer: breaths, rate and pacer compliance of a simulated pers
   CHECK(m.rsa_breath_rate_bpm == Approx(6.0).margin(0.6));
 }
 
+TEST_CASE("live analyzer: I:E within 0.08 and lag within 0.5 s of the simulated person's own", "[app][resp]") {
+  // The person's own breaths are the truth: its ends of inspiration (inhaling -> exhaling) and
+  // onsets, straight from the simulation, scored by the same compliance block the live path
+  // uses, so only the breath detection's timing is under test.
+  const app::PacerSettings settings{}; // 6/min, I:E 1:1.5
+  const app::PacerTimeline pacer(settings);
+  drivers::sim::PersonParams params;
+  params.lag_s = 1.0;
+  params.seed = 5;
+  drivers::sim::Person person(params, [&](double t) {
+    return std::optional<drivers::sim::BreathCue>({pacer.at(t).cycles, pacer.at(t).rate_bpm, settings.inhale_fraction()});
+  });
+  app::LiveAnalyzer analyzer({params.belt_hz});
+  analyzer.set_pacer(pacer);
+  dsp::PacerCompliance truth;
+  std::vector<double> true_ie, measured_ie;
+  double onset = -1, peak = -1;
+  bool inhaling = false;
+  std::uint64_t breaths = 0;
+  while (person.time_s() < 300.0) {
+    const auto f = person.step();
+    analyzer.process(drivers::RespSample{f.t_s, f.t_s, static_cast<float>(f.belt)});
+    if (f.inhaling && !inhaling) { // an onset closes the previous breath
+      if (onset >= 0 && peak > onset) true_ie.push_back((peak - onset) / (f.t_s - peak));
+      onset = f.t_s;
+    }
+    if (!f.inhaling && inhaling) {
+      peak = f.t_s;
+      truth.on_breath(pacer.at(peak).cycles - settings.inhale_fraction(), pacer.at(peak).rate_bpm, 6.0);
+    }
+    inhaling = f.inhaling;
+    if (analyzer.metrics().breaths != breaths) {
+      breaths = analyzer.metrics().breaths;
+      if (std::isfinite(analyzer.metrics().breath_ie_ratio)) measured_ie.push_back(analyzer.metrics().breath_ie_ratio);
+    }
+  }
+  const auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  REQUIRE(true_ie.size() >= 25);
+  REQUIRE(measured_ie.size() >= 20);
+  auto const& m = analyzer.metrics();
+  INFO("I:E measured " << median(measured_ie) << " true " << median(true_ie) << "; lag measured " << m.pacer_lag_s
+                       << " s, true " << truth.reading().lag_s << " s");
+  CHECK(std::abs(median(measured_ie) - median(true_ie)) <= 0.08);
+  CHECK(std::abs(m.pacer_lag_s - truth.reading().lag_s) <= 0.5);
+}
+
 TEST_CASE("live analyzer: a person who does not follow shows as out of phase", "[app][resp]") {
   drivers::sim::PersonParams p;
   p.follow = false;     // breathes spontaneously at 13/min
@@ -92,4 +144,7 @@ TEST_CASE("live analyzer: breathing from the ECG's R-amplitude modulation", "[ap
   }
   CHECK(analyzer.metrics().edr_breath_rate_bpm == Approx(bpm).margin(0.5));
   CHECK(analyzer.metrics().edr_breath_quality > 0.3);
+  // Heart rate from the ECG's own beats (no strap RR at all): 60 / 0.857 s = 70 beats/min.
+  REQUIRE(std::isfinite(analyzer.metrics().hr_bpm));
+  CHECK(analyzer.metrics().hr_bpm == Approx(70).margin(2));
 }

@@ -11,6 +11,9 @@ Adds, on the main object (/), the interface org.pneuma.MockGatt:
       BlueZ does after a re-pair or a firmware change.
   Notify(device o, uuid s, value ay) -> b
       one notification: the characteristic's Value changes (PropertiesChanged), if notifying.
+  NotifyMany(device o, uuid s, values aay) -> u
+      several notifications of one characteristic in order, as a strap sends a burst of PMD
+      frames in one connection event; returns how many were delivered (0 if not notifying).
   DropLink(device o)
       the strap walks out of range: Connected and ServicesResolved go false, GATT objects go.
   SetControlPointStatus(status y)
@@ -179,6 +182,20 @@ def Notify(self, device_path, uuid, value):
             obj.UpdateProperties(CHAR_IFACE, {'Value': dbus.Array(value, signature='y')})
             return True
     return False
+
+
+@dbus.service.method(GATT_IFACE, in_signature='osaay', out_signature='u')
+def NotifyMany(self, device_path, uuid, values):
+    for p in getattr(mockobject.objects[device_path], 'gatt_paths', []):
+        obj = mockobject.objects[p]
+        props = obj.props.get(CHAR_IFACE)
+        if props and props['UUID'] == uuid:
+            if not props['Notifying']:
+                return dbus.UInt32(0)
+            for value in values:
+                obj.UpdateProperties(CHAR_IFACE, {'Value': dbus.Array(value, signature='y')})
+            return dbus.UInt32(len(values))
+    return dbus.UInt32(0)
 
 
 @dbus.service.method(GATT_IFACE, in_signature='o', out_signature='')

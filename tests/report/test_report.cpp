@@ -9,6 +9,7 @@
 
 #include "report/report_svg.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -51,10 +52,7 @@ TEST_CASE("report svg: decimation keeps the extremes and escaping is safe", "[ap
 }
 
 TEST_CASE("report: headless Chromium renders the charts of a recorded session", "[app][slow]") {
-  if (run_process("command -v chromium").exit_code != 0) {
-    std::cout << "SKIPPED: chromium is not installed\n";
-    return;
-  }
+  if (run_process("command -v chromium").exit_code != 0) PNEUMA_SKIP("chromium is not installed (scripts/setup.sh)");
   TempDir dir;
   const std::string env = "XDG_DATA_HOME=" + dir.path.string() + " ";
   REQUIRE(run_process(env + pneuma_binary() +
@@ -100,10 +98,8 @@ TEST_CASE("report: headless Chromium renders the charts of a recorded session", 
                                   "  for k, v in c.items():\n"
                                   "    if sum(abs(a - b) for a, b in zip(p, v)) < 40: n[k] += 1\n"
                                   "print(json.dumps(dict(n, w=im.size[0], h=im.size[1])))\" " + png.string());
-  if (pixels.exit_code != 0) {
-    std::cout << "SKIPPED: python3-pil is not installed (pixel check)\n";
-    return;
-  }
+  INFO(pixels.out); // python3-pil comes with scripts/setup.sh: a failure here is a failure
+  REQUIRE(pixels.exit_code == 0);
   const auto n = nlohmann::json::parse(pixels.out);
   INFO(n.dump());
   CHECK(n["w"] == 1000);

@@ -1,5 +1,7 @@
 // Home plans: schema validation with named fields, the session due today, adherence per week.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "session/plan.hpp"
@@ -14,6 +16,17 @@ using pneuma::test::TempDir;
 
 namespace {
 
+/// YYYY-MM-DD `days` after `date` (civil calendar), computed here without the plan code.
+std::string days_after(std::string const& date, int days) {
+  namespace ch = std::chrono;
+  const ch::year_month_day d{ch::year(std::stoi(date.substr(0, 4))), ch::month(static_cast<unsigned>(std::stoi(date.substr(5, 2)))),
+                             ch::day(static_cast<unsigned>(std::stoi(date.substr(8, 2))))};
+  const ch::year_month_day later{ch::sys_days(d) + ch::days(days)};
+  char out[11];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(later.year()), static_cast<unsigned>(later.month()),
+                static_cast<unsigned>(later.day()));
+  return out;
+}
 
 constexpr char const* kPlan = R"({"schema": "pneuma-plan/1", "title": "4 weeks", "rate_bpm": "assessed",
   "fallback_rate_bpm": 6, "ie": "4:6", "sessions_per_day": 2,
@@ -76,10 +89,19 @@ TEST_CASE("plan: durations grow by step, micro-breaks follow the day's sessions,
   CHECK(due.kind == "microbreak");
   CHECK(due.minutes == 2);
   CHECK(due.pacer.rate_bpm == 5.5);
-  // Ten days later: the second step (10 min).
   const auto rows = store.plans(profile.id);
   REQUIRE(rows.size() == 1);
   CHECK(days_between(rows[0].started_on, local_date_today()) == 0);
+  // Ten days later: day 10 is in the second step (days 7-13: 10 min), nothing done yet that day.
+  const auto later = next_planned_session(store, profile, plan, kPlan, "plan.json", days_after(rows[0].started_on, 10));
+  CHECK(later.kind == "run");
+  CHECK(later.day == 10);
+  CHECK(later.minutes == 10);
+  CHECK(later.pacer.rate_bpm == 5.5);
+  CHECK(later.plan_id == due.plan_id); // the same plan, not registered again
+  // Day 20 is in the third step (days 14-20: 15 min); day 21 starts the last (20 min).
+  CHECK(next_planned_session(store, profile, plan, kPlan, "plan.json", days_after(rows[0].started_on, 20)).minutes == 15);
+  CHECK(next_planned_session(store, profile, plan, kPlan, "plan.json", days_after(rows[0].started_on, 21)).minutes == 20);
   // The same plan text is one plan; the week holding its start plans 2 runs per remaining day.
   const auto in_use = plans_of(store, profile.id);
   REQUIRE(in_use.size() == 1);

@@ -1,19 +1,21 @@
 #pragma once
-// Access to ../shared (real recordings, peer references). Absent on a user's fresh clone: tests
-// that need it print "SKIPPED: ..." (ctest reports them as skipped) and return.
+// Access to ../shared (real recordings, peer references). Absent on a user's fresh clone: a test
+// that needs it asks for its paths before its first check; a missing one skips the test
+// (support/skip.hpp: ctest reports it as skipped) and the test returns.
 
 #include <filesystem>
-#include <iostream>
 #include <optional>
 #include <string>
 
+#include "support/skip.hpp"
+
 namespace pneuma::test {
 
-/// Path below ../shared, or nullopt (after printing the skip line) when it is not there.
+/// Path below ../shared, or nullopt (after skipping the test) when it is not there.
 inline std::optional<std::filesystem::path> shared_path(std::string const& relative) {
   const std::filesystem::path p = std::filesystem::path(PNEUMA_SHARED_DIR) / relative;
   if (std::filesystem::exists(p)) return p;
-  std::cout << "SKIPPED: " << p.string() << " not found (the shared recordings are not beside this clone)\n";
+  skip(p.string() + " not found (the shared recordings are not beside this clone)");
   return std::nullopt;
 }
 

@@ -188,6 +188,33 @@ TEST_CASE("controls: the self-ratings are given with keys and the session starts
   CHECK(s.after.pain == -1);
 }
 
+TEST_CASE("controls: the 0-10 scale is reachable by keys: 1 then 0 within a second is 10", "[ui]") {
+  SdlEvents sdl;
+  ui::TrainerController c(setup(true));
+  auto key = [&](SDL_Keycode k, Uint32 ms) {
+    SDL_Event e{};
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = k;
+    e.key.timestamp = ms;
+    c.handle(e, 1.0);
+  };
+  key(SDLK_1, 5000);
+  CHECK(c.flow().draft() == 1);
+  key(SDLK_0, 5400);
+  CHECK(c.flow().draft() == 10);
+  key(SDLK_0, 5600); // a third digit starts again
+  CHECK(c.flow().draft() == 0);
+  key(SDLK_1, 8000);
+  key(SDLK_0, 9200); // too late for one number: 0
+  CHECK(c.flow().draft() == 0);
+  // Pushed through SDL's queue (timestamps from SDL's clock) it is the same.
+  push_key(SDLK_1);
+  push_key(SDLK_0);
+  pump(c, 2.0);
+  CHECK(c.flow().draft() == 10);
+}
+
 TEST_CASE("controls: a marker note is typed as text and saved with Enter", "[ui]") {
   SdlEvents sdl;
   ui::TrainerController c(setup());

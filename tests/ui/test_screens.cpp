@@ -89,4 +89,19 @@ TEST_CASE("rating screen: the chosen value is filled and the scale is clickable"
       CHECK(b.rect.x == r.x);
     }
   CHECK(cells == 11);
+  // One button to go on: "next" once a value is chosen; with none, the same place says "skip".
+  auto go = [](std::vector<ui::Button> const& bs) {
+    std::vector<ui::Button> out;
+    for (auto const& b : bs)
+      if (b.action.kind != ui::ActionKind::choose) out.push_back(b);
+    return out;
+  };
+  const auto chosen_go = go(buttons);
+  REQUIRE(chosen_go.size() == 1);
+  CHECK(chosen_go[0].label == "next");
+  CHECK(chosen_go[0].action.kind == ui::ActionKind::confirm);
+  const auto none_go = go(screens.draw_rating({false, app::RatingQuestion::pain, -1}, 1280, 720));
+  REQUIRE(none_go.size() == 1);
+  CHECK(none_go[0].label == "skip");
+  CHECK(none_go[0].action.kind == ui::ActionKind::skip);
 }

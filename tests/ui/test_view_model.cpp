@@ -168,12 +168,18 @@ TEST_CASE("view model: the sound button says whether there is sound, muted, or i
   s.muted = true;
   auto vm = app::make_view_model(s);
   CHECK(vm.sound_button == "muted");
+  // Both windows say the same: the clinician's button once said "sound" where the patient's
+  // said "no sound".
   app::ClinicianViewModel cvm;
   app::update_clinician_view(cvm, s, nullptr, false, {});
   CHECK(cvm.sound_button == "muted");
   s.muted = false;
-  app::update_clinician_view(cvm, s, nullptr, false, {});
-  CHECK(cvm.sound_button == "sound");
+  for (const bool audio : {true, false}) {
+    s.audio = audio;
+    app::update_clinician_view(cvm, s, nullptr, false, {});
+    CHECK(cvm.sound_button == app::make_view_model(s).sound_button);
+  }
+  CHECK(cvm.sound_button == "no sound");
 }
 
 TEST_CASE("view model: the phase word, the follow card and the top bar follow the session's stage", "[ui]") {
@@ -187,13 +193,32 @@ TEST_CASE("view model: the phase word, the follow card and the top bar follow th
   CHECK(vm.stage_line == "Training \u00b7 6.0 breaths/min \u00b7 in:out 1:1.5");
   CHECK(vm.follow_word == "in step");
   CHECK(vm.follow_word_tone == Tone::good);
-  CHECK(vm.follow_detail == "breath 0.6 s behind the pacer");
-  s.metrics.pacer_lag_s = -0.9; // the detected breaths' lag comes first
+  // One lag: the end of the in-breath against the pacer's, from the detected breaths; the
+  // follow score's correlation lag (0.6 s here) is never shown.
+  CHECK(vm.follow_detail == "needs a breathing belt signal"); // no belt sample in this state
+  s.metrics.pacer_lag_s = 1.1;
   app::update_view_model(vm, s);
-  CHECK(vm.follow_detail == "breath 0.9 s ahead of the pacer");
+  CHECK(vm.follow_detail == "in-breath ends 1.1 s after the pacer's");
+  s.metrics.pacer_lag_s = -0.9;
+  app::update_view_model(vm, s);
+  CHECK(vm.follow_detail == "in-breath ends 0.9 s before the pacer's");
+  s.metrics.pacer_lag_s = 0.2; // within the detector's timing scatter
+  app::update_view_model(vm, s);
+  CHECK(vm.follow_detail == "in-breath ends with the pacer's");
+  // Warming up while a belt streams: it is measuring, it does not ask for a belt.
+  s.follow = {};
+  s.metrics.pacer_lag_s = app::kUnknown;
+  s.metrics.belt = 512;
+  app::update_view_model(vm, s);
+  CHECK(vm.follow_detail == "measuring: about 20 s of breathing first");
+  s.follow = {0.82, 0.6}; // the follow score is known, the breaths' timing not yet
+  app::update_view_model(vm, s);
+  CHECK(vm.follow_detail == "timing: needs a few clear breaths");
+  s.metrics.belt = app::kUnknown; // the belt is gone
   s.follow = {};
   app::update_view_model(vm, s);
   CHECK(vm.follow_detail == "needs a breathing belt signal");
+  s.follow = {0.82, 0.6};
 
   s.paused = true;
   app::update_view_model(vm, s);
@@ -249,8 +274,8 @@ TEST_CASE("view model: the clinician's rows show each number with its trust, and
   CHECK(row("Breathing /min (breaths)").text == "5.91?"); // poor breaths: greyed
   CHECK_FALSE(row("Breathing /min (breaths)").trusted);
   CHECK(row("Breathing /min (spectral)").text == "6.02");
-  CHECK(row("Follow").text == "in step  r 0.82, lag +0.6 s");
-  CHECK(row("In phase / lag (breaths)").text == "?");
+  CHECK(row("Follow").text == "in step  r 0.82"); // no second lag beside the breaths' one
+  CHECK(row("Lag, end of in-breath").text == "?");
   CHECK(row("SDNN ms (5 min)").text == "?");
   CHECK(row("Battery %").text == "?");
   CHECK(row("Samples / lost").text == "12345 / 3");
@@ -259,6 +284,12 @@ TEST_CASE("view model: the clinician's rows show each number with its trust, and
   REQUIRE(vm.marker_lines.size() == 3);
   CHECK(vm.marker_lines[0] == "00:20  (no note)");
   CHECK(vm.marker_lines[2] == "01:05  moved");
+  // The lag row shows the training card's lag, with the share of breaths in phase.
+  s.metrics.pacer_lag_s = 1.1;
+  s.metrics.pacer_in_phase = 0.8;
+  app::update_clinician_view(vm, s, &markers, false, {});
+  CHECK(row("Lag, end of in-breath").text == "+1.1 s  (80 % in phase)");
+  CHECK(app::make_view_model(s).follow_detail == "in-breath ends 1.1 s after the pacer's");
   app::update_clinician_view(vm, s, &markers, true, "leg cra");
   CHECK(vm.notes_line == "Note: leg cra_   (Enter saves, Esc cancels)");
   CHECK(vm.notes_tone == Tone::nearly);
@@ -284,6 +315,7 @@ TEST_CASE("view model: a frame's model reuses the strings of the last one", "[ui
 TEST_CASE("summary view: rows say \"?\" and why when a period had no clean data", "[ui]") {
   app::SessionSummary s;
   s.training_s = 240;
+  s.start.seconds = s.end.seconds = 120; // the first and last 2 min of a 4-minute session
   s.start.hr_bpm = 70;
   s.end.hr_bpm = 64;
   s.start.breathing_bpm = 8.04;
@@ -293,6 +325,9 @@ TEST_CASE("summary view: rows say \"?\" and why when a period had no clean data"
   CHECK(v.title == "Session complete");
   CHECK(v.subtitle == "04:00 of paced breathing");
   CHECK(v.before_head == "before (first 2 min)");
+  CHECK(v.after_head == "after (last 2 min)");
+  CHECK(v.score_typical == "RMSSD: typical during slow breathing: 20-75 ms (less with age)");
+  CHECK(v.notes.empty());
   CHECK(v.rows[0].before == "70 bpm");
   CHECK(v.rows[0].change == "-6");
   CHECK(v.rows[2].change == "-2.0");
@@ -316,13 +351,33 @@ TEST_CASE("summary view: rows say \"?\" and why when a period had no clean data"
   CHECK(w.ratings_line == "Tension 6 \u2192 4      Pain 3 \u2192 -");
 }
 
-TEST_CASE("rating view: the question, the scale's ends and the next button", "[ui]") {
+TEST_CASE("summary view: the periods' heads say how long they really are", "[ui]") {
+  // A 1-minute session without a baseline: its two halves, named as such (it said "last 2 min").
+  app::FlowOptions o;
+  o.training_s = 60;
+  o.ratings = false;
+  app::SessionFlow flow(o);
+  app::Metrics m;
+  m.quality = 0.9;
+  m.hr_bpm = 70;
+  for (int t = 0; t <= 61; ++t) flow.tick(t, m, 6.0, {});
+  const auto v = app::make_summary_view(flow.summary(), "Breathe low, into the belly.");
+  CHECK(v.before_head == "before (first 30 s)");
+  CHECK(v.after_head == "after (last 30 s)");
+  CHECK(v.notes == "From your plan: Breathe low, into the belly.");
+  CHECK(app::period_words(60) == "1 min");
+  CHECK(app::period_words(150) == "2.5 min");
+  CHECK(app::period_words(45) == "45 s");
+}
+
+TEST_CASE("rating view: the question, the scale's ends and the one next button", "[ui]") {
   auto v = app::make_rating_view({false, app::RatingQuestion::tension, -1});
   CHECK(v.heading == "Before we start");
   CHECK(v.question == "How tense do you feel right now?");
   CHECK(v.low == "relaxed");
-  CHECK(v.next == "next (skip)");
+  CHECK(v.next == "skip"); // nothing chosen: going on skips (no "skip" beside "next (skip)")
   CHECK_FALSE(v.next_on);
+  CHECK(v.keys.find("0-10") != std::string_view::npos);
   v = app::make_rating_view({true, app::RatingQuestion::pain, 4});
   CHECK(v.heading == "After the session");
   CHECK(v.high == "worst pain");

@@ -8,10 +8,12 @@
 
 #include "store/store.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "ui/paint.hpp"
 
 using pneuma::test::pneuma_binary;
 using pneuma::test::run_process;
+using pneuma::test::TempDir;
 
 namespace {
 const std::string kEnv = "env SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy ";
@@ -48,8 +50,8 @@ TEST_CASE("window run: bad window options are usage errors", "[ui][e2e]") {
 }
 
 TEST_CASE("window run: --screenshot saves the drawn frame", "[ui][e2e]") {
-  const auto path = std::filesystem::temp_directory_path() / "pneuma_test_shot.bmp";
-  std::filesystem::remove(path);
+  const TempDir dir; // unique per run: concurrent suites do not share the file
+  const auto path = dir.path / "shot.bmp";
   const auto r = run_process(kEnv + pneuma_binary() + " run --no-store --speed 20 --window 800x450 --screenshot " +
                              path.string() + " --screenshot-at 3.9");
   REQUIRE(r.exit_code == 0);
@@ -70,12 +72,11 @@ TEST_CASE("window run: --screenshot saves the drawn frame", "[ui][e2e]") {
     }
   SDL_FreeSurface(argb);
   CHECK(n > 20000);
-  std::filesystem::remove(path);
 }
 
 TEST_CASE("window run: --preset resonance paces at the profile's assessed frequency", "[ui][e2e]") {
-  const auto dir = std::filesystem::temp_directory_path() / "pneuma_test_resonance";
-  std::filesystem::remove_all(dir);
+  const TempDir temp;
+  const auto dir = temp.path;
   {
     pneuma::app::Store store(dir / "pneuma");
     const auto profile = store.ensure_profile(pneuma::app::Store::kDefaultProfile);
@@ -91,5 +92,4 @@ TEST_CASE("window run: --preset resonance paces at the profile's assessed freque
                              " run --headless --no-record --preset coherent --minutes 0.05 --speed 50");
   REQUIRE(c.exit_code == 0);
   CHECK(nlohmann::json::parse(c.out.substr(0, c.out.find('\n'))).at("pacer_bpm").get<double>() == Approx(6.0));
-  std::filesystem::remove_all(dir);
 }

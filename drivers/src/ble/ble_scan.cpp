@@ -35,12 +35,18 @@ void collect(ManagedObjects const& objects, std::map<std::string, BleSeen>& seen
     s.rssi = prop<std::int16_t>(dev->second, "RSSI").value_or(0);
     s.connected = prop<bool>(dev->second, "Connected").value_or(false);
     s.pmd = pmd;
+    if (const auto battery = ifaces.find("org.bluez.Battery1"); battery != ifaces.end())
+      s.battery_pct = prop<std::uint8_t>(battery->second, "Percentage").value_or(-1);
     seen[s.address] = s;
   }
 }
 } // namespace
 
 BleScanResult ble_scan(double seconds, std::function<void(double)> const& progress) {
+  return ble_scan(seconds, progress, std::stop_token{});
+}
+
+BleScanResult ble_scan(double seconds, std::function<void(double)> const& progress, std::stop_token stop) {
   BleScanResult result;
   std::unique_ptr<sdbus::IConnection> connection;
   try {
@@ -58,10 +64,18 @@ BleScanResult ble_scan(double seconds, std::function<void(double)> const& progre
     root->callMethod("GetManagedObjects").onInterface("org.freedesktop.DBus.ObjectManager")
         .withTimeout(std::chrono::seconds(3)).storeResultsTo(objects);
     std::string adapter_path;
+    bool powered = false;
     for (auto const& [path, ifaces] : objects)
-      if (ifaces.count("org.bluez.Adapter1") && adapter_path.empty()) adapter_path = path;
+      if (const auto a = ifaces.find("org.bluez.Adapter1"); a != ifaces.end() && adapter_path.empty()) {
+        adapter_path = path;
+        powered = prop<bool>(a->second, "Powered").value_or(true);
+      }
     if (adapter_path.empty()) {
       result.error = "no Bluetooth adapter found (BlueZ runs, but sees no controller)";
+      return result;
+    }
+    if (!powered) { // BlueZ would refuse StartDiscovery with NotReady: say it plainly first
+      result.error = "the Bluetooth adapter is powered off (bluetoothctl power on)";
       return result;
     }
     collect(objects, seen);
@@ -76,7 +90,7 @@ BleScanResult ble_scan(double seconds, std::function<void(double)> const& progre
     for (;;) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (progress) progress(std::min(1.0, elapsed / seconds));
-      if (elapsed >= seconds) break;
+      if (elapsed >= seconds || stop.stop_requested()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       while (connection->processPendingRequest()) {
       }

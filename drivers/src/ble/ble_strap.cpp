@@ -116,7 +116,7 @@ BleConfig ble_config_from_spec(SourceSpec const& spec) {
     c.address = a;
   }
   c.ecg = spec.number("ecg", 1, 0, 1) != 0;
-  c.acc = spec.number("acc", 0, 0, 1) != 0;
+  c.acc = spec.number("acc", 1, 0, 1) != 0; // chest motion: breathing without a belt
   return c;
 }
 

@@ -1,6 +1,8 @@
 #include "pneuma/drivers/parsers/bridge_line.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -101,7 +103,28 @@ void BridgeLineParser::reset() noexcept {
   overflow_ = false;
   last_seq_.reset();
   t_us_high_ = 0;
+  rsp_ = {};
+  hrm_ = {};
   pmd_.reset();
+}
+
+void BridgeLineParser::cadence(Cadence& c, SignalGap::Stream stream, double device_s, double t_s,
+                               SampleSink& sink) noexcept {
+  if (c.last_device_s >= 0) {
+    const double dt = device_s - c.last_device_s;
+    if (!c.lost_since && dt > 0 && (c.period_s == 0 || dt < c.period_s)) c.period_s = dt;
+    if (c.lost_since && dt > 0 && (c.period_s == 0 || dt > 1.5 * c.period_s)) {
+      const double lines = c.period_s > 0 ? std::round(dt / c.period_s) - 1 : 1;
+      const auto lost = static_cast<std::uint32_t>(std::clamp(lines, 1.0, 4.0e9));
+      SignalGap g{t_s, c.last_arrival_s, t_s, lost, stream};
+      g.device_from_s = c.last_device_s;
+      g.device_to_s = device_s;
+      sink.on_sample(g);
+    }
+  }
+  c.last_device_s = device_s;
+  c.last_arrival_s = t_s;
+  c.lost_since = false;
 }
 
 void BridgeLineParser::feed(std::span<const std::uint8_t> bytes, double t_s,
@@ -180,11 +203,13 @@ void BridgeLineParser::line(std::string_view text, double t_s, SampleSink& sink)
       const std::uint32_t lost = seq - expected;
       if (lost < (1u << 20)) {
         stats_.lost += lost;
-        sink.on_sample(SignalGap{t_s, last_arrival_s_, t_s, lost});
+        rsp_.lost_since = hrm_.lost_since = true; // charged to a stream by its next line
       } else {
         t_us_high_ = 0; // restarted: its clock restarted too
         last_t_us_ = t_us;
         pmd_.reset();
+        rsp_ = {};
+        hrm_ = {};
         sink.on_sample(SignalGap{t_s, last_arrival_s_, t_s, 0});
       }
     }
@@ -215,6 +240,7 @@ void BridgeLineParser::payload(std::string_view tag, std::string_view body, doub
       ++stats_.errors;
       return;
     }
+    cadence(rsp_, SignalGap::Stream::resp, device_s, t_s, sink);
     sink.on_sample(RespSample{t_s, device_s, static_cast<float>(v)});
     return;
   }
@@ -251,6 +277,7 @@ void BridgeLineParser::payload(std::string_view tag, std::string_view body, doub
       return;
     }
     if (m->malformed) ++stats_.errors;
+    cadence(hrm_, SignalGap::Stream::rr, device_s, t_s, sink);
     emit_heart_rate(*m, t_s, device_s, sink);
   } else if (tag == "BAT") {
     if (const auto b = decode_battery_level(value)) sink.on_sample(BatteryLevel{t_s, *b});

@@ -108,6 +108,12 @@ void BatchClock::flush() noexcept {
             if (std::isfinite(v.device_t_s)) v.t_s = std::min(pmd_.peek(v.device_t_s), arrival_s_);
           } else if constexpr (kLinkDomain<T>) {
             if (std::isfinite(v.device_t_s)) v.t_s = std::min(link_.peek(v.device_t_s), arrival_s_);
+          } else if constexpr (std::is_same_v<T, SignalGap>) {
+            // A gap the link's clock measured sits where its samples stopped and resumed.
+            if (std::isfinite(v.device_from_s) && std::isfinite(v.device_to_s) && link_dev > -1e300) {
+              v.from_s = std::min(link_.peek(v.device_from_s), arrival_s_);
+              v.to_s = std::max(v.from_s, std::min(link_.peek(v.device_to_s), arrival_s_));
+            }
           }
         },
         s);

@@ -1,5 +1,6 @@
 #include "pneuma/drivers/parsers/heart_rate.hpp"
 
+
 namespace pneuma::drivers {
 namespace {
 std::uint16_t le16(std::span<const std::uint8_t> b, std::size_t at) noexcept {
@@ -73,8 +74,17 @@ std::optional<std::uint8_t> decode_battery_level(std::span<const std::uint8_t> v
 void emit_heart_rate(HeartRateMeasurement const& m, double t_s, double device_t_s,
                      SampleSink& sink) noexcept {
   sink.on_sample(HeartRate{t_s, static_cast<float>(m.bpm), m.contact_supported, m.contact});
-  for (std::size_t i = 0; i < m.rr_count; ++i)
-    sink.on_sample(RrInterval{t_s, device_t_s, m.rr_ticks[i]});
+  // The intervals are the beats since the last notification, oldest first, the newest ending
+  // just before the notification was sent: beat i ended the sum of the later intervals before
+  // it. Stamping them all with the notification's time would record beats a notification
+  // period apart whatever their RR (the strap's beat timing lost).
+  std::uint32_t later_ticks = 0;
+  for (std::size_t i = 0; i < m.rr_count; ++i) later_ticks += m.rr_ticks[i];
+  for (std::size_t i = 0; i < m.rr_count; ++i) {
+    later_ticks -= m.rr_ticks[i];
+    const double back_s = later_ticks / 1024.0;
+    sink.on_sample(RrInterval{t_s - back_s, device_t_s - back_s, m.rr_ticks[i]}); // NaN stays NaN
+  }
 }
 
 } // namespace pneuma::drivers

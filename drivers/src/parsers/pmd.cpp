@@ -66,7 +66,10 @@ bool decode_pmd_settings(std::span<const std::uint8_t> tlv, PmdSettings& out) no
 
 std::optional<PmdControlResponse> decode_pmd_control(std::span<const std::uint8_t> v) noexcept {
   PmdControlResponse r;
-  if (v.size() >= 2 && v[0] == 0x01) { // ONLINE_MEASUREMENT_STOPPED, unprompted
+  // ONLINE_MEASUREMENT_STOPPED, unprompted: 01 then the types the sensor stopped by itself.
+  // The SDK (BlePMDClient.processPmdCpCommand) walks whatever types follow, none included: a
+  // bare 01 is a stop that names no stream, not a malformed notification.
+  if (!v.empty() && v[0] == 0x01) {
     r.kind = PmdControlResponse::Kind::measurement_stopped;
     for (std::size_t i = 1; i < v.size() && r.stopped_count < r.stopped.size(); ++i)
       r.stopped[r.stopped_count++] = static_cast<std::uint8_t>(v[i] & 0x3F);
@@ -171,6 +174,20 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
   const std::size_t channels = is_ecg ? 1 : 3;
   std::size_t n = 0;
 
+  // Frame types Polar's sensors send for the two streams read here (polar-ble-sdk EcgData.kt,
+  // AccData.kt): ECG raw type 0 (H10: int24 µV; types 1-3 carry flag bits in their samples and
+  // are other sensors' formats; compressed ECG is not a format the SDK knows); ACC raw types
+  // 0/1/2 (int8/16/24 per axis, already mG: the SDK applies no factor to them), compressed
+  // type 1 (int16 reference and deltas, times the stream's FACTOR into mG: H10 with newer
+  // firmware, Verity Sense) and compressed type 0 (the same layout in G, times FACTOR x 1000).
+  // H9 has no PMD service; Verity Sense and OH1 have no ECG (their PPG and PPI are not read).
+  if (is_ecg ? (compressed || frame_type != 0) : (compressed ? frame_type > 1 : frame_type > 2)) {
+    ++stats_.errors;
+    return 0;
+  }
+  float factor = 1.0f; // uncompressed values are the unit already
+  if (compressed) factor = frame_type == 0 ? stream->config.factor * 1000.0f : stream->config.factor;
+
   if (!compressed) {
     std::size_t width = 0;
     if (is_ecg && frame_type == 0) width = 3;
@@ -187,8 +204,9 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
         values_[s][c] = sign_extend(le(payload, (s * channels + c) * width, width),
                                     static_cast<unsigned>(8 * width));
   } else {
-    // Delta frames (BlePMDClient.kt parseDeltaFramesAll): reference sample, then blocks.
-    const unsigned res = stream->config.resolution_bits;
+    // Delta frames (BlePMDClient.kt parseDeltaFramesAll): reference sample, then blocks. ACC
+    // references are 16 bits for both compressed types, whatever resolution the stream reports.
+    const unsigned res = 16;
     const std::size_t ref_bytes = (res + 7) / 8;
     if (payload.size() < ref_bytes * channels || ref_bytes > 4) {
       ++stats_.errors;
@@ -244,7 +262,6 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
   stream->last_ts = ts;
   stream->last_arrival_s = t_s;
   const double ts_s = static_cast<double>(ts) * 1e-9;
-  const float factor = stream->config.factor;
   for (std::size_t s = 0; s < n; ++s) {
     const double dev = ts_s - delta_ns * 1e-9 * static_cast<double>(n - 1 - s);
     if (is_ecg) {

@@ -39,6 +39,9 @@ PmdStartSequence::Step PmdStartSequence::on_control(std::span<const std::uint8_t
     return step;
   }
   if (r->kind == PmdControlResponse::Kind::measurement_stopped) {
+    // A stop naming no stream stops none (the SDK closes the streams listed, here none): not
+    // malformed, and nothing to do.
+    if (r->stopped_count == 0) return step;
     step.event = Step::Event::stopped_by_sensor;
     if (r->stopped_count > 0 && r->stopped[0] == static_cast<std::uint8_t>(PmdType::acc)) step.type = PmdType::acc;
     return step;

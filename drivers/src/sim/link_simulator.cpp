@@ -55,11 +55,17 @@ void SimEncoder::emit(std::string frame, std::size_t from, std::size_t to) {
 }
 
 void SimEncoder::bridge_line(std::string_view tag, double t_s, std::string_view payload) {
-  std::array<char, 512> buf{};
+  std::array<char, BridgeLineParser::kMaxLine> buf{};
   const auto t_us = static_cast<std::uint32_t>(t_us_base_ + static_cast<std::uint64_t>(std::llround(t_s * 1e6)));
   const std::size_t n = format_bridge_line(tag, ++seq_, t_us, payload, buf);
   if (n == 0) return;
   emit(std::string(buf.data(), n), 1, n - 5); // between '$' and "*CS\r\n"
+}
+
+void SimEncoder::pmd_line(PmdFramer const& framer) {
+  std::array<char, 2 * 240 + 2> hex{};
+  const std::size_t h = to_hex(framer.frame(), hex);
+  if (h > 0) bridge_line("PMD", framer.frame_t_s(), {hex.data(), h});
 }
 
 void SimEncoder::flush() noexcept {
@@ -92,6 +98,16 @@ void SimEncoder::on_sample(DeviceSample const& sample) noexcept {
     }
     if (auto const* rr = std::get_if<RrInterval>(&sample)) {
       if (hr_pending_) rr_.push_back(rr->ticks);
+      return;
+    }
+    // The strap's ECG and accelerometer: PMD data notifications, forwarded as PMD lines.
+    const bool strap = protocol_ == SimProtocol::bridge && signals_ != BridgeSignals::belt;
+    if (auto const* ecg = std::get_if<EcgSample>(&sample)) {
+      if (strap && ecg_frames_.add(*ecg)) pmd_line(ecg_frames_);
+      return;
+    }
+    if (auto const* acc = std::get_if<AccSample>(&sample)) {
+      if (strap && acc_frames_.add(*acc)) pmd_line(acc_frames_);
       return;
     }
     auto const* belt = std::get_if<RespSample>(&sample);

@@ -21,12 +21,13 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   static const std::set<std::string> known = {"seed", "rf",    "q",     "hr",       "rsa",
                                               "rate", "lag",   "cv",    "depth_cv", "sighs",
                                               "ectopic", "belt_hz", "noise", "drift", "follow",
-                                              "ecg"};
+                                              "ecg", "days", "from", "acc", "posture", "moves"};
   for (auto const& [key, value] : spec.options)
     if (!known.contains(key))
       throw std::invalid_argument("sim option '" + key +
                                   "' is unknown (expected one of seed, rf, q, hr, rsa, rate, lag, "
-                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg)");
+                                  "cv, depth_cv, sighs, ectopic, belt_hz, noise, drift, follow, ecg, days, from, "
+                                  "acc, posture, moves)");
   PersonParams p;
   p.seed = static_cast<std::uint64_t>(spec.number("seed", 1, 0, 9.0e15));
   p.rf_bpm = spec.number("rf", p.rf_bpm, 3, 12);
@@ -44,7 +45,13 @@ PersonParams PersonParams::from_spec(SourceSpec const& spec) {
   p.drift = spec.number("drift", p.drift, 0, 5);
   p.follow = spec.number("follow", 1, 0, 1) != 0;
   p.ecg_hz = spec.number("ecg", 0, 0, 2000);
+  p.tone_days = static_cast<int>(spec.number("days", 0, 0, 366));
+  p.day_start_h = spec.number("from", 0, 0, 24);
   if (p.ecg_hz > 0 && p.ecg_hz < 50) throw std::invalid_argument("sim option 'ecg' must be 0 (off) or 50..2000 Hz");
+  p.acc_hz = spec.number("acc", 0, 0, 200);
+  if (p.acc_hz > 0 && p.acc_hz < 25) throw std::invalid_argument("sim option 'acc' must be 0 (off) or 25..200 Hz");
+  p.posture_per_min = spec.number("posture", p.posture_per_min, 0, 10);
+  p.moves_per_min = spec.number("moves", p.moves_per_min, 0, 20);
   return p;
 }
 
@@ -81,6 +88,7 @@ Person::Person(PersonParams params, BreathGuide guide)
   vlf_gain_ = kVlfSd_bpm / std::sqrt(2 * 1.11 * 0.02 / fs);
   ipfm_threshold_ = 1 + gauss(kIpfmJitter);
   ipfm_phase_ = uniform_(rng_);
+  if (params_.tone_days > 0) tone_.emplace(params_.seed, params_.tone_days + 1);
   start_breath();
 }
 
@@ -123,10 +131,15 @@ PersonFrame Person::step() {
   f.t_s = t_;
   f.volume = volume_at(t_);
   f.inhaling = (t_ - breath_start_) < inhale_frac_ * breath_len_;
+  if (was_inhaling_ && !f.inhaling) last_peak_s_ = breath_start_ + inhale_frac_ * breath_len_;
+  was_inhaling_ = f.inhaling;
 
+  const Tone tone = tone_ ? tone_->at(t_ + params_.day_start_h * 3600) : Tone{};
+  f.activity_mg = tone.activity_mg;
   const double fast = vagal_fast_(f.volume) - vagal_trend_(f.volume);
-  f.hr_bpm = params_.hr_bpm + params_.rsa_bpm * baroreflex_(f.volume) +
-             0.3 * params_.rsa_bpm * fast + mayer_(gauss(mayer_gain_)) + vlf_(gauss(vlf_gain_));
+  f.hr_bpm = params_.hr_bpm + tone.hr_add_bpm +
+             tone.vagal * (params_.rsa_bpm * baroreflex_(f.volume) + 0.3 * params_.rsa_bpm * fast) +
+             mayer_(gauss(mayer_gain_)) + vlf_(gauss(vlf_gain_));
   f.hr_bpm = std::clamp(f.hr_bpm, 30.0, 200.0);
 
   // IPFM: a beat fires when the integral of HR/60 reaches the (jittered) threshold.
@@ -136,7 +149,7 @@ PersonFrame Person::step() {
     const double frac = (ipfm_threshold_ - before) / (ipfm_phase_ - before);
     double beat = t_ - dt_ + frac * dt_;
     ipfm_phase_ -= ipfm_threshold_;
-    ipfm_threshold_ = 1 + gauss(kIpfmJitter);
+    ipfm_threshold_ = 1 + gauss(kIpfmJitter * tone.vagal); // beat-to-beat variability is vagal
     if (pending_ectopic_) {
       pending_ectopic_ = false; // the sinus beat after a premature one follows normally
     } else if (params_.ectopic > 0 && uniform_(rng_) < params_.ectopic) {

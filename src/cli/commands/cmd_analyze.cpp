@@ -15,32 +15,67 @@ std::vector<AnalysisKind>& analysis_kinds() {
   return all;
 }
 
+namespace {
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+} // namespace
+
+std::string kind_of_name(std::string const& raw) {
+  const std::string name = lower(raw);
+  auto has = [&](std::string_view word) { return name.find(word) != std::string::npos; };
+  auto is = [&](std::initializer_list<std::string_view> words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return name == w; });
+  };
+  if (name == "rr" || name.rfind("rr_", 0) == 0 || name.rfind("rr ", 0) == 0 || name.rfind("ibi", 0) == 0 ||
+      name.rfind("nn_", 0) == 0)
+    return "rr";
+  if (has("ecg") || has("ekg") || has("mlii") || has("lead") ||
+      is({"i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6", "v"}))
+    return "ecg";
+  if (has("resp") || has("rsp") || has("belt") || has("breath") || has("thor") || has("abdo") ||
+      has("airflow") || name == "ip" || name == "flow")
+    return "resp";
+  if (name == "hr" || has("heart rate") || has("pacer") || has("acc") || has("gyr") || has("spo2") ||
+      has("sao2") || has("pleth") || has("ppg") || has("temp") || has("eeg") || has("eog") || has("emg") ||
+      has("annotation") || has("event") || has("marker") || has("bp") || has("pressure"))
+    return "other";
+  return "";
+}
+
 std::string guess_kind(std::filesystem::path const& path, std::optional<std::string> const& column) {
   using drivers::files::FileKind;
   const FileKind kind = drivers::files::detect_file_kind(path);
   if (kind == FileKind::rr_text) return "rr";
-  std::string name;
-  if (column) {
-    name = *column;
-  } else {
-    // An RR column anywhere (beat_time_s,rr_ms) marks an RR file; otherwise the first signal.
-    const auto names = drivers::files::signal_names(path);
-    for (auto const& n : names) {
-      std::string low = n;
-      std::transform(low.begin(), low.end(), low.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (low == "rr" || low.rfind("rr_", 0) == 0 || low.rfind("ibi", 0) == 0 || low.rfind("nn_", 0) == 0)
-        return "rr";
-    }
-    if (!names.empty()) name = names.front();
-  }
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto has = [&](std::string_view word) { return name.find(word) != std::string::npos; };
-  if (has("rr") || has("ibi") || has("nn")) return "rr";
-  if (has("resp") || has("rsp") || has("belt") || name == "ip" || has("breath")) return "resp";
-  if (has("ecg") || has("mlii") || name == "ii" || has("v5") || has("lead")) return "ecg";
+  std::vector<std::string> names;
+  if (column) names = {*column};
+  else names = drivers::files::signal_names(path);
+  // An RR column anywhere (beat_time_s,rr_ms) marks an RR file; otherwise the first signal a
+  // kind analyses (a recording's HR or pacer channel is not what the file is about).
+  for (auto const& n : names)
+    if (kind_of_name(n) == "rr") return "rr";
+  for (auto const& n : names)
+    if (const auto k = kind_of_name(n); k == "resp" || k == "ecg") return k;
+  const std::string name = names.empty() ? std::string() : names.front();
   throw std::invalid_argument("cannot tell what '" + name + "' holds: give --kind resp, ecg or rr");
+}
+
+std::optional<std::string> column_for_kind(std::filesystem::path const& path, std::string const& kind) {
+  if (kind == "rr" || drivers::files::detect_file_kind(path) == drivers::files::FileKind::rr_text) return std::nullopt;
+  const auto names = drivers::files::signal_names(path);
+  bool unnamed = false;
+  for (auto const& n : names) {
+    const std::string k = kind_of_name(n);
+    if (k == kind) return n;
+    unnamed = unnamed || k.empty();
+  }
+  if (unnamed || names.empty()) return std::nullopt;
+  std::string list;
+  for (auto const& n : names) list += (list.empty() ? "" : ", ") + n;
+  const std::string what = kind == "ecg" ? "ECG" : kind == "resp" ? "respiration" : kind;
+  throw std::invalid_argument(path.filename().string() + " has no " + what + " signal (it has: " + list +
+                              "); give --column NAME to analyse one of them as " + kind + " anyway");
 }
 
 namespace {
@@ -103,6 +138,7 @@ int analyze_main(std::vector<std::string> const& args) {
     out["input"] = {{"file", request.path.string()}, {"kind", request.kind}};
     if (request.column) out["input"]["column"] = *request.column;
     if (request.fs_hz) out["input"]["fs_hz"] = *request.fs_hz;
+    if (!request.column) request.column = column_for_kind(request.path, request.kind);
     it->run(request, out);
   } catch (std::invalid_argument const& e) {
     return usage_error("analyze", e.what());

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "live/headless.hpp"
+#include "session/headless_session.hpp"
 #include "pacer/pacer_presets.hpp"
 #include "live/pipeline.hpp"
 #include "session/session_flow.hpp"
@@ -30,7 +31,7 @@ po::options_description run_options() {
   po::options_description o("pneuma run [options]");
   o.add_options()("help,h", "show this help")(
       "source,s", po::value<std::vector<std::string>>()->composing(),
-      "input source, repeatable (default sim); see pneuma --help")(
+      "input source, repeatable (default: the settings file's, else sim); see pneuma --help")(
       "rate,r", po::value<double>()->default_value(6.0, "6"), "pacer rate, breaths/min (3-12, 0.1 steps)")(
       "ie", po::value<std::string>()->default_value("1:1.5"), "inhale:exhale ratio")(
       "inhale", po::value<double>(), "inhale seconds (with --exhale: sets the rate and ratio)")(
@@ -116,7 +117,7 @@ int run_main(std::vector<std::string> const& args) {
     if (vm.count("preset")) {
       // "resonance": the profile's assessed resonance frequency, from the session store.
       if (vm.count("no-store") == 0)
-        app::set_resonance_provider([name = vm["profile"].as<std::string>()]() -> std::optional<double> {
+        app::set_resonance_provider([name = profile_name(vm)]() -> std::optional<double> {
           try {
             app::Store store;
             if (auto profile = store.find_profile(name)) return profile->rf_bpm;
@@ -150,9 +151,14 @@ int run_main(std::vector<std::string> const& args) {
     window.setup.flow.training_s = minutes * 60.0;
     window.setup.flow.baseline_s = in_range(vm, "baseline", 0, 30) * 60.0;
     window.setup.flow.ratings = vm.count("ratings") > 0;
-    window.setup.flow.score = app::parse_score_kind(vm["score"].as<std::string>());
-    window.setup.shape = ui::parse_shape(vm["shape"].as<std::string>());
+    if (window.setup.flow.ratings && vm.count("headless"))
+      return usage_error("run", "--ratings asks on screen: with --headless give --before tension=N,pain=N "
+                                "and rate afterwards with `pneuma rate`");
+    const auto settings = effective_settings(vm); // the settings file, flags on top
+    window.setup.flow.score = app::parse_score_kind(settings.score.value);
+    window.setup.shape = ui::parse_shape(settings.shape.value);
     window.setup.volume = in_range(vm, "volume", 0, 1);
+    if (settings.volume.origin == settings::Origin::file) window.setup.volume = settings.volume.value;
     window.setup.muted = vm.count("mute") > 0;
     window.setup.fullscreen = vm.count("fullscreen") > 0;
     if (vm.count("glide")) {
@@ -160,7 +166,7 @@ int run_main(std::vector<std::string> const& args) {
       // The glide starts from the person's own rate: measure it first.
       if (window.setup.flow.baseline_s <= 0) window.setup.flow.baseline_s = 30.0;
     }
-    const std::string cue = vm["cue"].as<std::string>();
+    const std::string cue = settings.cue.value;
     if (cue != "tone" && cue != "chimes")
       return usage_error("run", "--cue '" + cue + "': expected tone or chimes");
     window.cue = cue == "tone" ? app::CueStyle::tone : app::CueStyle::chimes;
@@ -187,7 +193,7 @@ int run_main(std::vector<std::string> const& args) {
     if (vm.count("screenshot")) window.screenshot = vm["screenshot"].as<std::string>();
     if (vm.count("screenshot-at")) window.screenshot_at_s = in_range(vm, "screenshot-at", 0, 24 * 3600);
 
-    std::vector<std::string> sources{"sim"};
+    std::vector<std::string> sources{settings.source.value};
     if (vm.count("source")) sources = vm["source"].as<std::vector<std::string>>();
     for (auto const& s : sources) config.sources.push_back(drivers::SourceSpec::parse(s));
     for (auto const& line : app::repair_interrupted_replays(config.sources)) std::cerr << "pneuma run: " << line << "\n";
@@ -207,6 +213,7 @@ int run_main(std::vector<std::string> const& args) {
   }
   for (auto const& line : session_plan.messages) std::cerr << "pneuma run: " << line << "\n";
   window.setup.pacer = config.pacer; // a home plan or the profile's assessed rate may have set them
+  window.plan_notes = session_plan.plan_notes;
   window.setup.flow.training_s = minutes * 60.0;
 
   drivers::SessionClock clock(speed);
@@ -233,10 +240,19 @@ int run_main(std::vector<std::string> const& args) {
                            outcome == ui::WindowOutcome::finished, std::cerr, "run", window_results(report));
     }
     std::cerr << "pneuma run: " << why << "; running headless (one JSON line per second)\n";
+    if (window.setup.flow.ratings)
+      std::cerr << "pneuma run: no window to ask the ratings on: rate afterwards with `pneuma rate`\n";
+    window.setup.flow.ratings = false;
   }
-  app::run_headless(*pipeline, minutes, std::cout, g_interrupted, std::cerr);
+  // The same flow as the window's: baseline (pacer still), training with the glide, the summary.
+  app::HeadlessSession driver({window.setup.pacer, window.setup.flow, window.setup.glide_s});
+  app::run_headless(*pipeline, driver, std::cout, g_interrupted, std::cerr);
   const bool completed = !g_interrupted.load();
-  return close_session(session, completed ? minutes * 60 : -1, completed, std::cerr, "run");
+  if (!completed) driver.end(clock.now_s());
+  std::cout << app::summary_json(driver.flow().summary(), driver.flow().markers()) << std::endl;
+  // The recording holds the baseline too: it ends after baseline and training.
+  const double end_s = window.setup.flow.baseline_s + minutes * 60;
+  return close_session(session, completed ? end_s : -1, completed, std::cerr, "run");
 }
 
 const Registration kRun({"run", "run a breathing session (window, or --headless JSON lines)", &run_main, 10});

@@ -26,12 +26,13 @@ po::options_description simulate_options() {
   o.add_options()("help,h", "show this help")(
       "as", po::value<std::string>(), "protocol to speak: bridge, bitalino or ascii")(
       "pty", po::value<std::string>(), "create a pseudo-terminal and publish it at PATH (a symlink)")(
-      "tcp", po::value<unsigned>(), "listen for one client on TCP PORT (bridge, ascii)")(
+      "tcp", po::value<unsigned>(), "listen for one client on TCP PORT (bridge, ascii; 0: a free port, logged)")(
       "udp", po::value<unsigned>(), "send one line per datagram to UDP PORT (bridge, ascii)")(
       "bind", po::value<std::string>()->default_value("127.0.0.1"),
       "TCP listen address / UDP destination (loopback unless you say otherwise)")(
       "signals", po::value<std::string>()->default_value("both"),
-      "bridge: what it forwards: both, belt (RSP lines) or strap (HRM and BAT lines)")(
+      "bridge: what it forwards: both, belt (RSP lines) or strap (HRM, BAT and PMD lines: a Polar H10's\n"
+      "heart rate, ECG 130 Hz and accelerometer 200 Hz; sim: ecg=0 / acc=0 turn those off)")(
       "sim", po::value<std::string>()->default_value(""),
       "the person, as sim: options, e.g. seed=7,rf=5.5,hr=70,ectopic=0.01")(
       "pace", po::value<double>()->default_value(6.0, "6"),
@@ -66,7 +67,8 @@ int simulate_main(std::vector<std::string> const& args) {
       o.pty_path = vm["pty"].as<std::string>();
     } else {
       const unsigned port = vm.count("tcp") ? vm["tcp"].as<unsigned>() : vm["udp"].as<unsigned>();
-      if (port == 0 || port > 65535) return usage_error("simulate", "port: expected 1 to 65535");
+      // TCP port 0: the kernel picks a free one, named in the "listening on" line (no race with a guess).
+      if ((port == 0 && !vm.count("tcp")) || port > 65535) return usage_error("simulate", "port: expected 1 to 65535");
       o.port = static_cast<std::uint16_t>(port);
       o.transport = vm.count("tcp") ? SimServeOptions::Transport::tcp : SimServeOptions::Transport::udp;
       if (o.protocol == SimProtocol::bitalino)
@@ -83,6 +85,10 @@ int simulate_main(std::vector<std::string> const& args) {
     const auto sim_text = vm["sim"].as<std::string>();
     auto spec = drivers::SourceSpec::parse(sim_text.empty() ? "sim" : "sim:" + sim_text);
     if (o.protocol == SimProtocol::bitalino && !spec.option("belt_hz")) spec.options["belt_hz"] = "100";
+    if (o.signals == drivers::sim::BridgeSignals::strap) { // a strap alone: an H10, ECG and ACC on
+      if (!spec.option("ecg")) spec.options["ecg"] = "130";
+      if (!spec.option("acc")) spec.options["acc"] = "200";
+    }
     o.person = drivers::sim::PersonParams::from_spec(spec);
     auto rate = [&](char const* key) {
       const double v = vm[key].as<double>();

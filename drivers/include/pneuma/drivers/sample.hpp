@@ -29,6 +29,9 @@ struct RrInterval {
   double t_s = 0;
   double device_t_s = kNoDeviceTime;
   std::uint16_t ticks = 0;
+  /// t_s is this beat's own time (a file of beat times), not a notification's arrival: a
+  /// recorder writes it as is instead of chaining the intervals.
+  bool beat_time_known = false;
   [[nodiscard]] double ms() const noexcept { return ticks * (1000.0 / 1024.0); }
   [[nodiscard]] double seconds() const noexcept { return ticks / 1024.0; }
 };
@@ -70,6 +73,10 @@ struct SignalGap {
   double to_s = 0;      ///< data resumes here
   std::uint32_t lost = 0; ///< frames or samples lost, when countable
   Stream stream = Stream::any;
+  /// The same span on the device's clock (NaN when the link has none): BatchClock maps it onto
+  /// from_s/to_s like the samples around it, so the gap sits where the data really stopped.
+  double device_from_s = kNoDeviceTime;
+  double device_to_s = kNoDeviceTime;
 };
 
 /// Link state of a device, with a short human-readable text.

@@ -22,8 +22,17 @@
 // * Thresholds are floored at 10 % of the local median RR: on exactly periodic or alternating
 //   series QD is 0 and every tiny change would otherwise be an artifact (correction must not
 //   touch clean data).
-// * Intervals that are not numbers or <= 0 are dropped and counted; intervals > 3 s are gaps:
-//   released as they are, flagged `gap`, never corrected or bridged.
+// * Intervals that are not numbers or shorter than 200 ms (no heart cycle is: the ventricles'
+//   refractory period) are dropped and counted invalid; intervals > 3 s are gaps: released as
+//   they are, flagged `gap`, never corrected or bridged.
+// * Before the adaptive rules, a premature beat is recognised by its shape alone: two intervals
+//   that differ by > 30 % of their mean (an early beat and its pause) and together span about two
+//   sinus cycles (the median of neighbouring pair means, which stays on the sinus rhythm even in
+//   bigeminy). The adaptive thresholds (quartile deviations over 91 beats) grow with the
+//   artifacts themselves: with 30-45 % premature beats they pass every one of them.
+// * HRV time-domain differences are taken only between two normal beats (hrv_time's `corrected`
+//   mask, HrvWindows): a corrected interval is an estimate, and its differences are not the
+//   heart's beat-to-beat change (Task Force 1996: NN = normal-to-normal).
 //
 // Units: ms. Delay: 7 beats. Thread contract: construction allocates nothing; push() and
 // reset() are noexcept, allocation-free, one thread.
@@ -33,6 +42,8 @@
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "pneuma/dsp/hrv_time.hpp"
 
 namespace pneuma::dsp {
 
@@ -55,7 +66,7 @@ struct ArtifactCounts {
   std::uint64_t extra = 0;   ///< raw intervals created by an extra beat
   std::uint64_t long_short = 0;
   std::uint64_t gaps = 0;
-  std::uint64_t invalid = 0; ///< dropped: NaN, <= 0
+  std::uint64_t invalid = 0; ///< dropped: NaN, < min_rr_ms
   [[nodiscard]] std::uint64_t artifacts() const noexcept { return ectopic + missed + extra + long_short + gaps; }
   [[nodiscard]] double percent() const noexcept {
     return beats == 0 ? 0.0 : 100.0 * static_cast<double>(artifacts()) / static_cast<double>(beats);
@@ -69,6 +80,17 @@ struct ArtifactConfig {
   int qd_window = 91;
   double min_threshold_rel = 0.10; ///< threshold floor, fraction of the local median RR
   double gap_ms = 3000;
+  /// Premature beat by shape: |RR[k] - RR[k+1]| > 2 x this x their mean (a 30 % reversal within
+  /// two beats: beyond sinus arrhythmia, which changes RR by < 10 % a beat at rest) ...
+  double premature_rel = 0.15;
+  /// ... and their mean within this share of the local sinus cycle (a compensatory pause).
+  double pair_sum_rel = 0.12;
+  /// An interval further than this from the local sinus cycle is an artifact (long_short): sinus
+  /// arrhythmia swings RR by up to ~+-20 % around its median even at resonance breathing.
+  double outlier_rel = 0.30;
+  /// Intervals shorter than this are not a heart cycle (ventricular refractory period ~200 ms,
+  /// 300 beats/min): dropped and counted invalid.
+  double min_rr_ms = kMinRrMs;
 };
 
 class ArtifactCorrector {
@@ -96,6 +118,9 @@ private:
   void evaluate() noexcept;
   void refresh(int from, int to) noexcept;
   [[nodiscard]] double median_around(int k) const noexcept;
+  [[nodiscard]] double sinus_cycle_around(int k) const noexcept;
+  [[nodiscard]] double premature_fit(int k) const noexcept;
+  [[nodiscard]] bool premature_pair_at(int k) const noexcept;
   [[nodiscard]] double norm_d(int k, double th1) const noexcept;
   [[nodiscard]] bool ectopic_at(int k, double th1) const noexcept;
   [[nodiscard]] double quartile_dev(bool use_m, int last) const noexcept;
@@ -123,6 +148,16 @@ struct CleanedRr {
   [[nodiscard]] std::vector<double> nn_ms() const; ///< corrected intervals, gaps left out
 };
 CleanedRr clean_rr(std::span<const double> raw_ms, ArtifactConfig const& config = {});
+
+/// Offline: the NN beats with their times exactly as dsp::HeartStream releases them live (one
+/// rule for live and offline): the same corrector; a normal beat keeps its own time, a corrected
+/// one follows the corrected intervals from the beat before; a gap gives no beat and marks the
+/// next one after_gap. `beat_s` and `rr_ms` are the raw beats (same length). Allocates.
+struct NnSeries {
+  std::vector<double> t_s, rr_ms;
+  std::vector<std::uint8_t> corrected, after_gap;
+};
+NnSeries nn_series(std::span<const double> beat_s, std::span<const double> rr_ms, ArtifactConfig const& config = {});
 
 /// Offline safety net for heavy ectopy, where the corrector's adaptive thresholds (a quartile
 /// deviation over 91 beats) grow with the artifacts themselves and pass them. Flags an interval

@@ -1,23 +1,44 @@
 #pragma once
-// The live breathing stream: the belt and the two belt-free surrogates, each through its own
-// RespAnalyzer (resp_analyzer.hpp), with their beats taken from the one heart stream.
+// The live breathing stream: the belt and the three belt-free surrogates of a chest strap, each
+// through its own RespAnalyzer (resp_analyzer.hpp), with their beats taken from the one heart
+// stream, and the choice of the one to believe (breathing_source.hpp).
 //
 //   belt sample + host time -> RespAnalyzer (RespAnalyzerConfig::live_belt(): breaths, and the
 //       spectral rate of the raw belt, 60 s window, 1 s hop). Belt time: samples are counted;
 //       when the host time runs more than `belt_gap` ahead of the counted time, the difference
 //       is marked as a gap (mark_gap); belt_lost() re-anchors and restarts the spectral window.
-//   NN beat (heart_stream.hpp) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer
-//       (polarity up, no spectral estimate): RSA-derived breathing
-//   R peak (heart_stream.hpp) -> |amplitude| -> BeatOutlierGate -> 4 Hz -> RespAnalyzer (no
-//       spectral estimate): ECG-derived breathing (R-amplitude modulation; resp_derived.hpp)
+//       belt_gap(): a hole the device reported; up to `bridge_max` (a lost line, notification or
+//       frame) it is bridged: the next sample's time says how many samples are missing and they
+//       are filled by linear interpolation (a breath lasts 2-15 s: a straight line over <= 1 s
+//       changes the breath's shape by far less than the belt's noise), counted in bridged();
+//       longer holes are belt_lost().
+//   ACC sample (mg, 25..200 Hz; Polar H10 PMD) -> AccGrid 25 Hz by the device's own sample times
+//       -> AccBreathing (gravity and posture removed, principal breathing axis; resp_derived.hpp)
+//       -> Butterworth band-pass order 2, 0.05-0.7 Hz (3-42/min: posture drift and footsteps out)
+//       -> RespAnalyzer: chest-motion breathing, the way Every-Breath-You-Take / Elite HRV measure
+//       breathing with an H10. The principal axis has no sign of its own: which way is "in" is
+//       the analyzer's automatic polarity (the end-expiratory dwell), which needs 8 cycles and
+//       60 s; until then breath times may be those of the other half-cycle (rates are not
+//       affected).
+//   beat (heart_stream.hpp timeline, as it arrives) -> BeatOutlierGate on RR (ectopic, missed
+//       beats) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer (polarity up: HR
+//       rises on inspiration): RSA-derived breathing. Beats, not the artifact corrector's NN
+//       beats, so a breath is known about 1-2 s after it, not after the corrector's 7-beat wait.
+//   R peak (heart_stream.hpp) -> |amplitude| -> BeatOutlierGate -> 4 Hz -> RespAnalyzer:
+//       ECG-derived breathing (R-amplitude modulation; resp_derived.hpp)
+//   Every surrogate's RespAnalyzer also keeps its spectral rate (band-passed input, 60 s window,
+//   5 s hop): the breathing rate shown when it is the chosen source, as the belt's is.
 //
-// Units: times in s on the caller's (session) clock; rates breaths/min; belt any unit.
-// Delay: the RespAnalyzer's (0.3-0.45 s) plus, for RSA/EDR, one RR interval of resampling.
+// Units: times in s on the caller's (session) clock; rates breaths/min; belt any unit; ACC mg.
+// Delay: the RespAnalyzer's (0.3-0.45 s) plus, for RSA/EDR, one RR interval of resampling, and
+// for ACC one 40-ms grid bin and the band-pass (about 0.4 s at breathing rates).
 // Thread contract: the constructor allocates and may throw std::invalid_argument; belt(),
-// belt_lost(), nn_beat(), r_peak(): noexcept, allocation-free, one thread.
+// belt_lost(), acc(), acc_lost(), beat(), r_peak(): noexcept, allocation-free, one thread.
 
+#include <array>
 #include <cstdint>
 
+#include "pneuma/dsp/butterworth.hpp"
 #include "pneuma/dsp/resp_analyzer.hpp"
 #include "pneuma/dsp/resp_derived.hpp"
 #include "pneuma/dsp/units.hpp"
@@ -27,8 +48,11 @@ namespace pneuma::dsp {
 struct BreathingStreamConfig {
   Hz belt_rate{50.0};          ///< nominal belt sampling rate
   Seconds belt_gap{1.0};       ///< host time this far ahead of the counted belt time is a gap
+  Seconds bridge_max{1.0};     ///< reported holes up to this long are bridged, longer ones restart
   Hz derived_rate{4.0};        ///< grid of the RSA / EDR surrogates
   Seconds derived_max_gap{3.0}; ///< beats further apart than this: NaN on the grid (missed beats)
+  Hz acc_rate{25.0};           ///< grid of the accelerometer surrogate
+  Seconds acc_max_gap{2.0};    ///< device time jumping further than this restarts the ACC grid
 };
 
 class BreathingStream {
@@ -39,22 +63,54 @@ public:
   unsigned belt(float value, double t_s) noexcept;
   /// The device reported lost belt samples: forget the spectral window, re-anchor belt time.
   void belt_lost() noexcept;
-  /// One NN beat (time s, interval ms) for the RSA-derived breathing.
-  void nn_beat(double t_s, double rr_ms) noexcept;
-  /// One R peak (time s, amplitude) for the ECG-derived breathing.
-  void r_peak(double t_s, float amplitude) noexcept;
+  /// One accelerometer sample (mg) that arrived at host time `t_s`, sampled at device time
+  /// `device_t_s` (s, any origin; NaN when the device has no clock: the arrival time is used).
+  /// Returns the ACC analyzer's RespEvent bits.
+  unsigned acc(float x_mg, float y_mg, float z_mg, double t_s, double device_t_s) noexcept;
+  /// The device reported lost accelerometer frames: the grid restarts at the next sample.
+  void acc_lost() noexcept;
+  /// One beat as it arrives (time s, RR ms) for the RSA-derived breathing; returns its RespEvent
+  /// bits. Ectopic and missed beats are skipped by an outlier gate.
+  unsigned beat(double t_s, double rr_ms) noexcept;
+  /// One R peak (time s, amplitude) for the ECG-derived breathing; returns its RespEvent bits.
+  unsigned r_peak(double t_s, float amplitude) noexcept;
+  /// The device reported a hole of `seconds` in the belt: bridged when short (true), else
+  /// belt_lost() (false).
+  bool belt_gap(double seconds) noexcept;
+  /// Holes bridged so far, and the samples filled in them.
+  [[nodiscard]] std::uint64_t bridged() const noexcept { return bridged_; }
+  [[nodiscard]] std::uint64_t bridged_samples() const noexcept { return bridged_samples_; }
 
   [[nodiscard]] RespAnalyzer const& belt_analyzer() const noexcept { return belt_; }
+  [[nodiscard]] RespAnalyzer const& acc_analyzer() const noexcept { return acc_; }
   [[nodiscard]] RespAnalyzer const& rsa_analyzer() const noexcept { return rsa_; }
   [[nodiscard]] RespAnalyzer const& edr_analyzer() const noexcept { return edr_; }
   /// Session time of a belt stream time: stream + this offset.
   [[nodiscard]] double belt_offset_s() const noexcept { return belt_offset_s_; }
+  /// Session time of an ACC stream time: stream + this offset (NaN before the first sample).
+  [[nodiscard]] double acc_offset_s() const noexcept { return acc_start_s_ + acc_latency_s_; }
+  /// Session time of an RSA / EDR stream time: stream + this offset (NaN before the first beat).
+  [[nodiscard]] double rsa_offset_s() const noexcept { return rsa_grid_.start_s(); }
+  [[nodiscard]] double edr_offset_s() const noexcept { return edr_grid_.start_s(); }
+  /// Times the wearer's posture changed (the ACC gravity estimate was re-seated).
+  [[nodiscard]] std::uint64_t posture_changes() const noexcept { return acc_motion_.posture_changes(); }
 
 private:
   BreathingStreamConfig cfg_;
   RespAnalyzer belt_;
   double belt_offset_s_ = 0;
   bool belt_anchor_ = true;
+  AccGrid acc_grid_;
+  AccBreathing acc_motion_;
+  SosCascade acc_band_;
+  RespAnalyzer acc_;
+  double acc_start_s_;       ///< device time of stream time 0 of the ACC analyzer
+  double acc_latency_s_ = 0; ///< least arrival - device time seen: device clock -> session clock
+  bool acc_restart_ = true;
+  BeatOutlierGate rsa_gate_;
+  bool bridge_pending_ = false;
+  float last_belt_ = 0;
+  std::uint64_t bridged_ = 0, bridged_samples_ = 0;
   BeatSeriesResampler rsa_grid_;
   RespAnalyzer rsa_;
   BeatOutlierGate edr_gate_;

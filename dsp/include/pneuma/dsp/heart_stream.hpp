@@ -98,6 +98,9 @@ public:
 
   /// A strap's RR interval in 1/1024 s ticks, with the host time its notification arrived.
   unsigned rr(std::uint32_t ticks, double arrival_t_s) noexcept;
+  /// The device reported lost beats (a lost notification): the next interval re-anchors the
+  /// beat timeline and no successive difference spans the hole; the HRV windows carry on.
+  void rr_lost() noexcept { timeline_.reset(); }
   /// One ECG sample at host time `t_s`.
   unsigned ecg(float microvolts, double t_s) noexcept;
   /// An inspiration onset (session time) from the breathing DSP: closes one breath for RSA.

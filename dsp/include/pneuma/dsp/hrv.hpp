@@ -8,6 +8,7 @@
 // Units: ms, ms^2, Hz, beats/min as named per field. Delay: none (offline / windowed).
 // Thread contract: allocates (offline / windowed use).
 
+#include <cstdint>
 #include <span>
 
 #include "pneuma/dsp/hrv_frequency.hpp"
@@ -21,6 +22,9 @@ struct HrvOptions {
   int dfa1_min = 4, dfa1_max = 16, dfa2_min = 16, dfa2_max = 64;
   double sampen_r = 0.2;        ///< tolerance, fraction of SD
   double artifact_pct = 0;      ///< of the series this came from (for the quality gate)
+  /// Per interval: 1 = corrected by the artifact corrector (no successive difference at it; see
+  /// hrv_time.hpp). Empty: all normal.
+  std::span<const std::uint8_t> corrected{};
 };
 
 struct HrvReport {

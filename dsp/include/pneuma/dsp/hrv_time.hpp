@@ -10,14 +10,23 @@
 //   (Kubios reports sqrt(SI); we report SI itself, as Baevsky defined it.)
 //
 // Input: NN intervals in ms; a NaN entry marks a break (a gap or a removed beat): it is skipped and
-// no successive difference spans it (as NeuroKit's non-successive handling). Results in ms, %,
+// no successive difference spans it (as NeuroKit's non-successive handling). Intervals below
+// kMinRrMs are no heart cycle (the ventricles' refractory period): breaks too. An optional mask
+// marks corrected intervals (artifacts the corrector replaced): they count for MeanNN and SDNN
+// but no successive difference starts or ends at one (RMSSD, pNN50, SD1 are normal-to-normal:
+// a corrected value is an estimate, its differences are not the heart's).
+// A difference needs both intervals normal; the mask may be empty (all normal). Results in ms, %,
 // beats/min; NaN when undefined (fewer than 2 intervals, 0 spread for SI).
 // Units: ms, %, beats/min as named. Delay: none (offline / windowed).
 // Thread contract: pure functions; hrv_time() allocates nothing.
 
+#include <cstdint>
 #include <span>
 
 namespace pneuma::dsp {
+
+/// Shortest interval that is a heart cycle, ms (300 beats/min; ventricular refractory period).
+inline constexpr double kMinRrMs = 200.0;
 
 struct HrvTime {
   int n = 0;                 ///< valid intervals
@@ -28,6 +37,6 @@ struct HrvTime {
   double stress_index = 0;   ///< Baevsky SI (dimension 1/s^2 with AMo in %)
 };
 
-HrvTime hrv_time(std::span<const double> nn_ms) noexcept;
+HrvTime hrv_time(std::span<const double> nn_ms, std::span<const std::uint8_t> corrected = {}) noexcept;
 
 } // namespace pneuma::dsp

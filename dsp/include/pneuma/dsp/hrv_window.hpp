@@ -3,7 +3,8 @@
 // every beat in O(1) amortised time without allocating: running sums over a shared ring of beats.
 //
 //   per window: MeanNN, SDNN (n-1), RMSSD, pNN50, MeanHR = 60000 / MeanNN, artifact %
-//   (successive differences only between beats both inside the window and not across a gap)
+//   (successive differences only between two normal beats, both inside the window and not
+//   across a gap: a corrected beat starts no difference and ends none, as in hrv_time.hpp)
 // RMSSD needs >= 60 s for ultra-short-term use (Shaffer & Ginsberg 2017); `complete` says the
 // window is covered. `poor` when > 5 % of its beats were corrected artifacts (Kubios' rule of
 // thumb) - the UI greys the numbers. Sums are kept relative to the first beat's interval and
@@ -59,6 +60,7 @@ private:
   std::int64_t head_ = 0; // next index to write
   double offset_ = 0;
   double last_rr_ = 0;
+  bool last_artifact_ = false;
   std::array<Sums, kWindows> sums_{};
 };
 

@@ -15,10 +15,30 @@
 //       breathing gives no evidence: then the set (default: up) polarity stays.
 //    -> BreathDetector (adaptive hysteresis, resp_breath_detector.hpp) on polarity * s
 //    -> per breath: onset, peak, inhale, exhale, I:E, depth, rate; RespRateSmoother; sighs
-//    -> SpectralRateEstimator (KissFFT, log-parabolic interpolation), on a configurable input:
-//       d (default: 60 s window, 5 s hop, nfft 512), the raw input at fs (the live belt: what the
-//       live display showed as the spectral breathing rate, SpectralRateConfig{} = 60 s window,
-//       1 s hop, nfft 2048), or off (derived RSA/EDR signals whose spectral rate nobody reads).
+//    -> SpectralRateEstimator (KissFFT, flow-spectrum peak, log-parabolic interpolation) on d
+//       (default, live and offline alike: 60 s window, 1 s hop, nfft 2048), the raw input at fs,
+//       or off (derived RSA/EDR signals whose spectral rate nobody reads). The raw belt is not
+//       the default: its baseline wander and movement steps put 1/f^2 power in the lowest bins.
+//
+// Two oscillations (the decision): the breath is the oscillation that moves the most air, i.e.
+// the flow-spectrum peak (spectral_rate.hpp). When the largest volume oscillation is more than
+// 1.5x slower than it, the detector's breaths follow the slow one, and the flow does reverse at
+// the fast one's pace (maxima of s with a hysteresis of 3 noise SDs or 2 % of the range, counted
+// over the spectral window, within 25 % of the fast rate; for 3 estimates in a row), a slow
+// swing runs under the breath (a posture
+// or belt-tension wave, a vasomotor wave, a slow movement): each cycle of the faster oscillation
+// is a full breath in and out, the slower one is baseline. The detector then sees s minus its
+// centred moving average over one period of the breath (linear phase: its delay, half the
+// period, is subtracted from the times; only the report waits longer), which nulls the breath in
+// the baseline and leaves the breath above it. RespMetrics says so (two_rhythms, slow_rate_bpm),
+// and polarity is not re-decided from such cycles.
+//
+// Self-check (lock-out): every spectral estimate with a clear peak (quality >= 0.35) compares
+// the breath-by-breath rate (RespRateSmoother) with the spectral rhythm. When for >= 10 s they
+// differ by > 30 %, or no breath is found while the band holds that rhythm, rate_disputed is set,
+// both qualities are multiplied by 0.3 (the window shows `?`), and the detector re-acquires
+// (forgets its amplitude and period references) at most every 15 s, so a detector that followed
+// the wrong oscillation or lost the breath finds it again within ~30 s.
 //
 // Signal-quality index (0..1) = valid x snr x rhythm x recency:
 //   valid   = 1 - share of the last ~10 s that was missing or clipped
@@ -64,16 +84,11 @@ struct RespAnalyzerConfig {
   Seconds max_hold{1.0};       ///< NaN runs up to this are bridged by holding the last value
   Seconds restart_gap{2.0};    ///< marked gaps from this length restart the detector
   BreathDetectorConfig detector{};
-  SpectralRateConfig spectral{Seconds(60.0), Seconds(20.0), Seconds(5.0), Hz(0.05), Hz(0.7), Hz(4.0), 512};
+  SpectralRateConfig spectral{};  ///< 60 s window, 1 s hop, nfft 2048
   SpectralInput spectral_input = SpectralInput::bandpassed;
 
-  /// The live belt: the spectral rate of the raw belt, SpectralRateConfig{} (60 s, 1 s hop).
-  static RespAnalyzerConfig live_belt() {
-    RespAnalyzerConfig c;
-    c.spectral = SpectralRateConfig{};
-    c.spectral_input = SpectralInput::raw;
-    return c;
-  }
+  /// The live belt: the same analysis as offline (live equals offline).
+  static RespAnalyzerConfig live_belt() { return RespAnalyzerConfig{}; }
 };
 
 class RespAnalyzer {
@@ -116,6 +131,9 @@ private:
   double dwell_asymmetry() const noexcept;
   void update_quality() noexcept;
   void settle(double u) noexcept;
+  void on_spectral(SpectralRate const& sr) noexcept;
+  void set_baseline(double rate_bpm) noexcept;
+  void self_check(SpectralRate const& sr) noexcept;
 
   /// Max and min over the last ~12 s, kept as 1-s blocks (a rolling range).
   struct RangeTracker {
@@ -144,7 +162,7 @@ private:
   BreathDetector detector_;
   SpectralRateEstimator spectral_;
   RespRateSmoother smoother_;
-  RangeTracker s_range_, u_range_;
+  RangeTracker s_range_, u_range_, y_range_;
   RespMetrics metrics_{};
 
   // input stage
@@ -177,6 +195,24 @@ private:
   double ema_short_ = 0;           ///< weight of ~10 s exponential averages
   double invalid_ema_ = 0, clipped_ema_ = 0;
   double rhythm_ = 1.0;           ///< plausible share of recent periods (updated per breath)
+  // two oscillations: the detector sees s minus its moving average over one breath period
+  bool two_rhythms_ = false;
+  int rhythm_votes_ = 0;          ///< consecutive estimates against the current mode
+  int baseline_len_ = 1;          ///< moving-average length, odd, internal samples
+  double baseline_sum_ = 0;
+  // self-check: the peaks of the last minute (the spectral window's span)
+  std::array<double, 96> peaks_{};
+  int peaks_n_ = 0, peaks_next_ = 0;
+  [[nodiscard]] double counted_rate_bpm(double window_s) const noexcept;
+  // flow reversals: maxima of s with a small hysteresis, whatever their depth
+  std::array<double, 96> reversals_{};
+  int reversals_n_ = 0, reversals_next_ = 0;
+  int flow_dir_ = 0;
+  double flow_ext_ = 0;
+  void track_reversals(double s, double t, double hysteresis) noexcept;
+  [[nodiscard]] double reversal_rate_bpm(double window_s) const noexcept;
+  double disputed_s_ = 0;         ///< how long the breaths have contradicted the spectrum
+  double last_reacquire_s_ = -1e300;
 };
 
 } // namespace pneuma::dsp

@@ -57,6 +57,9 @@ public:
   unsigned step(double s, double t_s, double noise_sd, double range, double t_now) noexcept;
   /// Forget the signal (after a gap or a polarity flip); keeps the amplitude reference.
   void restart() noexcept;
+  /// Forget the signal and the amplitude and period references (the detector was following the
+  /// wrong oscillation); keeps the breath history and counts.
+  void reacquire() noexcept;
   /// Forget everything, including the amplitude reference and the breath history.
   void reset() noexcept;
 

@@ -74,6 +74,37 @@ private:
 /// R-wave amplitude against the PR-segment baseline (see the banner); NaN if the window is cut.
 double r_wave_amplitude(std::span<const double> ecg, SampleRate fs, std::size_t r_index) noexcept;
 
+/// Accelerometer samples (any rate 25..1000 Hz, irregular arrival) -> an even grid by their own
+/// (device) time: each grid bin is the mean of the samples inside it (a boxcar, first null at the
+/// grid rate, so 0.05-0.7 Hz breathing passes unchanged). An empty bin is NaN; a jump of the time
+/// by more than `max_gap` (lost frames, a reconnect) restarts the grid and reports the jump.
+class AccGrid {
+public:
+  struct Bin {
+    float x = 0, y = 0, z = 0; ///< mean, mg; NaN when the bin held no sample
+  };
+  /// Throws std::invalid_argument outside 4..100 Hz or for max_gap <= 0.
+  explicit AccGrid(Hz out = Hz(25.0), Seconds max_gap = Seconds(2.0));
+  /// One sample at time `t_s`; completed bins go to `out` (the count is returned; bins beyond
+  /// out.size() are dropped and counted). `restart_gap_s` is set to the jump (s) when the grid
+  /// restarted before this sample, else 0. Out-of-order and non-finite samples are dropped.
+  std::size_t push(double t_s, float x, float y, float z, std::span<Bin> out, double& restart_gap_s) noexcept;
+  /// Time of the start of bin 0 of the current grid (NaN before any sample).
+  [[nodiscard]] double start_s() const noexcept { return start_s_; }
+  [[nodiscard]] double out_hz() const noexcept { return out_hz_; }
+  [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
+  void reset() noexcept;
+
+private:
+  double out_hz_, max_gap_s_;
+  double start_s_;
+  double last_t_ = 0;
+  std::uint64_t k_ = 0; ///< index of the bin being filled
+  double sx_ = 0, sy_ = 0, sz_ = 0;
+  int n_ = 0;
+  std::uint64_t dropped_ = 0;
+};
+
 /// Chest accelerometer -> respiration surrogate, one sample at a time.
 class AccBreathing {
 public:

@@ -66,6 +66,12 @@ struct RespMetrics {
   RespPolarity polarity = RespPolarity::up; ///< inspiration direction in use
   bool polarity_decided = false;           ///< automatic mode has enough evidence
   bool clipping = false;                   ///< the signal is flat at a rail now
+  /// Self-check failed: for >= 10 s the breath-by-breath rate (or its absence) contradicts a
+  /// clear respiratory rhythm in the spectrum; quality is lowered and the detector re-acquires.
+  bool rate_disputed = false;
+  /// A slower, larger oscillation runs under the breath; the breath reported is the faster one.
+  bool two_rhythms = false;
+  double slow_rate_bpm = kRespUnknown;     ///< that slower oscillation, /min (when two_rhythms)
 };
 
 } // namespace pneuma::dsp

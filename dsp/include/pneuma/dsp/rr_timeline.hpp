@@ -5,7 +5,9 @@
 //   rr_ms     = ticks * 1000 / 1024                                      (exact in double)
 //
 // A strap has no clock the host can read, so beat times are the running sum of the intervals,
-// anchored to the host arrival time of the first beat. The sum is kept in integer ticks (no
+// anchored to the host arrival time of the first beat. The arrival of a beat's notification is an
+// upper bound on the beat's time (it is sent after the beat), so a chained time later than its
+// arrival by up to 0.5 s pulls the anchor back to it: the anchor follows the lower envelope. The sum is kept in integer ticks (no
 // rounding drift over 24 h). When the sum and the arrival times disagree by more than
 // `max_skew` (lost notifications, a strap that dropped out) the timeline is re-anchored at the
 // arrival time and the beat is flagged `after_gap` (successive differences must not span it).
@@ -45,7 +47,10 @@ public:
     ticks_ += ticks;
     b.t_s = anchor_t_s_ + static_cast<double>(ticks_) / 1024.0;
     // A beat cannot be later than its notification; far earlier means beats were lost.
-    if (b.t_s > arrival_t_s + 0.5 || b.t_s < arrival_t_s - max_skew_s_) {
+    if (b.t_s > arrival_t_s && b.t_s <= arrival_t_s + 0.5) {
+      anchor_t_s_ -= b.t_s - arrival_t_s;
+      b.t_s = arrival_t_s;
+    } else if (b.t_s > arrival_t_s + 0.5 || b.t_s < arrival_t_s - max_skew_s_) {
       anchor_t_s_ = arrival_t_s;
       ticks_ = 0;
       b.t_s = arrival_t_s;

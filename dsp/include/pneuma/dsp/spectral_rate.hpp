@@ -3,10 +3,15 @@
 //
 // Method: the input is block-averaged down to ~4 Hz, kept in a ring of `window`; every `hop`
 // the window is mean-removed, Hann-windowed, zero-padded to `nfft` and transformed (KissFFT).
-// The highest power bin inside [lo, hi] is refined by Gaussian (log-parabolic) interpolation,
-// which is exact for a Gaussian peak and near-exact for a Hann main lobe.
-// Units: input arbitrary; rate in breaths/min; quality in 0..1 = share of in-band power within
-// +-2 bins of the peak. Latency: about window / 2 (the window's centre of mass).
+// The breath's peak is the highest bin of the flow spectrum (power x f^2, the spectrum of the
+// signal's derivative) inside [lo, hi], moved to the volume spectrum's local maximum beside it and
+// refined there by Gaussian (log-parabolic) interpolation, which is exact for a Gaussian peak and
+// near-exact for a Hann main lobe. The flow spectrum ranks a shallow fast breath above a larger
+// slow baseline swing under it (and above the 1/f^2 leakage of a movement transient or a DC
+// step); a flow peak at 2x or 3x (+-6 %) of a stronger volume peak is that peak's harmonic and
+// gives way to it.
+// Units: input arbitrary; rate in breaths/min; quality in 0..1 = share of in-band flow power
+// within +-2 bins of the peak. Latency: about window / 2 (the window's centre of mass).
 // Reference: the toolchain prototype (60 s at 10 Hz -> 6.00/min); cf. HeartPy calc_breathing.
 // Thread contract: constructor may throw; process()/reset() are noexcept, allocation-free, one
 // thread.
@@ -31,8 +36,9 @@ struct SpectralRateConfig {
 };
 
 struct SpectralRate {
-  double rate_bpm;  ///< breaths per minute
-  double quality;   ///< 0..1 peak concentration
+  double rate_bpm;        ///< breaths per minute (the breath's peak)
+  double quality;         ///< 0..1 peak concentration (flow power)
+  double volume_rate_bpm; ///< the largest volume oscillation (a slower one under the breath)
 };
 
 class SpectralRateEstimator {
@@ -47,6 +53,9 @@ public:
   /// Clears history (e.g. after a gap); keeps the design.
   void reset() noexcept;
 
+  /// In the latest estimate's spectrum: the volume peak within +-`tol` (relative) of `bpm`, as
+  /// {rate, share of the band's flow power within +-2 bins}; nullopt without a local maximum.
+  [[nodiscard]] std::optional<SpectralRate> peak_near(double bpm, double tol) const noexcept;
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
   [[nodiscard]] double analysis_rate_hz() const noexcept { return analysis_hz_; }
 
@@ -70,6 +79,8 @@ private:
   int filled_ = 0;
   int since_hop_ = 0;
   std::uint64_t dropped_ = 0;
+  int last_n_ = 0;          ///< samples in the latest estimate (0: none yet)
+  double last_band_flow_ = 0;
 };
 
 } // namespace pneuma::dsp

@@ -22,6 +22,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ struct BleSeen {
   short rssi = 0;
   bool connected = false;
   bool pmd = false; ///< Polar Measurement Data (ECG/ACC) offered
+  int battery_pct = -1; ///< BlueZ's Battery1 (known once BlueZ has read it from the strap); -1 unknown
 };
 
 struct BleScanResult {
@@ -67,5 +69,7 @@ struct BleScanResult {
 /// Scans `seconds` for devices advertising 0x180D (BlueZ discovery with a UUID filter, LE).
 /// `progress(fraction)` is called a few times a second. Never throws.
 BleScanResult ble_scan(double seconds, std::function<void(double)> const& progress);
+/// The same, ending early (with what was seen so far) once `stop` is requested.
+BleScanResult ble_scan(double seconds, std::function<void(double)> const& progress, std::stop_token stop);
 
 } // namespace pneuma::drivers

@@ -3,8 +3,12 @@
 //   $<TAG>,<seq>,<t_us>,<payload>*<CS>\r\n      CS = XOR of the bytes between '$' and '*'
 //   TAG: HRM (0x2A37 hex) | PMC (PMD control point hex) | PMD (PMD data hex) | BAT (0x2A19 hex)
 //        | RSP (belt: comma-separated ints) | STA (bridge status) | ERR | ACK
-// seq (+1 per line) detects lost lines -> SignalGap; t_us (wraps at 2^32) is unwrapped into the
-// device time (s) of every sample. Garbage is skipped up to the next '$'; lines are bounded.
+// seq (+1 per line) detects lost lines; t_us (wraps at 2^32) is unwrapped into the device time (s)
+// of every sample. A lost line's tag is unknown, so a loss is charged to a stream by its cadence:
+// when the next RSP (or HRM) line comes more than 1.5 of its own period after the one before, the
+// belt (or strap) lost lines -> SignalGap for that stream alone, spanning the two lines' device
+// times (a lost HRM line must not break the belt's breathing window, nor a lost RSP line the
+// strap's beats). A sequence step back is a bridge restart -> SignalGap for every stream. Garbage is skipped up to the next '$'; lines are bounded.
 // HRM/PMD payloads go through the same decoders as the BlueZ path.
 // Pure: no I/O, no clock (the caller passes arrival time), no allocation after construction.
 
@@ -55,6 +59,16 @@ private:
   void payload(std::string_view tag, std::string_view body, double device_s, double t_s,
                SampleSink& sink) noexcept;
 
+  /// Cadence of one tag's lines, to tell which stream a lost line belonged to.
+  struct Cadence {
+    double last_device_s = -1; ///< < 0: none seen since the start or a restart
+    double last_arrival_s = 0;
+    double period_s = 0;        ///< shortest interval between two lines with none lost between
+    bool lost_since = false;    ///< lines were lost since this tag's last line
+  };
+  void cadence(Cadence& c, SignalGap::Stream stream, double device_s, double t_s,
+               SampleSink& sink) noexcept;
+
   std::size_t resp_channel_;
   std::array<char, kMaxLine> buf_{};
   std::size_t len_ = 0;
@@ -64,6 +78,7 @@ private:
   std::uint32_t last_t_us_ = 0;
   std::uint64_t t_us_high_ = 0; // unwrapped micros = high + t_us
   double last_arrival_s_ = 0;
+  Cadence rsp_, hrm_;
   PmdFrameDecoder pmd_;
   std::optional<PmdControlResponse> last_pmc_;
   std::array<std::uint8_t, kMaxLine / 2> bin_{};

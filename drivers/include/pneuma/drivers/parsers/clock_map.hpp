@@ -15,8 +15,8 @@
 // device time (the arrival bounds the last sample, not the earlier ones) and places every sample
 // of the batch by its device time, never later than the arrival. Two domains: the link's own
 // clock (RespSample, RrInterval: bridge t_us, BITalino count) and the PMD clock (EcgSample,
-// AccSample). Samples without a device time, and every other kind, pass through unchanged, in
-// order. Capacity is fixed; a batch that overflows it is flushed in parts.
+// AccSample). A SignalGap with device times (bridge lines) is placed on the link clock too.
+// Samples without a device time, and every other kind, pass through unchanged, in order. Capacity is fixed; a batch that overflows it is flushed in parts.
 
 #include <array>
 #include <cstddef>

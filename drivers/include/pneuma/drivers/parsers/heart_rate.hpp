@@ -34,7 +34,9 @@ std::size_t encode_heart_rate(HeartRateMeasurement const& m, std::span<std::uint
 /// Battery Level 0x2A19: one byte, 0..100 %. nullopt when empty or out of range.
 std::optional<std::uint8_t> decode_battery_level(std::span<const std::uint8_t> value) noexcept;
 
-/// Sends HeartRate and each RrInterval of `m` to `sink`, stamped `t_s` / `device_t_s`.
+/// Sends HeartRate (stamped `t_s`) and each RrInterval of `m` to `sink`, oldest first. The
+/// newest interval ends at `t_s` / `device_t_s`; each earlier one the sum of the later intervals
+/// before it, so the beats keep the strap's own timing (an upper bound on each beat's time).
 void emit_heart_rate(HeartRateMeasurement const& m, double t_s, double device_t_s,
                      SampleSink& sink) noexcept;
 

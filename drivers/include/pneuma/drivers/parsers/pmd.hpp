@@ -3,8 +3,13 @@
 // PmdDataFrame.kt, PmdControlPointResponse.kt, BlePMDClient.kt).
 //   Control point (C81) response: F0 op type status more [setting TLVs]; unsolicited 01 types...
 //   Data (C82): type u8 | timestamp u64 LE ns since 2000-01-01 (last sample) | frame type u8 | payload
-//     ECG frame 0: int24 LE µV; ACC frame 0/1/2: int8/int16/int24 x,y,z in mG;
-//     frame type bit7: delta-compressed (reference sample, then [bits][count][packed deltas] blocks).
+//     ECG frame 0: int24 LE µV; ACC frame 0/1/2: int8/int16/int24 x,y,z in mG (no factor);
+//     frame type bit7: delta-compressed (int16 reference sample, then [bits][count][packed deltas]
+//     blocks), ACC only: type 1 x FACTOR = mG, type 0 x FACTOR x 1000 = mG (it counts in G).
+//     Other frame types (ECG 1-3, compressed ECG) and other measurements (PPG, PPI) are counted
+//     as errors: not what an H10, H9, Verity Sense or OH1 sends on the streams read here.
+//   A control-point notification 01 [types...] is the sensor stopping streams itself; with no
+//   type listed it is a bare stop (stopped_count 0), not malformed.
 // Per-sample device times follow the SDK: Δ = (ts − previous ts)/N when the previous frame is
 // known, else 1/fs; the last sample carries ts. Pure: no I/O, no clock, no allocation.
 
@@ -74,9 +79,9 @@ PmdCommand pmd_stop(PmdType type) noexcept;
 /// Stream configuration a data frame cannot carry (from the START request / response).
 struct PmdStreamConfig {
   double sample_rate_hz = 130;
-  std::uint8_t resolution_bits = 14; ///< reference-sample width of compressed frames
+  std::uint8_t resolution_bits = 14; ///< as the sensor reports it (compressed ACC uses 16)
   std::uint8_t channels = 1;
-  float factor = 1.0f;
+  float factor = 1.0f; ///< FACTOR setting: compressed ACC counts -> mG (x 1000 for type 0)
 };
 
 /// Decodes data (C82) notifications into EcgSample / AccSample (+ SignalGap when frames are lost).

@@ -18,6 +18,7 @@
 
 #include "pneuma/drivers/device.hpp"
 #include "pneuma/drivers/sim/person.hpp"
+#include "pneuma/drivers/sim/pmd_framer.hpp"
 
 namespace pneuma::drivers::sim {
 
@@ -33,7 +34,8 @@ struct SimFaults {
   double replug_after_s = 2; ///< ...and reopen it at the same path this much later
 };
 
-/// What a bridge forwards: the belt (RSP), the strap (HRM, BAT), or both.
+/// What a bridge forwards: the belt (RSP), the strap (HRM, BAT, and PMD lines for the ECG and
+/// ACC the person streams), or both.
 enum class BridgeSignals { both, belt, strap };
 
 /// Encodes person samples as one protocol, applying garbage/drop/corrupt faults per frame.
@@ -55,6 +57,7 @@ public:
 private:
   void emit(std::string frame, std::size_t corruptible_from, std::size_t corruptible_to);
   void bridge_line(std::string_view tag, double t_s, std::string_view payload);
+  void pmd_line(PmdFramer const& framer);
 
   SimProtocol protocol_;
   SimFaults faults_;
@@ -73,6 +76,9 @@ private:
   std::uint16_t hr_bpm_ = 0;
   std::vector<std::uint16_t> rr_;
   double next_battery_s_ = 0;
+  // the strap's PMD streams (bridge PMD lines), when the person streams ECG / ACC
+  PmdFramer ecg_frames_{PmdType::ecg};
+  PmdFramer acc_frames_{PmdType::acc};
 };
 
 struct SimServeOptions {

@@ -19,13 +19,16 @@
 // threshold jitter; optional ectopic beats (premature at 65 % of the interval, compensatory pause).
 //
 // Belt: 2000 + 400 * (v + drift) + noise, arbitrary units, drift a slow random walk.
+// Chest strap extras: ECG (ecg_synth.hpp) and accelerometer (acc_synth.hpp) from the same volume.
 // Deterministic for a given seed and step sequence. Time step 1 / belt_hz.
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <random>
 
+#include "pneuma/drivers/sim/tone_episodes.hpp"
 #include "pneuma/drivers/source_spec.hpp"
 
 namespace pneuma::drivers::sim {
@@ -57,9 +60,15 @@ struct PersonParams {
   double drift = 0.15;        ///< belt drift SD, in depth units
   bool follow = true;         ///< follows the pacer when one is given
   double ecg_hz = 0;          ///< > 0: also stream a synthetic ECG (EcgSynth) at this rate
+  int tone_days = 0;          ///< > 0: days of stress and movement episodes (tone_episodes.hpp)
+  double day_start_h = 0;     ///< local hour of day at time 0, for the episodes' clock
+  double acc_hz = 0;          ///< > 0: also stream a chest accelerometer (AccSynth) at this rate
+  double posture_per_min = 0.1; ///< ACC: changes of posture per minute
+  double moves_per_min = 0.3;   ///< ACC: movement artifacts per minute
 
   /// From `sim:` options (seed, rf, q, hr, rsa, rate, lag, cv, depth_cv, sighs, ectopic, belt_hz,
-  /// noise, drift, follow). Throws std::invalid_argument naming an unknown key or bad value.
+  /// noise, drift, follow, ecg, days, from, acc, posture, moves). Throws std::invalid_argument
+  /// naming an unknown key or bad value.
   static PersonParams from_spec(SourceSpec const& spec);
 };
 
@@ -71,6 +80,7 @@ struct PersonFrame {
   double hr_bpm = 0;          ///< instantaneous modulated heart rate
   std::optional<double> beat_s; ///< a beat (R peak) that fired during this step
   bool inhaling = false;
+  double activity_mg = 0;     ///< movement a chest accelerometer would see (episodes only)
 };
 
 class Person {
@@ -80,6 +90,8 @@ public:
   PersonFrame step();
   [[nodiscard]] PersonParams const& params() const noexcept { return params_; }
   [[nodiscard]] double time_s() const noexcept { return t_; }
+  /// Truth for tests: time of the latest end of inspiration (NaN before the first), s.
+  [[nodiscard]] double last_peak_s() const noexcept { return last_peak_s_; }
 
 private:
   struct Resonator { // unity-peak RBJ band-pass / low-pass section: the person's physiology
@@ -110,6 +122,10 @@ private:
   bool pending_ectopic_ = false;
   // belt
   double drift_ = 0;
+  // the day's episodes (tone_days > 0)
+  std::optional<ToneSchedule> tone_;
+  bool was_inhaling_ = false;
+  double last_peak_s_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 } // namespace pneuma::drivers::sim

@@ -1,6 +1,6 @@
 #pragma once
 // The `sim` source: a simulated Person served as a belt (RespSample at belt_hz) plus a BLE-style
-// strap (HeartRate + RrInterval bundled once per second), paced by the session clock (so --speed K
+// strap (HeartRate + RrInterval bundled once per second; ECG and ACC samples when asked for), paced by the session clock (so --speed K
 // runs K times faster). Output is deterministic for a seed: samples are generated on a fixed time
 // grid however the timer jitters.
 
@@ -10,6 +10,7 @@
 
 #include "pneuma/drivers/clock.hpp"
 #include "pneuma/drivers/device.hpp"
+#include "pneuma/drivers/sim/acc_synth.hpp"
 #include "pneuma/drivers/sim/ecg_synth.hpp"
 #include "pneuma/drivers/sim/person.hpp"
 #include "pneuma/drivers/sim/strap_reporter.hpp"
@@ -31,6 +32,7 @@ private:
   Person person_;
   StrapReporter strap_;
   std::optional<EcgSynth> ecg_; ///< when PersonParams::ecg_hz > 0
+  std::optional<AccSynth> acc_; ///< when PersonParams::acc_hz > 0
 };
 
 class SimDevice final : public Device {

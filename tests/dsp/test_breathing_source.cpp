@@ -1,0 +1,92 @@
+// The choice of breathing source (breathing_source.hpp) and the accelerometer grid/breathing path
+// of the breathing stream (breathing_stream.hpp, resp_derived.hpp).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numbers>
+
+#include "pneuma/dsp/breathing_source.hpp"
+#include "pneuma/dsp/breathing_stream.hpp"
+
+using namespace pneuma::dsp;
+
+namespace {
+std::array<double, kBreathingSources> scores(double belt, double acc, double ecg, double rsa) {
+  return {0.0, belt, acc, ecg, rsa};
+}
+} // namespace
+
+TEST_CASE("breathing source: the belt wins at once, surrogates by rank and quality", "[dsp][strap]") {
+  BreathingSourceChooser c;
+  CHECK(c.update(0, scores(0, 0, 0, 0)) == BreathingSource::none);
+  CHECK(c.update(1, scores(0, 0, 0, 0.6)) == BreathingSource::heart_rhythm);
+  CHECK(c.changed());
+  // Chest motion becomes as good: it takes over only after 10 s of being so (hysteresis).
+  for (int t = 2; t < 11; ++t) CHECK(c.update(t, scores(0, 0.6, 0, 0.6)) == BreathingSource::heart_rhythm);
+  CHECK(c.update(12, scores(0, 0.6, 0, 0.6)) == BreathingSource::chest_motion);
+  // Noise in the scores does not flip it back: RSA must beat it by the margin for 10 s.
+  for (int t = 13; t < 40; ++t) {
+    const double wobble = (t % 2) ? 0.1 : -0.1;
+    CHECK(c.update(t, scores(0, 0.6 + wobble, 0, 0.65)) == BreathingSource::chest_motion);
+  }
+  // An unusable source is dropped after 5 s.
+  BreathingSource s = BreathingSource::none;
+  for (int t = 40; t <= 46; ++t) s = c.update(t, scores(0, 0.1, 0, 0.6));
+  CHECK(s == BreathingSource::heart_rhythm);
+  // A belt is taken at once.
+  CHECK(c.update(47, scores(1, 0.9, 0.9, 0.9)) == BreathingSource::belt);
+}
+
+TEST_CASE("breathing source: RSA is doubted where it does not follow breathing", "[dsp][strap]") {
+  CHECK(rsa_follows_breathing({6, 1, 12, 60, 0.05}) == RsaDoubt::none);
+  CHECK(rsa_follows_breathing({14, 1, 12, 60, 0.05}) == RsaDoubt::fast_breathing);
+  CHECK(rsa_follows_breathing({6, 8, 12, 60, 0.05}) == RsaDoubt::ectopy);
+  CHECK(rsa_follows_breathing({6, 1, 1.0, 60, 0.05}) == RsaDoubt::low_hrv);
+  CHECK(rsa_follows_breathing({6, 1, 12, 5, 0.05}) == RsaDoubt::low_hrv);
+  CHECK(rsa_follows_breathing({7, 1, 12, 60, 0.45}) == RsaDoubt::irregular);
+  CHECK(rsa_follows_breathing({NAN, NAN, NAN, NAN, NAN}) == RsaDoubt::none); // the first minute
+  CHECK(breathing_source_key(BreathingSource::chest_motion) == "chest_motion");
+  CHECK(rsa_doubt_key(RsaDoubt::low_hrv) == "low_hrv");
+}
+
+TEST_CASE("acc grid: irregular 200 Hz samples become 25 Hz bin means, gaps restart it", "[dsp][strap]") {
+  AccGrid g(Hz(25.0), Seconds(2.0));
+  std::array<AccGrid::Bin, 64> out{};
+  double gap = 0;
+  std::size_t total = 0;
+  for (int i = 0; i < 200; ++i) { // 1 s at 200 Hz: 8 samples a bin, value = bin index
+    const double t = 100.0 + i / 200.0;
+    total += g.push(t, static_cast<float>(i / 8), 0, 0, std::span(out).subspan(total), gap);
+    CHECK(gap == 0);
+  }
+  REQUIRE(total == 24); // the 25th bin is still open
+  for (std::size_t k = 0; k < total; ++k) CHECK(out[k].x == Approx(static_cast<double>(k)).margin(1e-6));
+  CHECK(g.start_s() == 100.0);
+  (void)g.push(104.0, 0, 0, 0, out, gap); // 3 s of nothing: lost frames
+  CHECK(gap == Approx(3.0).margin(0.01));
+  CHECK(g.start_s() == 104.0);
+}
+
+TEST_CASE("breathing stream: chest motion at 6/min from a tilting 3-axis accelerometer", "[dsp][strap]") {
+  BreathingStream b;
+  // 2 deg of tilt per breath on an axis between y and z, gravity along -x, 100 Hz, 3 min,
+  // the device clock 1000 s ahead of the session and frames of 10 samples arriving together.
+  const double fs = 100, f = 0.1;
+  for (int i = 0; i < 180 * 100; ++i) {
+    const double t = i / fs;
+    const double tilt = (10 + 1.0 * std::sin(2 * std::numbers::pi * f * t)) * std::numbers::pi / 180;
+    const float x = static_cast<float>(-1000 * std::cos(tilt));
+    const float y = static_cast<float>(600 * std::sin(tilt)), z = static_cast<float>(800 * std::sin(tilt));
+    const double arrival = (i / 10 + 1) * 10 / fs + 0.02;
+    (void)b.acc(x, y, z, arrival, t + 1000);
+  }
+  RespMetrics const& m = b.acc_analyzer().metrics();
+  // A clean sinusoid: the 60-s spectral peak within its interpolated resolution (0.1/min), and
+  // about 18 breaths in 3 min (the first one or two go to the filters settling).
+  CHECK(m.spectral_rate_bpm == Approx(6.0).margin(0.1));
+  CHECK(m.breaths >= 16);
+  CHECK(m.breaths <= 19);
+  CHECK(m.quality > 0.5);
+  // Session time of the stream: the device clock minus 1000 s plus the least link latency.
+  CHECK(b.acc_offset_s() + b.acc_analyzer().next_sample_time_s() == Approx(180.0 + 0.02).margin(0.1));
+}

@@ -1,0 +1,167 @@
+// The breath detector under stress: generated belt signals whose ends of inspiration are known,
+// one condition each, scored like the recordings (one-to-one matches within +-0.75 s).
+// The conditions are the ways a detector is known to fail on unseen recordings: a shallow fast
+// breath under a larger slow swing (it followed the swing: issue "lock-out"), amplitude that
+// changes 10x within a minute, a 20-s apnoea, sighs, motion spikes, a DC step, a tiny modulation
+// on a large DC level, and a slipping belt. F1 per condition is printed (the note quotes it).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <numbers>
+#include <random>
+
+#include "dsp/test_resp_common.hpp"
+#include "dsp/test_resp_synth.hpp"
+
+using namespace pneuma::dsp;
+using namespace pneuma::test;
+
+namespace {
+
+constexpr double kFs = 50.0;
+
+struct Scored {
+  Match m;
+  RespRun run;
+};
+
+/// F1 of the breaths whose true peak lies in [from_s, to_s) (detections there too).
+Scored score(SynthSignal const& sig, double from_s = 0, double to_s = 1e9) {
+  Scored s;
+  s.run = run_resp(sig.x, kFs);
+  std::vector<double> det, ref;
+  for (double p : peaks_of(s.run.breaths))
+    if (p >= from_s && p < to_s) det.push_back(p);
+  for (double p : sig.peaks_s)
+    if (p >= from_s && p < to_s) ref.push_back(p);
+  s.m = match_events(det, ref, 0.75);
+  return s;
+}
+
+void report(char const* name, Scored const& s) {
+  std::printf("stress %-28s F1 %.3f (tp %d fp %d fn %d), rate %.2f/min, quality %.2f\n", name, s.m.f1(), s.m.tp,
+              s.m.fp, s.m.fn, s.run.metrics.rate_bpm, s.run.metrics.quality);
+}
+
+/// Adds f(t) to every sample.
+void add(SynthSignal& sig, std::function<double(double)> const& f) {
+  for (std::size_t i = 0; i < sig.x.size(); ++i) sig.x[i] += f(static_cast<double>(i) / kFs);
+}
+
+} // namespace
+
+TEST_CASE("resp stress: a shallow fast breath under a slow swing twice its size is the breath", "[dsp][resp]") {
+  // 17/min breaths (depth 1) on a 7/min swing of peak-to-peak 2: the flow reverses at every
+  // breath (breath flow ~1.1 depth/s > swing flow 0.73/s), so each is a breath in and out.
+  auto sig = synth_breathing(steady(17, 51, 0.03, 0.1, 3), {.fs = kFs, .noise_sd = 0.02});
+  add(sig, [](double t) { return std::sin(2 * std::numbers::pi * 7.0 / 60 * t); });
+  // Re-acquired within 30 s of the start (the spectral window's first estimate needs 20 s).
+  const auto s = score(sig, 30.0);
+  report("fast breath under slow swing", s);
+  CHECK(s.m.f1() >= 0.95);
+  CHECK(s.run.metrics.rate_bpm == Approx(17).margin(0.5));
+  CHECK(s.run.metrics.spectral_rate_bpm == Approx(17).margin(0.3));
+  CHECK(s.run.metrics.two_rhythms);
+  CHECK(s.run.metrics.slow_rate_bpm == Approx(7).margin(0.3));
+  CHECK_FALSE(s.run.metrics.rate_disputed);
+  // The same swing at the breath's size: one rhythm, nothing to decide.
+  auto even = synth_breathing(steady(17, 51, 0.03, 0.1, 3), {.fs = kFs, .noise_sd = 0.02});
+  add(even, [](double t) { return 0.5 * std::sin(2 * std::numbers::pi * 7.0 / 60 * t); });
+  const auto e = score(even);
+  report("fast breath, swing its size", e);
+  CHECK(e.m.f1() >= 0.97);
+  CHECK_FALSE(e.run.metrics.two_rhythms);
+}
+
+TEST_CASE("resp stress: amplitude 10x down within a minute, apnoea, sighs", "[dsp][resp]") {
+  {
+    // 15/min; depth 1 for 60 s, falling to 0.1 over the next 60 s, then shallow.
+    auto b = steady(15, 45, 0.04, 0.05, 4);
+    double t = 0;
+    for (auto& x : b) {
+      x.depth *= t < 60 ? 1.0 : t < 120 ? 1.0 - 0.9 * (t - 60) / 60 : 0.1;
+      t += x.period_s;
+    }
+    const auto s = score(synth_breathing(b, {.fs = kFs, .noise_sd = 0.002}));
+    report("amplitude 10x down in 60 s", s);
+    CHECK(s.m.f1() >= 0.95);
+  }
+  {
+    // 14/min, then a 20-s breath hold at the end-expiratory level, then 14/min again.
+    auto b = steady(14, 20, 0.04, 0.08, 5);
+    b.push_back({20.0, 0.0});
+    for (auto const& x : steady(14, 22, 0.04, 0.08, 6)) b.push_back(x);
+    const auto sig = synth_breathing(b, {.fs = kFs, .noise_sd = 0.01});
+    const auto s = score(sig);
+    report("20-s apnoea", s);
+    CHECK(s.m.f1() >= 0.97);
+    CHECK(s.m.fp <= 1); // the zero-depth "breath" is not one, and nothing inside the pause
+  }
+  {
+    // 14/min with a sigh (3x depth, 1.5x period) every 12 breaths.
+    auto b = steady(14, 42, 0.04, 0.08, 7);
+    for (std::size_t i = 6; i < b.size(); i += 12) b[i] = {b[i].period_s * 1.5, 3.0};
+    const auto s = score(synth_breathing(b, {.fs = kFs, .noise_sd = 0.01}));
+    report("sighs (3x, every 12th)", s);
+    CHECK(s.m.f1() >= 0.97);
+    CHECK(s.run.metrics.sighs >= 3);
+  }
+}
+
+TEST_CASE("resp stress: motion spikes, DC step, tiny modulation on a large level, slipping belt", "[dsp][resp]") {
+  {
+    // 14/min; a 0.3-s spike of 8x the breath depth every 40 s (a knock on the belt).
+    auto sig = synth_breathing(steady(14, 42, 0.04, 0.08, 8), {.fs = kFs, .noise_sd = 0.01});
+    add(sig, [](double t) {
+      const double ph = std::fmod(t, 40.0);
+      return t > 20 && ph < 0.3 ? 8.0 * std::sin(std::numbers::pi * ph / 0.3) : 0.0;
+    });
+    const auto s = score(sig);
+    report("motion spikes (8x, every 40 s)", s);
+    CHECK(s.m.f1() >= 0.93);
+  }
+  {
+    // 14/min; the level jumps by 20 depths at 90 s (the belt re-tensioned).
+    auto sig = synth_breathing(steady(14, 42, 0.04, 0.08, 9), {.fs = kFs, .noise_sd = 0.01});
+    add(sig, [](double t) { return t >= 90 ? 20.0 : 0.0; });
+    const auto s = score(sig);
+    report("DC step (20x depth)", s);
+    CHECK(s.m.f1() >= 0.95);
+  }
+  {
+    // Breaths of 1/40000 of the level (a belt at 2000 counts moving 0.05), float input.
+    const auto sig = synth_breathing(steady(14, 42, 0.04, 0.08, 10),
+                                     {.fs = kFs, .noise_sd = 0.01, .offset = 40000.0, .scale = 0.05});
+    const auto s = score(sig);
+    report("tiny modulation on large DC", s);
+    CHECK(s.m.f1() >= 0.97);
+  }
+  {
+    // A slipping belt: depth falls to a third over 3 min, the level drifts 3 depths/min and slips
+    // back half a depth every 30 s.
+    auto b = steady(14, 42, 0.04, 0.08, 11);
+    double t = 0;
+    for (auto& x : b) {
+      x.depth *= 1.0 - 0.67 * t / 180.0;
+      t += x.period_s;
+    }
+    auto sig = synth_breathing(b, {.fs = kFs, .noise_sd = 0.01, .drift_per_min = 3.0});
+    add(sig, [](double tt) { return -0.5 * std::floor(tt / 30.0); });
+    const auto s = score(sig);
+    report("slipping belt", s);
+    CHECK(s.m.f1() >= 0.95);
+  }
+}
+
+TEST_CASE("resp stress: a detector that lost the breath re-acquires and says so meanwhile", "[dsp][resp]") {
+  // Deep breaths for 60 s, then breathing 12x shallower: the detector's amplitude reference is
+  // far too high for a while. Within 30 s of the change it finds the breaths again, and while it
+  // has none the quality falls (no silent lock-out).
+  auto b = steady(15, 15, 0.03, 0.05, 12);
+  for (auto const& x : steady(15, 30, 0.03, 0.05, 13)) b.push_back({x.period_s, x.depth / 12.0});
+  const auto sig = synth_breathing(b, {.fs = kFs, .noise_sd = 0.001});
+  const auto s = score(sig, 90.0);
+  report("12x shallower after 60 s", s);
+  CHECK(s.m.f1() >= 0.97);
+}
