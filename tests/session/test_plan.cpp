@@ -22,7 +22,7 @@ std::string days_after(std::string const& date, int days) {
   const ch::year_month_day d{ch::year(std::stoi(date.substr(0, 4))), ch::month(static_cast<unsigned>(std::stoi(date.substr(5, 2)))),
                              ch::day(static_cast<unsigned>(std::stoi(date.substr(8, 2))))};
   const ch::year_month_day later{ch::sys_days(d) + ch::days(days)};
-  char out[11];
+  char out[32]; // room for any year: GCC 12 -Wformat-truncation (an error with -Werror)
   std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(later.year()), static_cast<unsigned>(later.month()),
                 static_cast<unsigned>(later.day()));
   return out;
