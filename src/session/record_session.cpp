@@ -1,5 +1,6 @@
 #include "session/record_session.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <ctime>
@@ -139,7 +140,8 @@ SessionOutcome RecordedSession::finish(double end_s, bool completed) {
     for (auto const& [t, note] : late_markers_) events.emplace_back(t, "Marker: " + note);
     // How the session ended, in the recording itself: a store busy right now cannot make a
     // completed session look interrupted later (recover_interrupted_sessions reads this).
-    if (completed && end_s > 0) events.emplace_back(end_s, kSessionCompleteText);
+    // (10 ms before the end: an annotation at the very end is outside the data for MNE.)
+    if (completed && end_s > 0) events.emplace_back(std::max(0.0, end_s - 0.01), kSessionCompleteText);
     const RecordResult r = recorder_->stop(end_s > 0 ? end_s : -1, events);
     out.record = r;
     duration = r.seconds;
@@ -149,8 +151,7 @@ SessionOutcome RecordedSession::finish(double end_s, bool completed) {
       if (store_ != nullptr && id_) {
         try {
           store_->discard_session(*id_);
-        } catch (std::exception const&) {
-          store_->set_status(*id_, "failed");
+        } catch (std::exception const&) { // busy: recovery finds its recording gone, marks it failed
         }
       }
       out.session_id.reset();

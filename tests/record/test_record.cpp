@@ -429,7 +429,7 @@ TEST_CASE("recordings: a completed session whose store update was lost is recove
   {
     app::RecordWriter w(config_for(path));
     feed(w, 0, 6);
-    w.add_event(6, -1, app::kSessionCompleteText);
+    w.add_event(5.99, -1, app::kSessionCompleteText);
     w.finish(6);
   }
   row.recording = path.string();
