@@ -64,7 +64,7 @@ TEST_CASE("heart live: the belt's breath onsets drive RSA per breath", "[app][he
   CHECK(a.metrics().rsa_bpm > 8); // near resonance (5.5/min): the sim swings ~15-17 bpm
 }
 
-TEST_CASE("heart live: artifact share within 2x the injected premature beats; RMSSD equals offline", "[app][heart]") {
+TEST_CASE("heart live: artifact share within 2x the injected premature beats, and RMSSD equals offline", "[app][heart]") {
   // 1 % of the simulated beats are premature (65 % coupling, compensatory pause). The share
   // counts beats: the two intervals around one premature beat are one abnormal beat.
   const auto samples = simulate(600, 5.5, 0.01);

@@ -302,7 +302,7 @@ TEST_CASE("record writer: an unwritable place fails before the session starts", 
                     Catch::Contains("cannot write the recording"));
 }
 
-TEST_CASE("record writer: disconnections and gaps become annotations; the hole is a marked straight line",
+TEST_CASE("record writer: disconnections and gaps become annotations, and the hole is a marked straight line",
           "[app]") {
   TempDir dir;
   const auto path = dir.path / "gap.edf";

@@ -38,7 +38,7 @@ TEST_CASE("report: start time in local time with the zone's name and offset", "[
   ::tzset();
 }
 
-TEST_CASE("report: the patient's page comes first; a 1-minute session has no LF number", "[report][e2e]") {
+TEST_CASE("report: the patient's page comes first, and a 1-minute session has no LF number", "[report][e2e]") {
   TempDir dir;
   const std::string env = "XDG_DATA_HOME=" + dir.path.string() + " TZ=UTC ";
   REQUIRE(run_process(env + pneuma_binary() + " run --headless --minutes 1 --speed 100 --source sim:seed=4").exit_code == 0);

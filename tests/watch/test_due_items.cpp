@@ -83,7 +83,7 @@ TEST_CASE("due items: without quiet hours, reminders keep to 07:00-22:00", "[wat
   CHECK(f.at(7, 30)->slot.item == "run 1");
 }
 
-TEST_CASE("store: one reminder per plan, day and item; a decided outcome stays", "[watch][store]") {
+TEST_CASE("store: one reminder per plan, day and item, and a decided outcome stays", "[watch][store]") {
   Fixture f;
   const auto due = f.at(7, 0);
   REQUIRE(due);
