@@ -67,11 +67,9 @@ void run_headless(Pipeline& pipeline, HeadlessDriver& driver, std::ostream& out,
       (void)pipeline.mark(text); // the main thread is the markers' one producer when headless
     }
     // Which device it connected to, once ("connected to Polar H10 1234ABCD (A0:9E:...)").
-    if (fresh && !told_connected && latest.status.state == drivers::DeviceStatus::State::streaming &&
-        latest.status.message().rfind("connected to ", 0) == 0) {
+    if (fresh && !told_connected && latest.connected_to[0] != '\0') {
       told_connected = true;
-      const auto said = latest.status.message();
-      err << "pneuma: " << said.substr(0, said.find(':')) << '\n' << std::flush;
+      err << "pneuma: connected to " << latest.connected_to.data() << '\n' << std::flush;
     }
     if (fresh && latest.status.state == drivers::DeviceStatus::State::error &&
         latest.status.t_s != told_error_t) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <string_view>
 #include <variant>
 
 namespace pneuma::app {
@@ -224,7 +225,17 @@ void LiveAnalyzer::heart_events(unsigned events, double now_s) noexcept {
   metrics_.rsa_bpm = h.rsa_bpm;
 }
 
-void LiveAnalyzer::on(drivers::DeviceStatus const& s) noexcept { metrics_.status = s; }
+void LiveAnalyzer::on(drivers::DeviceStatus const& s) noexcept {
+  metrics_.status = s;
+  constexpr std::string_view kConnected = "connected to ";
+  const std::string_view said = s.message();
+  if (s.state != drivers::DeviceStatus::State::streaming || !said.starts_with(kConnected)) return;
+  std::string_view label = said.substr(kConnected.size());
+  label = label.substr(0, label.find(": ")); // the address has colons of its own
+  const std::size_t n = std::min(label.size(), metrics_.connected_to.size() - 1);
+  std::copy_n(label.data(), n, metrics_.connected_to.data());
+  metrics_.connected_to[n] = '\0';
+}
 
 void LiveAnalyzer::on(drivers::SignalGap const& s) noexcept {
   using Stream = drivers::SignalGap::Stream;

@@ -2,6 +2,7 @@
 // What the DSP thread tells the UI and the session log. Trivially copyable (mailbox, queues).
 // NaN means "not known yet" (never a made-up number).
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -30,6 +31,9 @@ struct Metrics {
   std::uint64_t dropped = 0;        ///< samples lost (queue full, bad values)
   std::uint64_t gaps_bridged = 0;   ///< short belt holes (lost lines, frames) bridged, not reset
   drivers::DeviceStatus status{};   ///< latest device status
+  /// The device it connected to ("Polar H10 1234ABCD (A0:9E:...)"), kept from the "connected to
+  /// ..." status: a status that follows it within one tick would otherwise hide it.
+  std::array<char, 96> connected_to{};
   // Heart (dsp::HeartStream): from artifact-corrected beats; NaN until the window is covered.
   double rmssd_ms = kUnknown;          ///< RMSSD over the last 60 s, ms
   double sdnn_ms = kUnknown;           ///< SDNN over the last 5 min, ms

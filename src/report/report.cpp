@@ -155,10 +155,11 @@ std::string patient_page(ReportInput const& in, SessionMetrics const& m, double 
     const double p2t = *m.rsa_p2t_bpm;
     h += "<li>With each breath your heart sped up and slowed down by about " + fmt(m.rsa_p2t_bpm, 0) +
          " beats a minute. " +
-         std::string(p2t >= 25   ? "That is a very strong answer (typical during slow breathing: 15&ndash;25)."
-                     : p2t >= 15 ? "That is a good answer (typical during slow breathing: 15&ndash;25)."
-                                 : "That is below what is typical during slow breathing (15&ndash;25); it often "
-                                   "grows over the first weeks of practice.") +
+         // The same range the window shows under the score (view/score_texts.cpp).
+         std::string(p2t >= 25   ? "That is a very strong answer (typical during slow breathing: 10&ndash;25, less with age)."
+                     : p2t >= 10 ? "That is a good answer (typical during slow breathing: 10&ndash;25, less with age)."
+                                 : "That is less than most people reach yet (typical during slow breathing: "
+                                   "10&ndash;25, less with age); it often grows over the first weeks of practice.") +
          "</li>";
   }
   if (m.hr_first_bpm && m.hr_last_bpm)

@@ -50,7 +50,7 @@ TEST_CASE("report: the patient's page comes first, and a 1-minute session has no
   REQUIRE(numbers != std::string::npos);
   CHECK(patient < numbers);
   CHECK(page.find("You breathed with the pacer for 1 minute at 6.0 breaths a minute") != std::string::npos);
-  CHECK(page.find("typical during slow breathing: 15&ndash;25") != std::string::npos);
+  CHECK(page.find("typical during slow breathing: 10&ndash;25, less with age") != std::string::npos);
   CHECK(page.find("UTC (UTC+00:00)") != std::string::npos);
   // pneuma analyze gives null LF below 2 min of beats (Task Force 1996); the report says why.
   CHECK(page.find("LF power (ms&sup2;): needs 2 min of beats") != std::string::npos);
