@@ -300,9 +300,9 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     text_.draw(vm.follow_word, big, colour_of(vm.follow_word_tone), x, line_y(top, pad * 0.8F + 24 * u));
     text_.draw(vm.follow_detail, small, kMuted, x, line_y(top, pad * 0.8F + 70 * u));
   }
-  // 2. Breathing and heart rate, side by side.
+  // 2. Breathing and heart rate, side by side, and under them which signal the breathing is from.
   {
-    const float top = card(108 * u);
+    const float top = card(126 * u);
     const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
     text_.draw(words::kBreathingTitle, title, kMuted, x, line_y(top, pad * 0.8F));
     text_.draw(words::kHeartTitle, title, kMuted, x2, line_y(top, pad * 0.8F));
@@ -312,7 +312,9 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     text_.draw(words::kBpm, small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
     text_.draw(vm.pacer_rate, small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (!vm.swing.empty()) text_.draw(vm.swing, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
-    if (!vm.breathing_from.empty()) text_.draw(vm.breathing_from, small, kFaint, x, line_y(top, pad * 0.8F + 86 * u));
+    if (!vm.breathing_from.empty())
+      text_.draw_wrapped(vm.breathing_from, small, kFaint, x, line_y(top, pad * 0.8F + 88 * u),
+                         static_cast<int>(panel.w - 2 * pad));
   }
   // 3. The chosen score and what it means (a click on the card changes the score).
   {
