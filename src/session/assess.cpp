@@ -36,21 +36,26 @@ void AssessProtocol::validate() const {
     throw std::invalid_argument("--discard must leave at least 20 s of each step to analyse");
 }
 
-std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid) {
+/// Where the HR-volume phase crosses 0 deg going from HR leading (slower rates) to HR lagging
+/// (faster rates), the way it turns at a resonance; `slope` gets the phase change there (deg per
+/// breath/min, negative). A crossing the other way (lagging at the slower rate, leading at the
+/// faster) is no resonance: a resonant loop's phase falls with rate, so such a crossing is two
+/// steps' phase noise around 0 (a person resonating beyond the range, HR leading at every step
+/// but one near 0 deg) and is not taken as the in-phase rate.
+std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid, double* slope = nullptr) {
   std::vector<StepResult const*> by_rate;
   for (auto const* s : valid)
     if (s->stats.phase_deg) by_rate.push_back(s);
   std::sort(by_rate.begin(), by_rate.end(), [](auto* a, auto* b) { return a->rate_bpm < b->rate_bpm; });
-  std::optional<double> any;
   for (std::size_t i = 0; i + 1 < by_rate.size(); ++i) {
     const double ra = by_rate[i]->rate_bpm, rb = by_rate[i + 1]->rate_bpm;
     const double pa = *by_rate[i]->stats.phase_deg, pb = *by_rate[i + 1]->stats.phase_deg;
     if ((pa >= 0) == (pb > 0) || std::abs(pa - pb) > 150) continue; // no crossing, or a wrap
-    const double at = pa == pb ? ra : ra + (rb - ra) * pa / (pa - pb);
-    if (pa >= 0 && pb <= 0) return at; // HR leads at slower rates and lags at faster: the expected way
-    if (!any) any = at;
+    if (!(pa >= 0 && pb <= 0)) continue; // the wrong way round: noise, not a resonance
+    if (slope != nullptr) *slope = (pb - pa) / (rb - ra);
+    return pa == pb ? ra : ra + (rb - ra) * pa / (pa - pb);
   }
-  return any;
+  return std::nullopt;
 }
 
 void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves) {
@@ -70,7 +75,8 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
   int min_peaks = 1 << 20;
   for (auto* s : valid)
     if (s->stats.lf_peaks && *s->stats.lf_peaks > 0) min_peaks = std::min(min_peaks, *s->stats.lf_peaks);
-  result.in_phase_bpm = in_phase_rate(valid);
+  double phase_slope = 0;
+  result.in_phase_bpm = in_phase_rate(valid, &phase_slope);
   for (auto* s : valid) {
     auto& c = s->criteria;
     auto const& st = s->stats;
@@ -110,6 +116,7 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
   std::vector<double> range_rates = {best.rate_bpm};
   result.equally_good_bpm.reset();
   result.score_noise = 0;
+  result.in_phase_sigma_bpm = 0;
   if (halves != nullptr) {
     double sum2 = 0;
     int n = 0;
@@ -129,6 +136,46 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
       for (auto const& h : *halves)
         if (h.recommended_bpm) range_rates.push_back(*h.recommended_bpm);
     }
+    // How well the phase places the in-phase rate: phase noise of one step (from the halves, as
+    // for the scores) over the phase curve's slope at the crossing. A sharp resonance turns the
+    // phase by tens of degrees per breath/min and the crossing stands; a flat one turns it by a
+    // few, so a few degrees of noise move the crossing by a breath/min or more, and every valid
+    // step within 2 sigma of it is as good a candidate as the best.
+    double phase2 = 0;
+    int n_phase = 0;
+    for (std::size_t i = 0; i < result.steps.size(); ++i) {
+      if (!result.steps[i].valid) continue;
+      auto const& a = (*halves)[0], &b = (*halves)[1];
+      if (i >= a.steps.size() || i >= b.steps.size() || !a.steps[i].stats.phase_deg || !b.steps[i].stats.phase_deg)
+        continue;
+      double d = *a.steps[i].stats.phase_deg - *b.steps[i].stats.phase_deg;
+      d = std::remainder(d, 360.0) / 2;
+      phase2 += d * d;
+      ++n_phase;
+    }
+    if (result.in_phase_bpm && n_phase >= 2 && phase_slope < 0) {
+      result.in_phase_sigma_bpm = std::sqrt(phase2 / n_phase) / -phase_slope;
+      for (auto* s : valid)
+        if (std::abs(s->rate_bpm - *result.in_phase_bpm) <= 2 * result.in_phase_sigma_bpm) range_rates.push_back(s->rate_bpm);
+    }
+  }
+  // A flat resonance curve: RSA within half power (p2t >= largest / sqrt 2) of the largest over
+  // more than 1.5 breaths/min is wider than any published resonance curve (half-power width ~1/min,
+  // Vaschillo 2002/2006, Lehrer 2000/2013). The amplitude then does not place the resonance, and
+  // the phase crossing alone is biased (the fast vagal path's lag moves it below the resonance,
+  // the more so the flatter the curve): every step within that half-power band is as good a
+  // candidate as the best.
+  {
+    double flat_lo = 1e9, flat_hi = -1e9;
+    for (auto* s : valid)
+      if (s->stats.p2t_bpm && max_p2t > 0 && *s->stats.p2t_bpm >= max_p2t / std::numbers::sqrt2) {
+        flat_lo = std::min(flat_lo, s->rate_bpm);
+        flat_hi = std::max(flat_hi, s->rate_bpm);
+      }
+    if (flat_hi - flat_lo > 1.5 + 1e-9) {
+      range_rates.push_back(flat_lo);
+      range_rates.push_back(flat_hi);
+    }
   }
   const double separation = std::min(1.0, std::max(0.0, *valid[0]->score - *valid[1]->score) / margin);
   double lo = 1e9, hi = -1e9;
@@ -143,7 +190,7 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
   if (best.rate_bpm <= lo + 1e-9) result.edge = "slow";
   if (best.rate_bpm >= hi - 1e-9) result.edge = "fast";
   const double coverage = static_cast<double>(valid.size()) / static_cast<double>(result.steps.size());
-  result.confidence = coverage * (0.5 * agreement + 0.5 * separation) * (result.edge.empty() ? 1.0 : 0.6);
+  result.confidence = coverage * (0.5 * agreement + 0.5 * separation) * (result.edge.empty() ? 1.0 : 0.5);
   // A range the data cannot split is one answer of lower confidence: spread over n steps.
   if (range) result.confidence /= std::round((*range_hi - *range_lo) / 0.5);
   char text[240];
@@ -271,6 +318,7 @@ nlohmann::ordered_json AssessResult::to_json() const {
                               : nlohmann::ordered_json(nullptr);
   j["edge"] = edge.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(edge);
   j["score_noise"] = num(score_noise > 0 ? std::optional<double>(score_noise) : std::nullopt, 3);
+  j["in_phase_sigma_bpm"] = num(in_phase_sigma_bpm > 0 ? std::optional<double>(in_phase_sigma_bpm) : std::nullopt, 2);
   j["weighting"] = "criteria in Shaffer & Meehan's priority order weighted 32:16:8:4:2:1 (sum 1; each outweighs "
                    "all below it): phase, p2t, lf_power, lf_peak, smoothness, lf_peaks; x compliance factor";
   j["steps"] = steps_json();

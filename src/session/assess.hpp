@@ -13,8 +13,10 @@
 //   1 phase        1 - |rate - in-phase rate| / (0.5 breath/min), floored at 0. The in-phase rate
 //                  is where the HR-volume phase crosses 0 deg between neighbouring steps (linear
 //                  interpolation; HR leads at slower rates, lags at faster); using the phase
-//                  curve of all steps is far steadier than one step's phase. Without a crossing:
-//                  1 - |phase| / 90 deg.
+//                  curve of all steps is far steadier than one step's phase. Only a crossing
+//                  that way counts: a resonant loop's phase falls with rate, so a crossing from
+//                  lagging (slower step) to leading (faster step) is noise around 0 deg, e.g. a
+//                  person resonating beyond the fast edge. Without a crossing: 1 - |phase| / 90 deg.
 //   2 p2t          HR peak-to-trough / the largest
 //   3 lf_power     LF power / the largest
 //   4 lf_peak      LF peak amplitude / the largest
@@ -33,15 +35,20 @@
 // -0.35/min).
 // Confidence (0..1) = coverage x (0.5 agreement + 0.5 separation) x edge, where coverage = valid
 // steps / steps, agreement = the weight of criteria whose own best step is within 0.5 breaths/min
-// of the recommendation, separation = min(1, (best - runner-up score) / margin), and edge = 0.6
-// when the recommendation is the slowest or fastest rate tested, else 1.
+// of the recommendation, separation = min(1, (best - runner-up score) / margin), and edge = 0.5
+// when the recommendation is the slowest or fastest rate tested (the data bound the resonance
+// from one side only: "there" and "beyond" are two answers they cannot tell apart), else 1.
 // How far scores must stand apart to mean anything: the same criteria on each half of every
 // step's window (assess_recording) give two scores per step; their difference measures the score
 // noise of one step (Mayer waves, a sigh, a few breaths of 75 s), sigma = RMS(|a - b| / 2) over
 // the valid steps, and margin = max(0.05, 2 sigma). Steps scoring within the margin of the best
 // are equally good: when they span 1 breath/min or more (3 steps at the 0.5 grid) the result says
 // "a range of rates is equally good" and names it; the halves' own recommendations join the
-// range (an answer the two halves of the session do not reproduce is not one rate).
+// range (an answer the two halves of the session do not reproduce is not one rate). Two more
+// join it: the valid steps within 2 sigma of the in-phase rate (sigma = phase noise of one step,
+// from the halves, over the phase curve's slope at the crossing), and, when RSA (p2t) stays
+// within half power of its largest over more than 1.5 breaths/min, that whole band: a curve so
+// flat does not place the resonance by amplitude, and its phase crossing alone sits below it.
 // Why: RSA amplitude peaks at the resonance rate with a half-power width of ~1 breath/min
 // (Vaschillo et al. 2002, 2006; Lehrer et al. 2000, 2013): a person whose curve is flatter over
 // the tested rates, or whose session is noisy, has no single best rate the data can show, and a
@@ -102,6 +109,7 @@ struct AssessResult {
   std::optional<std::pair<double, double>> equally_good_bpm;
   std::string edge;        ///< "slow" / "fast": the best is the slowest / fastest rate tested
   double score_noise = 0;  ///< sigma of one step's score (from the two halves), 0 unknown
+  double in_phase_sigma_bpm = 0; ///< sigma of the in-phase rate (phase noise / phase slope), 0 unknown
   [[nodiscard]] nlohmann::ordered_json to_json() const;
   /// The steps table alone (stored with the assessment; the report renders it).
   [[nodiscard]] nlohmann::ordered_json steps_json() const;
