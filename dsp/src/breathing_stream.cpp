@@ -12,6 +12,16 @@ RespAnalyzerConfig derived(RespPolarity polarity) {
   c.spectral_input = SpectralInput::bandpassed; // the shown rate when this source is chosen
   return c;
 }
+// Heart rate from RR intervals is a rate, not a volume: the beat times' own jitter (R-peak
+// timing, 1/1024-s ticks) enters each interval as e[k] - e[k-1], white noise differentiated,
+// whose power rises as f^2 to half the heart rate (~30/min). The flow spectrum's extra f^2 put
+// the 60-s peak there (29/min at a 4.5/min pace) instead of on the slow RSA swing, so the RSA
+// rate is the peak of the plain spectrum.
+RespAnalyzerConfig derived_rsa() {
+  RespAnalyzerConfig c = derived(RespPolarity::up);
+  c.spectral.flow_weighted = false;
+  return c;
+}
 } // namespace
 
 BreathingStream::BreathingStream(BreathingStreamConfig const& config)
@@ -20,7 +30,7 @@ BreathingStream::BreathingStream(BreathingStreamConfig const& config)
       acc_band_(butterworth_sos({FilterBand::bandpass, 2, 0.05, 0.7}, SampleRate(config.acc_rate))),
       acc_(derived(RespPolarity::automatic), SampleRate(config.acc_rate)), acc_start_s_(std::nan("")),
       rsa_grid_(config.derived_rate, config.derived_max_gap),
-      rsa_(derived(RespPolarity::up), SampleRate(config.derived_rate)),
+      rsa_(derived_rsa(), SampleRate(config.derived_rate)),
       edr_grid_(config.derived_rate, config.derived_max_gap),
       edr_(derived(RespPolarity::automatic), SampleRate(config.derived_rate)) {}
 

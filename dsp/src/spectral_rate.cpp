@@ -85,15 +85,17 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
   const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
   auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  const bool flow_weighted = config_.flow_weighted;
+  auto weight = [flow_weighted](int k) { return flow_weighted ? static_cast<double>(k) * k : 1.0; };
   // Volume power P(k) and flow power P(k) k^2 (the spectrum of the derivative).
   int vol_peak = lo, flow_peak = lo;
   double band_power = 0, band_flow = 0;
   for (int k = lo; k <= hi; ++k) {
-    const double p = power(k), q = p * k * k;
+    const double p = power(k), q = p * weight(k);
     band_power += p;
     band_flow += q;
     if (p > power(vol_peak)) vol_peak = k;
-    if (q > power(flow_peak) * flow_peak * flow_peak) flow_peak = k;
+    if (q > power(flow_peak) * weight(flow_peak)) flow_peak = k;
   }
   if (!(band_power > 0)) return std::nullopt;
   last_n_ = n;
@@ -125,14 +127,14 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
     // ... and carries at least half the flow of its harmonic (a movement transient's low-frequency
     // bump does not: its volume is large, its flow small).
     if (is_max && std::abs(f * h - peak) <= std::max(resolution * h, static_cast<int>(std::lround(0.06 * peak))) &&
-        power(f) * f * f >= 0.5 * power(peak) * peak * peak) {
+        power(f) * weight(f) >= 0.5 * power(peak) * weight(peak)) {
       peak = f;
       break;
     }
   }
   const double offset = peak > lo && peak < hi ? log_parabolic_offset(power(peak - 1), power(peak), power(peak + 1)) : 0.0;
   double peak_flow = 0;
-  for (int k = std::max(lo, peak - half_width); k <= std::min(hi, peak + half_width); ++k) peak_flow += power(k) * k * k;
+  for (int k = std::max(lo, peak - half_width); k <= std::min(hi, peak + half_width); ++k) peak_flow += power(k) * weight(k);
   const double vol_offset = vol_peak > lo && vol_peak < hi
                                 ? log_parabolic_offset(power(vol_peak - 1), power(vol_peak), power(vol_peak + 1))
                                 : 0.0;
@@ -146,6 +148,8 @@ std::optional<SpectralRate> SpectralRateEstimator::peak_near(double bpm, double 
   const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
   const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
   auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  const bool flow_weighted = config_.flow_weighted;
+  auto weight = [flow_weighted](int k) { return flow_weighted ? static_cast<double>(k) * k : 1.0; };
   const double centre = bpm / 60.0 / bin_hz;
   const int a = std::max(lo + 1, static_cast<int>(std::floor(centre * (1 - tol))));
   const int b = std::min(hi - 1, static_cast<int>(std::ceil(centre * (1 + tol))));
@@ -155,7 +159,7 @@ std::optional<SpectralRate> SpectralRateEstimator::peak_near(double bpm, double 
   if (best < 0) return std::nullopt;
   const int half_width = std::max(2, 2 * config_.nfft / last_n_);
   double flow = 0;
-  for (int k = std::max(lo, best - half_width); k <= std::min(hi, best + half_width); ++k) flow += power(k) * k * k;
+  for (int k = std::max(lo, best - half_width); k <= std::min(hi, best + half_width); ++k) flow += power(k) * weight(k);
   const double offset = log_parabolic_offset(power(best - 1), power(best), power(best + 1));
   return SpectralRate{hz_to_per_min((best + offset) * bin_hz), std::clamp(flow / last_band_flow_, 0.0, 1.0),
                       kNaNRate};

@@ -33,6 +33,11 @@ struct SpectralRateConfig {
   Hz hi{0.7};             ///< 42 breaths/min
   Hz analysis{4.0};       ///< rate after block averaging
   int nfft = 2048;        ///< zero-padded transform size (even)
+  /// Rank peaks by flow power (P x f^2, a volume signal: belt, chest motion, R-amplitude) or by
+  /// plain power (false: a rate signal such as heart rate from RR intervals, whose beat-timing
+  /// jitter is already differentiated white noise rising as f^2 towards half the heart rate;
+  /// another f^2 would put the peak there instead of on a slow breath).
+  bool flow_weighted = true;
 };
 
 struct SpectralRate {
