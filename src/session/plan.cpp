@@ -92,12 +92,14 @@ int HomePlan::total_days() const {
   return d;
 }
 
-HomePlan HomePlan::parse(std::string const& text) {
+HomePlan HomePlan::parse(std::string const& text) try {
   json j;
   try {
     j = json::parse(text);
   } catch (json::parse_error const& e) { // the position, not the library's own wording
     throw std::invalid_argument("plan: not valid JSON (or not UTF-8) near byte " + std::to_string(e.byte));
+  } catch (json::out_of_range const&) { // "1e1111": a number no double holds
+    throw std::invalid_argument("plan: a number is out of range");
   }
   if (!j.is_object()) throw bad("(top)", "expected a JSON object");
   static const std::vector<std::string> known = {"schema", "title", "profile", "start", "rate_bpm",
@@ -160,6 +162,10 @@ HomePlan HomePlan::parse(std::string const& text) {
     if (m.contains("minutes")) p.micro_minutes = number_in(m["minutes"], "micro_breaks.minutes", 1, 3);
   }
   return p;
+} catch (json::exception const&) {
+  // A type or range the library refuses deep in a value (a number too large for a double, a
+  // string where a number belongs): one line, not the library's own wording.
+  throw std::invalid_argument("plan: a value has the wrong type or is out of range (see docs/plan-schema.md)");
 }
 
 std::string HomePlan::read_text(std::string const& path) {

@@ -119,7 +119,9 @@ void BridgeLineParser::cadence(Cadence& c, SignalGap::Stream stream, double devi
       // SignalGap's convention: from the first missing instant (one period after the last line
       // here) to where data resumes (this line).
       const double step = c.period_s > 0 ? c.period_s : dt / 2;
-      SignalGap g{t_s, c.last_arrival_s + step, t_s, lost, stream};
+      // Lines that arrive in a burst (a bridge flushing its buffer) are closer in arrival time
+      // than one period: the hole cannot start after the data that ends it arrived.
+      SignalGap g{t_s, std::min(c.last_arrival_s + step, t_s), t_s, lost, stream};
       g.device_from_s = c.last_device_s + step;
       g.device_to_s = device_s;
       sink.on_sample(g);
