@@ -15,7 +15,7 @@ ctest --test-dir build-test -j "$jobs" --timeout 600
 
 if [ -d tests/fuzz ] && ls tests/fuzz/*.cpp >/dev/null 2>&1; then
   echo "== fuzz every parser briefly (libFuzzer, ASan + UBSan)"
-  bash scripts/fuzz.sh 20
+  bash scripts/fuzz.sh 5 # a smoke run per target (13 targets); long runs: FUZZ_RUNS=... (scripts/fuzz.sh)
 fi
 
 echo "== build and test under ASan + UBSan"
