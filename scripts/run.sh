@@ -5,4 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DPNEUMA_BUILD_TESTS=OFF >&2 # stdout is the session's
-exec build/src/pneuma run "$@"
+# The simulated person unless a source is given: a source skips the start screen, so the window
+# opens straight on a session (and with no display the session runs headless and says so).
+source_given=0
+for a in "$@"; do case "$a" in --source|--source=*) source_given=1 ;; esac; done
+[ "$source_given" -eq 1 ] && exec build/src/pneuma run "$@"
+exec build/src/pneuma run --source sim "$@"
