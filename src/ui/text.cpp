@@ -28,6 +28,9 @@ std::string find_font_path() {
       }
       FcPatternDestroy(pattern);
     }
+    // Nothing else in the process uses fontconfig (SDL_ttf opens the file itself): release its
+    // configuration and caches now rather than leave them to the process's end.
+    FcFini();
   }
   if (!path.empty() && std::filesystem::exists(path)) return path;
   // No fontconfig answer (no configuration at all): Debian's DejaVu file, where it always is.
