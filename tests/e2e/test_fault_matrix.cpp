@@ -114,7 +114,7 @@ Run load(std::string const& headless, fs::path const& edf) {
   Run r;
   std::istringstream in(headless);
   for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] != '{') continue;
+    if (line.empty() || line[0] != '{' || line.rfind("{\"summary\"", 0) == 0) continue; // seconds only
     const auto j = nlohmann::json::parse(line);
     r.breathing.push_back(j["breathing_bpm"].is_number() ? j["breathing_bpm"].get<double>() : NAN);
     r.hr.push_back(j["hr_bpm"].is_number() ? j["hr_bpm"].get<double>() : NAN);

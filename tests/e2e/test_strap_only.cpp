@@ -67,7 +67,8 @@ std::vector<nlohmann::json> json_lines(std::string const& text) {
   std::vector<nlohmann::json> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line[0] == '{') lines.push_back(nlohmann::json::parse(line));
+    // One object a second; the closing {"summary":...} line is not one of them.
+    if (!line.empty() && line[0] == '{' && line.rfind("{\"summary\"", 0) != 0) lines.push_back(nlohmann::json::parse(line));
   return lines;
 }
 
