@@ -38,16 +38,18 @@ std::optional<double> counted_breath_rate(std::span<const double> v, SampleRate 
   const double g = grid.hz();
   const int half_base = std::max(2, static_cast<int>(period_s * g / 2));
   const int half_smooth = std::max(1, static_cast<int>(g / 2)); // 1 s moving mean
+  // Each moving mean keeps its full length at the window's ends (slid inwards, no longer
+  // centred): one shortened there follows the breath itself, and the difference crosses zero
+  // once more at the edge. A whole period's mean nulls the breath wherever it sits.
+  const auto mean = [&](std::vector<double> const& sum, int i, int half) {
+    const int len = std::min(n, 2 * half + 1);
+    const int lo = std::clamp(i - half, 0, n - len);
+    return (sum[static_cast<std::size_t>(lo + len)] - sum[static_cast<std::size_t>(lo)]) / len;
+  };
+  std::vector<double> sum(v.size() + 1, 0.0);
+  for (int i = 0; i < n; ++i) sum[static_cast<std::size_t>(i + 1)] = sum[static_cast<std::size_t>(i)] + v[static_cast<std::size_t>(i)];
   std::vector<double> x(v.size());
-  for (int i = 0; i < n; ++i) {
-    double base = 0, smooth = 0;
-    int nb = 0, ns = 0;
-    for (int k = std::max(0, i - half_base); k <= std::min(n - 1, i + half_base); ++k, ++nb)
-      base += v[static_cast<std::size_t>(k)];
-    for (int k = std::max(0, i - half_smooth); k <= std::min(n - 1, i + half_smooth); ++k, ++ns)
-      smooth += v[static_cast<std::size_t>(k)];
-    x[static_cast<std::size_t>(i)] = smooth / ns - base / nb;
-  }
+  for (int i = 0; i < n; ++i) x[static_cast<std::size_t>(i)] = mean(sum, i, half_smooth) - mean(sum, i, half_base);
   double var = 0;
   for (double a : x) var += a * a;
   const double sd = std::sqrt(var / std::max(1, n));

@@ -31,8 +31,8 @@ TEST_CASE("breath count: a 75 s window of 6/min with drift and a sigh counts 6/m
   const auto rate = counted_breath_rate(grid, SampleRate(4.0), 10.0);
   REQUIRE(rate);
   // Six whole cycles between the first and last upward crossing; each crossing may move by up to
-  // about half a second (the 0.25 s grid, and the baseline's moving mean shortened at the window's
-  // ends): 1 s of 60 s is 0.1/min.
+  // about half a second (the 0.25 s grid, and the drift under the baseline slid inwards at the
+  // window's ends): 1 s of 60 s is 0.1/min.
   CHECK(*rate == Approx(6.0).margin(0.1));
 }
 

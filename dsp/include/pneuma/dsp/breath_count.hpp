@@ -6,7 +6,8 @@
 //     decimation), then linear interpolation onto t0 + k / grid (spline.hpp linear_resample);
 //     non-finite samples are skipped.
 //   counted_breath_rate: x = (1 s moving mean) - (moving mean over one breath period, the slow
-//     baseline); upward crossings of +10 % of SD(x) after x went below -10 % of SD(x)
+//     baseline); both means keep their full length at the window's ends (slid inwards rather
+//     than shortened, so the baseline never follows the breath there); upward crossings of +10 % of SD(x) after x went below -10 % of SD(x)
 //     (hysteresis: zero-crossing counting as in biosppy's resp); rate = 60 (N - 1) / (t_N - t_1).
 //     A sigh counts as one breath whatever its depth, so the count is not pulled by it as a
 //     spectral peak over a 75 s window is.
