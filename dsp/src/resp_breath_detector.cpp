@@ -9,6 +9,10 @@ namespace {
 
 constexpr double kShoulderFall = 0.45;
 constexpr double kSteadyFallS = 0.3;
+// The end-expiratory floor: within this share of a typical depth of the trough (10 %: a
+// raised-cosine inspiration has left it after a fifth of its duration, where its flow is 60 % of
+// the peak flow, so no noise reverses it there).
+constexpr double kFloorFrac = 0.1;
 
 template <std::size_t N> double median_of(std::array<double, N> const& values, int n) noexcept {
   if (n <= 0) return kRespUnknown;
@@ -92,7 +96,8 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     prev_s_ = s;
     prev_t_ = t_s;
     falling_s_ = 0;
-    trough_ = max_ = min_ = Extremum{s, t_s, t_s};
+    trough_ = max_ = min_ = at(s, t_s);
+    rising_ = false;
     state_ = State::seek_peak;
     return kRespNone;
   }
@@ -113,15 +118,22 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
   };
 
   falling_s_ = s < prev_s_ ? falling_s_ + (t_s - prev_t_) : 0.0;
+  // A flow reversal from expiration to inspiration at the previous sample (a local minimum, or
+  // the end of a flat stretch); on the floor of the current trough it is the onset candidate.
+  const bool turned_up = s > prev_s_ && !rising_;
+  const double floor_band = std::max(kFloorFrac * a, 3.0 * noise_sd);
+  const double reversal_s = prev_s_, reversal_t = prev_t_;
+  rising_ = s > prev_s_;
   prev_s_ = s;
   prev_t_ = t_s;
 
   if (state_ == State::seek_peak) {
     if (s < trough_.v && !revising_) {
-      trough_ = max_ = Extremum{s, t_s, t_s}; // the inspiration has not started yet
+      trough_ = max_ = at(s, t_s); // the inspiration has not started yet
       return kRespNone;
     }
-    if (s > max_.v) max_ = Extremum{s, t_s, t_s};
+    if (turned_up && !revising_ && reversal_s <= trough_.v + floor_band) trough_.t_onset = reversal_t;
+    if (s > max_.v) max_ = at(s, t_s);
     else if (s == max_.v) max_.t_last = t_s;
     if (!revising_ && have_last_peak_ && count_ > 0 && s > last_peak_v_ &&
         is_shoulder(last_peak_v_ - trough_.v, t_s - last_peak_t_)) {
@@ -143,27 +155,28 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     if (fell && deep && spaced) {
       const unsigned ev = confirm_peak(t_now);
       state_ = State::seek_trough;
-      min_ = Extremum{s, t_s, t_s};
+      min_ = at(s, t_s);
       return ev;
     }
     return kRespNone;
   }
 
   // seek_trough
-  if (s < min_.v) min_ = Extremum{s, t_s, t_s};
-  else if (s == min_.v) min_.t_last = t_s;
+  if (s < min_.v) min_ = at(s, t_s);
+  else if (s == min_.v) min_.t_last = min_.t_onset = t_s;
+  else if (turned_up && reversal_s <= min_.v + floor_band) min_.t_onset = reversal_t;
   const double fall = last_peak_v_ - min_.v;
   if (s > last_peak_v_ && is_shoulder(fall, t_s - last_peak_t_)) {
     revising_ = true; // keep the breath's onset (trough_ is still it) and find the true peak
     state_ = State::seek_peak;
-    max_ = Extremum{s, t_s, t_s};
+    max_ = at(s, t_s);
     return kRespNone;
   }
   if (s - min_.v >= delta && fall >= min_fall) {
     trough_ = min_;
     have_trough_ = true;
     state_ = State::seek_peak;
-    max_ = Extremum{s, t_s, t_s};
+    max_ = at(s, t_s);
   }
   return kRespNone;
 }
@@ -172,7 +185,7 @@ unsigned BreathDetector::confirm_peak(double t_now) noexcept {
   const double off = config_.time_offset_s;
   const double peak_t = max_.t();
   const double depth = max_.v - trough_.v;
-  const double onset_s = have_trough_ ? trough_.t() - off : kRespUnknown;
+  const double onset_s = have_trough_ ? trough_.t_onset - off : kRespUnknown;
   auto set_period = [&](Breath& b) {
     b.period_s = b.rate_bpm = kRespUnknown;
     if (!have_last_peak_) return false;

@@ -2,6 +2,7 @@
 // latency, pace steps, sighs, drift, clipping, shallow breaths, noise, extreme rates and sampling
 // rates, polarity, gaps, pacer compliance.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -227,6 +228,44 @@ TEST_CASE("resp pipeline: per-breath timing, I:E, rate, regularity", "[dsp][resp
   const auto whole = analyze_respiration(irregular.x, SampleRate(o.fs));
   CHECK(whole.summary.regularity_cv > 0.12);
   CHECK(whole.summary.regularity_cv < 0.4);
+}
+
+TEST_CASE("resp pipeline: onsets at the end of a noisy end-expiratory pause, and on a clean breath", "[dsp][resp]") {
+  // 4.5/min, inhale 40 %: the exponential out-breath (tau 1.2 s) reaches its floor ~3 s before
+  // the next inspiration; on that floor the noise (2 % of the depth) puts the lowest sample
+  // anywhere. The onset is where inspiratory flow starts, the true onset, on the noisy floor and
+  // on the clean signal alike; I:E follows.
+  for (double noise : {0.0, 0.02}) {
+    SynthOptions o;
+    o.fs = 50;
+    o.noise_sd = noise;
+    o.seed = 3;
+    const auto sig = trim_tail(synth_breathing(steady(4.5, 24, 0.03, 0.05), o), o.fs);
+    const auto run = run_resp(sig.x, o.fs);
+    std::vector<double> err, ie_err;
+    for (auto const& b : run.breaths) {
+      if (!std::isfinite(b.onset_s) || b.peak_s < 20) continue;
+      for (std::size_t k = 0; k + 1 < sig.onsets_s.size(); ++k) {
+        if (std::abs(sig.peaks_s[k] - b.peak_s) > 0.75) continue;
+        err.push_back(b.onset_s - sig.onsets_s[k]);
+        const double ie = (sig.peaks_s[k] - sig.onsets_s[k]) / (sig.onsets_s[k + 1] - sig.peaks_s[k]);
+        if (std::isfinite(b.ie_ratio)) ie_err.push_back(b.ie_ratio - ie);
+      }
+    }
+    REQUIRE(err.size() >= 15);
+    REQUIRE(ie_err.size() >= 15);
+    std::sort(err.begin(), err.end());
+    std::sort(ie_err.begin(), ie_err.end());
+    INFO("noise " << noise << ": onset error median " << err[err.size() / 2] << " s, quartiles "
+                  << err[err.size() / 4] << " .. " << err[3 * err.size() / 4] << "; I:E error median "
+                  << ie_err[ie_err.size() / 2]);
+    // The low-pass and the noise move an onset by up to ~0.2 s; a floor's lowest sample is
+    // typically a second or more early (median -0.65 s, I:E +0.13 here). I:E within the issue's
+    // 0.08 (the peak, on the smoothed signal, also reads ~0.1 s early on the sharp end of inspiration).
+    CHECK(std::abs(err[err.size() / 2]) <= 0.15);
+    CHECK(err[err.size() / 4] >= -0.3);
+    CHECK(std::abs(ie_err[ie_err.size() / 2]) <= 0.08);
+  }
 }
 
 TEST_CASE("resp pipeline: gaps are bridged or restart the detector, never crash", "[dsp][resp]") {

@@ -17,6 +17,13 @@
 //     climbs above the last peak after a smaller fall (or after one below min_depth_frac * A
 //     within 0.6 median periods), that peak was a shoulder of a still-rising inspiration: the
 //     breath is revised (its peak moves later), not duplicated.
+//   * inspiration onset: the last expiratory-to-inspiratory flow reversal (a local minimum of s,
+//     or the end of a flat stretch) on the trough's floor, i.e. within max(kFloorFrac * A, 3 noise
+//     SDs) of the trough, before the peak. On a sine-like breath that is the trough itself; after
+//     an exponential out-breath the end-expiratory pause is a flat, noisy floor whose lowest
+//     sample falls anywhere in it (on average well before the inspiration starts), while the
+//     last reversal on it is where inspiratory flow begins for good (the flow-based definition
+//     of onset in respiratory physiology). Depth stays measured from the trough.
 //   * A starts from half the signal's recent peak-to-peak range, is capped by that range, and is
 //     relaxed towards it after a long silence, so shallow breathing after deep breathing (or a
 //     sigh) is found again.
@@ -77,8 +84,10 @@ private:
   enum class State : std::uint8_t { seek_peak, seek_trough };
   struct Extremum {
     double v = 0, t_first = 0, t_last = 0;
+    double t_onset = 0; ///< for a trough: the last flow reversal on its floor (the onset)
     [[nodiscard]] double t() const noexcept { return 0.5 * (t_first + t_last); }
   };
+  static Extremum at(double s, double t) noexcept { return Extremum{s, t, t, t}; }
   double reference_amplitude(double t_s, double range) const noexcept;
   unsigned confirm_peak(double t_now) noexcept;
   Breath& slot(int k) noexcept;
@@ -104,6 +113,7 @@ private:
   int n_periods_ = 0, period_next_ = 0;
   double prev_s_ = 0, prev_t_ = 0;
   double falling_s_ = 0;                  ///< how long s has been falling without a break
+  bool rising_ = false;                   ///< the last step of s went up
   double amplitude_ = 0;                  ///< cached median of depths_
   double median_period_ = kRespUnknown;   ///< cached median of periods_
 };

@@ -18,7 +18,7 @@ enum class RespPolarity : std::int8_t { down = -1, automatic = 0, up = 1 };
 /// One breath: inspiration onset (trough) -> end of inspiration (peak) -> next onset.
 struct Breath {
   std::uint64_t number = 0;          ///< 1, 2, ... since the start (or the last reset)
-  double onset_s = kRespUnknown;     ///< inspiration onset (signal minimum before the peak)
+  double onset_s = kRespUnknown;     ///< inspiration onset (last flow reversal on the trough's floor)
   double peak_s = kRespUnknown;      ///< end of inspiration (signal maximum)
   double inhale_s = kRespUnknown;    ///< peak - onset
   double exhale_s = kRespUnknown;    ///< next onset - peak (filled when the next breath starts)
