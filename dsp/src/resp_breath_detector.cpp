@@ -13,6 +13,9 @@ constexpr double kSteadyFallS = 0.3;
 // raised-cosine inspiration has left it after a fifth of its duration, where its flow is 60 % of
 // the peak flow, so no noise reverses it there).
 constexpr double kFloorFrac = 0.1;
+// A rise after less than 40 % of the last breath was breathed out is on its exhale; after 80 % or
+// more it starts from the end-expiratory level (the early-peak penalty fades in between).
+constexpr double kExhaledFloor = 0.8;
 
 template <std::size_t N> double median_of(std::array<double, N> const& values, int n) noexcept {
   if (n <= 0) return kRespUnknown;
@@ -113,8 +116,17 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
   const double min_fall = std::max(config_.min_fall_frac * a, floor);
   // A climb past the last peak after only a small dip (or a moderate one, too soon for a new
   // breath) means that peak was a shoulder of this inspiration.
-  auto is_shoulder = [&](double fall, double since_peak) {
-    return fall < min_fall || (fall < kShoulderFall * a && since_peak < 0.6 * expected);
+  // After a fall back to the end-expiratory level (>= kExhaledFloor of that breath's own rise)
+  // the breath breathed out what it breathed in: it was whole, however shallow next to A, unless
+  // the climb goes on to a clearly deeper peak (min_depth above it: the inspiration had only
+  // paused). A climb just past it is the next breath of a faster, shallower rhythm on a drift.
+  // The time that counts is when the climb first passed the last peak.
+  if (s > last_peak_v_ && !(pass_t_ > last_peak_t_)) pass_t_ = t_s;
+  auto is_shoulder = [&](double fall, double /*now*/, double level) {
+    const double since_peak = pass_t_ - last_peak_t_;
+    if (fall < min_fall) return true;
+    if (!(fall < kShoulderFall * a && since_peak < 0.6 * expected)) return false;
+    return fall < kExhaledFloor * last_depth_ || level > last_peak_v_ + min_depth;
   };
 
   falling_s_ = s < prev_s_ ? falling_s_ + (t_s - prev_t_) : 0.0;
@@ -136,7 +148,7 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     if (s > max_.v) max_ = at(s, t_s);
     else if (s == max_.v) max_.t_last = t_s;
     if (!revising_ && have_last_peak_ && count_ > 0 && s > last_peak_v_ &&
-        is_shoulder(last_peak_v_ - trough_.v, t_s - last_peak_t_)) {
+        is_shoulder(last_peak_v_ - trough_.v, t_s - last_peak_t_, s)) {
       revising_ = true;
       trough_ = prev_trough_;
       have_trough_ = prev_have_trough_;
@@ -148,7 +160,12 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     double need = min_depth;
     if (have_last_peak_ && !revising_) {
       const double early = std::clamp(1.0 - (max_.t() - last_peak_t_) / (0.75 * expected), 0.0, 1.0);
-      need += config_.early_penalty * early * a;
+      // Only a rise that starts high on the last exhale is a bump: expiration is passive and
+      // returns to the end-expiratory level, so a rise from there, however soon, is a new breath
+      // (a faster, shallower rhythm must not wait for the median period to catch up).
+      const double exhaled = last_depth_ > 0 ? (last_peak_v_ - trough_.v) / last_depth_ : 0.0;
+      const double on_exhale = std::clamp((kExhaledFloor - exhaled) / 0.4, 0.0, 1.0);
+      need += config_.early_penalty * early * on_exhale * a;
     }
     const bool deep = max_.v - trough_.v >= need;
     const bool spaced = revising_ || !have_last_peak_ || max_.t() - last_peak_t_ >= refractory;
@@ -166,7 +183,7 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
   else if (s == min_.v) min_.t_last = min_.t_onset = t_s;
   else if (turned_up && reversal_s <= min_.v + floor_band) min_.t_onset = reversal_t;
   const double fall = last_peak_v_ - min_.v;
-  if (s > last_peak_v_ && is_shoulder(fall, t_s - last_peak_t_)) {
+  if (s > last_peak_v_ && is_shoulder(fall, t_s - last_peak_t_, s)) {
     revising_ = true; // keep the breath's onset (trough_ is still it) and find the true peak
     state_ = State::seek_peak;
     max_ = at(s, t_s);
@@ -214,6 +231,7 @@ unsigned BreathDetector::confirm_peak(double t_now) noexcept {
     depths_[static_cast<std::size_t>((depth_next_ + 4) % 5)] = depth;
     last_peak_v_ = max_.v;
     last_peak_t_ = peak_t;
+    last_depth_ = depth;
     refresh_medians();
     return kRespBreathRevised;
   }
@@ -251,6 +269,7 @@ unsigned BreathDetector::confirm_peak(double t_now) noexcept {
   n_depths_ = std::min(n_depths_ + 1, 5);
   last_peak_v_ = max_.v;
   last_peak_t_ = peak_t;
+  last_depth_ = depth;
   have_last_peak_ = true;
   prev_trough_ = trough_;
   prev_have_trough_ = have_trough_;

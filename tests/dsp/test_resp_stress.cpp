@@ -165,3 +165,45 @@ TEST_CASE("resp stress: a detector that lost the breath re-acquires and says so 
   report("12x shallower after 60 s", s);
   CHECK(s.m.f1() >= 0.97);
 }
+
+TEST_CASE("resp stress: a faster, shallower rhythm from one breath to the next loses no breath", "[dsp][resp]") {
+  // The breaths missed on unseen recordings: a change of rhythm, where the detector's period and
+  // depth references still describe the breaths before it. Each new breath starts from the
+  // end-expiratory level, so it is a breath however soon and however shallow (>= 0.3 x depth).
+  // Scored from 5 s before to 40 s after the change, three seeds each, on a slow drift.
+  const auto drift = [](double t) { return 0.3 * std::sin(2 * std::numbers::pi * t / 90.0); };
+  const auto run = [&](char const* name, std::vector<SynthBreath> const& first, std::vector<SynthBreath> const& then,
+                       unsigned seed) {
+    auto b = first;
+    double change = 0;
+    for (auto const& x : first) change += x.period_s;
+    b.insert(b.end(), then.begin(), then.end());
+    auto sig = synth_breathing(b, {.fs = kFs, .inhale_frac = 0.42, .noise_sd = 0.02, .seed = seed});
+    add(sig, drift);
+    const auto s = score(sig, change - 5, change + 40);
+    report(name, s);
+    INFO(name << " seed " << seed);
+    CHECK(s.m.f1() >= 0.97);
+    CHECK(s.m.fn <= 1);
+  };
+  const auto at = [](double bpm, int n, double depth, double cv, unsigned seed) {
+    auto v = steady(bpm, n, cv, 0.1, seed);
+    for (auto& x : v) x.depth *= depth;
+    return v;
+  };
+  for (unsigned seed : {1u, 2u, 3u}) {
+    // 15/min, then 35/min at 40 % of the depth (a paced fast segment) for 40 s, then 15/min.
+    auto fast = at(35, 23, 0.4, 0.08, seed + 1);
+    for (auto const& x : at(15, 15, 1.0, 0.1, seed + 2)) fast.push_back(x);
+    run("15/min -> 35/min at 40 %", at(15, 22, 1.0, 0.1, seed), fast, seed);
+    // Slow deep breathing (8/min, 1.5x), then 16/min at 40 % of the old depth.
+    run("8/min deep -> 16/min at 40 %", at(8, 12, 1.5, 0.05, seed), at(16, 24, 0.6, 0.12, seed + 1), seed);
+    // Runs of five breaths at half depth between runs of five normal ones.
+    std::vector<SynthBreath> runs;
+    for (int k = 0; k < 8; ++k) {
+      for (auto const& x : at(14, 5, 1.0, 0.1, seed + 10 + k)) runs.push_back(x);
+      for (auto const& x : at(14, 5, 0.5, 0.1, seed + 50 + k)) runs.push_back(x);
+    }
+    run("runs of 5 at 50 % depth", at(14, 10, 1.0, 0.1, seed), runs, seed);
+  }
+}

@@ -10,13 +10,18 @@
 //     the trough is at least R * A, where R = min_depth_frac for a peak at >= 0.75 of the median
 //     period after the previous one and grows linearly to min_depth_frac + early_penalty for a
 //     peak right after it (a bump on the exhale is not a breath; a real early breath is deep).
+//     That penalty fades out when the rise starts from the end-expiratory level (>= 80 % of the
+//     last breath breathed out): a passive exhale ends there, so a rise from it is a new breath,
+//     however soon (a faster, shallower rhythm is not held to the old median period).
 //     Peaks closer than max(0.5 s, 0.35 x median period) are not confirmed. A flat top (clipping)
 //     gives its midpoint.
 //   * looking for a trough: track the minimum; confirm it when the signal has risen
 //     `confirm_frac * A` from it after a fall of at least `min_fall_frac * A`. If the signal
 //     climbs above the last peak after a smaller fall (or after one below min_depth_frac * A
 //     within 0.6 median periods), that peak was a shoulder of a still-rising inspiration: the
-//     breath is revised (its peak moves later), not duplicated.
+//     breath is revised (its peak moves later), not duplicated. After a fall of >= 80 % of that
+//     breath's own rise (it breathed out what it breathed in) only a climb to min_depth_frac * A
+//     above it makes it a shoulder; a climb just past it is the next, shallower breath on a drift.
 //   * inspiration onset: the last expiratory-to-inspiratory flow reversal (a local minimum of s,
 //     or the end of a flat stretch) on the trough's floor, i.e. within max(kFloorFrac * A, 3 noise
 //     SDs) of the trough, before the peak. On a sine-like breath that is the trough itself; after
@@ -102,6 +107,8 @@ private:
   Extremum prev_trough_{};    ///< onset of the last breath (restored when it is revised)
   bool prev_have_trough_ = false;
   double last_peak_v_ = 0, last_peak_t_ = -1e300;
+  double last_depth_ = 0;        ///< rise of the last breath (its peak above its onset level)
+  double pass_t_ = -1e300;       ///< when s first climbed back above the last peak
   bool have_last_peak_ = false;  ///< the previous peak is gap-free (a period can be measured)
   std::array<Breath, kHistory> ring_{};
   int head_ = -1;
