@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 
 namespace pneuma::dsp {
 namespace {
@@ -22,14 +23,22 @@ RespAnalyzerConfig derived_rsa() {
   c.spectral.flow_weighted = false;
   return c;
 }
+// Ectopic, missed and false beats change RR by more than this from the previous beat; sinus RSA
+// does not (resp_derived.hpp, BeatOutlierGate).
+constexpr double kRrMaxStep = 0.2;
+// Heart rate trails lung volume by about a second (vagal effector latency plus the baroreflex
+// loop: HR peaks 1-2 s after end-inspiration at 6-7/min, earlier below resonance), so the ACC
+// orientation is voted from the correlation at this lag: positive for any HR phase from about
+// -60 to +120 deg at 4.5/min and -30 to +150 deg at 10/min, the physiological range.
+constexpr double kHeartLagS = 1.0;
 } // namespace
 
 BreathingStream::BreathingStream(BreathingStreamConfig const& config)
     : cfg_(config), belt_(RespAnalyzerConfig::live_belt(), SampleRate(config.belt_rate)),
       acc_grid_(config.acc_rate, config.acc_max_gap), acc_motion_(SampleRate(config.acc_rate)),
-      acc_band_(butterworth_sos({FilterBand::bandpass, 2, 0.05, 0.7}, SampleRate(config.acc_rate))),
-      acc_(derived(RespPolarity::automatic), SampleRate(config.acc_rate)), acc_start_s_(std::nan("")),
-      rsa_grid_(config.derived_rate, config.derived_max_gap),
+      acc_delay_s_(acc_motion_.delay_s()), acc_(derived(RespPolarity::up), SampleRate(config.acc_rate)),
+      acc_inv_(derived(RespPolarity::up), SampleRate(config.acc_rate)), acc_start_s_(std::nan("")),
+      rsa_gate_(kRrMaxStep), rsa_grid_(config.derived_rate, config.derived_max_gap),
       rsa_(derived_rsa(), SampleRate(config.derived_rate)),
       edr_grid_(config.derived_rate, config.derived_max_gap),
       edr_(derived(RespPolarity::automatic), SampleRate(config.derived_rate)) {}
@@ -89,28 +98,41 @@ unsigned BreathingStream::acc(float x_mg, float y_mg, float z_mg, double t_s, do
   std::array<AccGrid::Bin, 64> bins{};
   const std::size_t n = acc_grid_.push(dev, x_mg, y_mg, z_mg, bins, jump);
   if (acc_restart_ || jump > 0) {
-    if (jump > 0) acc_.mark_gap(jump);
+    if (jump > 0) {
+      acc_.mark_gap(jump);
+      acc_inv_.mark_gap(jump);
+    }
     acc_start_s_ = acc_grid_.start_s() - acc_.next_sample_time_s();
     acc_restart_ = false;
+    acc_ring_n_ = 0;
   }
   // Arrival is never before sampling: the least difference is the link's own latency (a frame of
   // samples arrives at once; its newest sample is the one that just happened).
   acc_latency_s_ = std::min(acc_latency_s_, t_s - dev);
-  unsigned events = 0;
+  unsigned events = 0, inv_events = 0;
   for (std::size_t i = 0; i < n; ++i) {
     AccGrid::Bin const& b = bins[i];
-    if (!std::isfinite(b.x)) { // no sample in this bin: the analyzer holds, then marks a gap
-      events |= acc_.process(std::nanf(""));
-      continue;
-    }
-    const float motion = acc_motion_.process(b.x, b.y, b.z);
-    events |= acc_.process(static_cast<float>(acc_band_(motion)));
+    const float motion = std::isfinite(b.x) ? acc_motion_.process(b.x, b.y, b.z) : std::nanf("");
+    // Session time of this value: its stream time on the analyzer's clock (before it is fed).
+    acc_ring_t_ = acc_.next_sample_time_s() + acc_offset_s();
+    acc_ring_[acc_ring_n_++ % kAccRing] = motion;
+    // No sample in a bin (NaN): the analyzers hold, then mark a gap.
+    events |= acc_.process(motion);
+    inv_events |= acc_inv_.process(-motion);
   }
-  return events;
+  // No verdict from the heart yet (or ever: no beats): the end-expiratory dwell decides, as the
+  // analyzer's automatic polarity would (a breath dwells at its bottom: resp_analyzer.hpp).
+  if (!acc_voted_) {
+    const double up = acc_.polarity_score(), inv = acc_inv_.polarity_score();
+    if (up < -0.35 && inv > 0.35) acc_sign_ = -1;
+    else if (inv < -0.35 && up > 0.35) acc_sign_ = 1;
+  }
+  return acc_sign_ > 0 ? events : inv_events;
 }
 
 void BreathingStream::acc_lost() noexcept {
   acc_.restart_spectral();
+  acc_inv_.restart_spectral();
   acc_restart_ = true;
 }
 
@@ -119,8 +141,54 @@ unsigned BreathingStream::beat(double t_s, double rr_ms) noexcept {
   std::array<float, 64> grid{};
   const std::size_t n = rsa_grid_.push(t_s, 60000.0 / rr_ms, grid);
   unsigned events = 0;
-  for (std::size_t i = 0; i < n; ++i) events |= rsa_.process(grid[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    vote_orientation(rsa_.next_sample_time_s() + rsa_offset_s(), grid[i]);
+    events |= rsa_.process(grid[i]);
+  }
   return events;
+}
+
+void BreathingStream::vote_orientation(double t_s, double hr) noexcept {
+  if (!std::isfinite(hr)) return;
+  const double dt = 1.0 / cfg_.derived_rate.hz();
+  // The same high-pass as AccBreathing's gravity average, so both carry the same phase.
+  if (!hr_started_) {
+    hr_mean_ = hr;
+    hr_started_ = true;
+  }
+  hr_mean_ += (1.0 - std::exp(-dt / AccBreathing::kGravityTauS)) * (hr - hr_mean_);
+  const double y = hr - hr_mean_;
+  // The ACC value kHeartLagS before this HR sample (the ring's newest is the latest ACC bin; the
+  // grid's HR sample is an RR interval old).
+  if (acc_ring_n_ == 0) return;
+  const double back = std::round((acc_ring_t_ - (t_s - kHeartLagS)) * cfg_.acc_rate.hz());
+  if (!(back >= 0) || back >= static_cast<double>(std::min<std::uint64_t>(acc_ring_n_, kAccRing))) return;
+  const float x = acc_ring_[(acc_ring_n_ - 1 - static_cast<std::uint64_t>(back)) % kAccRing];
+  if (!std::isfinite(x)) return;
+  const double a = 1.0 - std::exp(-dt / 30.0);
+  sxy_ += a * (x * y - sxy_);
+  sxx_ += a * (x * x - sxx_);
+  syy_ += a * (y * y - syy_);
+  pairs_s_ += dt;
+  const double r = acc_heart_correlation();
+  // The same for both orientations; the per-breath rate until the 60-s spectrum is in.
+  const double spectral = acc_.metrics().spectral_rate_bpm;
+  const double rate = std::isfinite(spectral) ? spectral : acc_.metrics().rate_bpm;
+  if (!(std::abs(r) >= 0.3) || !(rate <= 10.0)) return;
+  acc_sign_ = r > 0 ? 1 : -1;
+  acc_voted_ = true;
+}
+
+double BreathingStream::acc_lead_s() const noexcept {
+  const double bpm = acc_.metrics().spectral_rate_bpm;
+  if (!(bpm > 1.0)) return 0.0;
+  const double w = 2.0 * std::numbers::pi * bpm / 60.0;
+  return std::atan(1.0 / (w * AccBreathing::kGravityTauS)) / w;
+}
+
+double BreathingStream::acc_heart_correlation() const noexcept {
+  if (pairs_s_ < 20.0 || !(sxx_ > 0) || !(syy_ > 0)) return std::nan("");
+  return sxy_ / std::sqrt(sxx_ * syy_);
 }
 
 unsigned BreathingStream::r_peak(double t_s, float amplitude) noexcept {

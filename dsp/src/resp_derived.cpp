@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 
 namespace pneuma::dsp {
@@ -57,6 +58,21 @@ bool BeatOutlierGate::accept(double v) noexcept {
     return false;
   }
   bool ok = true;
+  if (max_step_ > 0) {
+    ok = n_ == 0 || std::abs(v - last_) <= max_step_ * std::abs(last_);
+    run_ = ok ? 0 : run_ + 1;
+    if (run_ >= 5) { // a lasting change of level (or a wrong first beat): start from here
+      ok = true;
+      run_ = 0;
+    }
+    if (!ok) {
+      ++rejected_;
+      return false;
+    }
+    last_ = v;
+    n_ = 1;
+    return true;
+  }
   if (n_ >= 5) {
     std::array<double, 9> a = ring_, dev{};
     const auto mid = static_cast<std::size_t>(n_ / 2);
@@ -139,7 +155,8 @@ std::size_t AccGrid::push(double t_s, float x, float y, float z, std::span<Bin> 
 }
 
 AccBreathing::AccBreathing(SampleRate fs)
-    : fs_hz_(fs.hz()), gravity_alpha_(1.0 - std::exp(-1.0 / (10.0 * fs.hz()))),
+    : fs_hz_(fs.hz()), delay_s_(std::sqrt(2.0) / (2.0 * std::numbers::pi * std::min(1.0, 0.4 * fs.hz()))),
+      gravity_alpha_(1.0 - std::exp(-1.0 / (kGravityTauS * fs.hz()))),
       cov_alpha_(1.0 - std::exp(-1.0 / (30.0 * fs.hz()))),
       update_every_(std::max(1, static_cast<int>(std::lround(0.2 * fs.hz())))) {
   if (fs.hz() < 4.0) throw std::invalid_argument("accelerometer rate must be >= 4 Hz for breathing");

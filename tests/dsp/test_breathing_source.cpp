@@ -88,6 +88,50 @@ TEST_CASE("breathing stream: chest motion at 6/min from a tilting 3-axis acceler
   CHECK(m.breaths >= 16);
   CHECK(m.breaths <= 19);
   CHECK(m.quality > 0.5);
-  // Session time of the stream: the device clock minus 1000 s plus the least link latency.
-  CHECK(b.acc_offset_s() + b.acc_analyzer().next_sample_time_s() == Approx(180.0 + 0.02).margin(0.1));
+  // Session time of the stream: the device clock minus 1000 s plus the least link latency, less
+  // AccBreathing's low-pass delay (0.225 s) and plus the lead of its 30-s gravity average at
+  // 6/min (atan(1 / (2 pi 0.1 Hz 30 s)) / (2 pi 0.1 Hz) = 0.084 s): breath times are physical.
+  const double lead = std::atan(1.0 / (2 * std::numbers::pi * f * 30.0)) / (2 * std::numbers::pi * f);
+  CHECK(b.acc_offset_s() + b.acc_analyzer().next_sample_time_s() ==
+        Approx(180.0 + 0.02 - std::sqrt(2.0) / (2 * std::numbers::pi) + lead).margin(0.05));
+  // The tilt is largest at 2.5 + 10 k s: the last end of inspiration is within 0.25 s of one
+  // (no reorientation: a pure sinusoid has no end-expiratory dwell and no heart beats here).
+  CHECK(b.acc_orientation() == 1);
+  const double peak = b.acc_analyzer().last_breath().peak_s + b.acc_offset_s();
+  CHECK(std::abs(peak - (2.5 + 10 * std::round((peak - 2.5) / 10))) < 0.25);
+}
+
+TEST_CASE("breathing stream: chest motion's orientation from the heart, whichever way the strap tilts",
+          "[dsp][strap]") {
+  // Inspiration (volume v = sin 2 pi f t, 6/min) tilts the chest one way or the other depending
+  // on how the strap sits; the heart rate rises with inspiration, 1 s behind it (RSA). Either
+  // way the breaths are timed at the ends of inspiration (2.5 + 10 k s), not the other half.
+  const double fs = 100, f = 0.1, pi = std::numbers::pi;
+  for (int way : {1, -1}) {
+    BreathingStream b;
+    double next_beat = 0.5, phase = 0;
+    for (int i = 0; i < 180 * 100; ++i) {
+      const double t = i / fs;
+      const double v = std::sin(2 * pi * f * t);
+      const double tilt = (10 + way * 1.0 * v) * pi / 180;
+      (void)b.acc(static_cast<float>(-1000 * std::cos(tilt)), static_cast<float>(600 * std::sin(tilt)),
+                  static_cast<float>(800 * std::sin(tilt)), t, t);
+      // Beats from a heart rate of 65 +- 6 bpm following volume 1 s late (integrate-and-fire).
+      phase += (65 + 6 * std::sin(2 * pi * f * (t - 1.0))) / 60.0 / fs;
+      if (phase >= 1) {
+        phase -= 1;
+        (void)b.beat(t, 1000 * (t - (next_beat - 0.0)));
+        next_beat = t;
+      }
+    }
+    INFO("tilt with inspiration " << way);
+    CHECK(b.acc_orientation() == way);
+    CHECK(std::abs(b.acc_heart_correlation()) > 0.5);
+    RespAnalyzer const& a = b.acc_analyzer();
+    REQUIRE(a.metrics().breaths >= 16);
+    for (int k = 0; k < 8; ++k) { // the last 8 breaths
+      const double peak = a.breaths().recent(k).peak_s + b.acc_offset_s();
+      CHECK(std::abs(peak - (2.5 + 10 * std::round((peak - 2.5) / 10))) < 0.3);
+    }
+  }
 }

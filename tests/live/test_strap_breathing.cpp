@@ -39,7 +39,7 @@ const char* name_of(BreathingSource s) {
 /// What one source produced: breath peaks (session s), when each was known, spectral rates.
 struct SourceTrack {
   std::uint64_t seen = 0;
-  std::vector<double> peaks, known_at;
+  std::vector<double> peaks, known_at, onsets;
   std::vector<std::pair<double, double>> rates; ///< (t, 60-s spectral rate)
 };
 
@@ -49,6 +49,8 @@ struct Figures {
   double matched = NAN;        ///< share of true breaths found
   double timing_err_s = NAN;   ///< mean |detected - true| of those
   double latency_p95_s = NAN;  ///< 95th percentile of (known at - true peak)
+  double onset_err_s = NAN;    ///< mean |onset - reference onset| of the onsets within 30 % of a period
+  double onset_matched = NAN;  ///< share of reference onsets that have one
 };
 
 /// Feeds a LiveAnalyzer and follows every surrogate's breaths and rates.
@@ -71,10 +73,15 @@ struct Harness {
     const double now = analyzer.data_time_s();
     for (std::size_t i = 0; i < kSources.size(); ++i) {
       auto const& a = of(kSources[i]);
-      if (a.metrics().breaths > tracks[i].seen) {
+      if (a.metrics().breaths == 0) continue;
+      const double peak = a.last_breath().peak_s + offset(kSources[i]);
+      if (a.metrics().breaths != tracks[i].seen) {
         tracks[i].seen = a.metrics().breaths;
-        tracks[i].peaks.push_back(a.last_breath().peak_s + offset(kSources[i]));
+        tracks[i].peaks.push_back(peak);
         tracks[i].known_at.push_back(now);
+        tracks[i].onsets.push_back(a.last_breath().onset_s + offset(kSources[i]));
+      } else if (a.last_breath().revised && !tracks[i].peaks.empty()) {
+        tracks[i].peaks.back() = peak; // a shoulder: the breath's peak moved later
       }
     }
     if (now >= next_rate_t) {
@@ -127,6 +134,7 @@ Figures score(SourceTrack const& track, std::vector<double> const& truth, double
     latency.push_back(track.known_at[best] - p);
   }
   if (n > 0) f.matched = static_cast<double>(hit) / n;
+  f.onset_err_s = NAN;
   if (hit > 0) {
     f.timing_err_s = timing / hit;
     std::sort(latency.begin(), latency.end());
@@ -135,11 +143,33 @@ Figures score(SourceTrack const& track, std::vector<double> const& truth, double
   return f;
 }
 
+/// Breath onsets against reference onsets (the belt through the same detector): the breath
+/// detector's own onset definition cancels, what is left is the surrogate's path.
+void score_onsets(Figures& f, SourceTrack const& track, std::vector<double> const& ref, double from_s, double to_s) {
+  int n = 0, hit = 0;
+  double err = 0;
+  for (std::size_t k = 1; k + 1 < ref.size(); ++k) {
+    if (!std::isfinite(ref[k - 1] + ref[k] + ref[k + 1])) continue; // a breath without an onset
+    if (ref[k] < from_s + 30 || ref[k] > to_s - 5) continue;
+    ++n;
+    const double tol = 0.3 * 0.5 * (ref[k + 1] - ref[k - 1]);
+    double best = HUGE_VAL;
+    for (double o : track.onsets)
+      if (std::isfinite(o) && std::abs(o - ref[k]) < std::abs(best)) best = o - ref[k];
+    if (std::getenv("PNEUMA_STRAP_DEBUG")) std::printf("onset ref %.2f  err %+.2f tol %.2f\n", ref[k], best, tol);
+    if (std::abs(best) > tol) continue;
+    ++hit;
+    err += std::abs(best);
+  }
+  if (n > 0) f.onset_matched = static_cast<double>(hit) / n;
+  if (hit > 0) f.onset_err_s = err / hit;
+}
+
 void print(std::string const& what, BreathingSource s, Figures const& f) {
   std::printf("%-34s %s  60-s rate error mean %5.2f max %5.2f /min (%2d windows)  breaths matched %5.1f %%  "
-              "timing %4.2f s  known after p95 %4.2f s\n",
+              "timing %4.2f s  known after p95 %4.2f s  onsets %5.1f %% %4.2f s\n",
               what.c_str(), name_of(s), f.rate_err_mean, f.rate_err_max, f.windows, 100 * f.matched, f.timing_err_s,
-              f.latency_p95_s);
+              f.latency_p95_s, 100 * f.onset_matched, f.onset_err_s);
 }
 
 struct SimRun {
@@ -149,10 +179,10 @@ struct SimRun {
 };
 
 /// The simulated person for `seconds`, strap only (the belt is dropped), at `pace` (0: free).
-SimRun run_sim(double pace, double spont, double seconds) {
+SimRun run_sim(double pace, double spont, double seconds, std::uint64_t seed = 11) {
   drivers::SourceSpec spec = drivers::SourceSpec::parse("sim");
   auto p = drivers::sim::PersonParams::from_spec(spec);
-  p.seed = 11;
+  p.seed = seed;
   p.spont_bpm = spont;
   p.ecg_hz = 130;
   p.acc_hz = 100;
@@ -162,10 +192,24 @@ SimRun run_sim(double pace, double spont, double seconds) {
   if (pace > 0) guide = [pace](double t) { return std::optional<drivers::sim::BreathCue>({t * pace / 60.0, pace, 0.4}); };
   drivers::sim::SimSensors sensors(p, guide);
   Harness h;
+  // The belt is not given to the analyzer; it goes through its own detector for reference onsets.
   struct Sink final : drivers::SampleSink {
     Harness* h;
+    dsp::RespAnalyzer belt{dsp::RespAnalyzerConfig::live_belt(), dsp::SampleRate(50.0)};
+    double belt_t0 = NAN;
+    std::uint64_t belt_seen = 0;
+    std::vector<double> onsets;
     void on_sample(drivers::DeviceSample const& s) noexcept override {
-      if (!std::holds_alternative<drivers::RespSample>(s)) h->process(s); // a strap, no belt
+      if (auto const* r = std::get_if<drivers::RespSample>(&s)) {
+        if (!std::isfinite(belt_t0)) belt_t0 = r->t_s;
+        (void)belt.process(r->value);
+        if (belt.metrics().breaths != belt_seen) {
+          belt_seen = belt.metrics().breaths;
+          onsets.push_back(belt.last_breath().onset_s + belt_t0);
+        }
+        return;
+      }
+      h->process(s); // a strap, no belt
     }
   } sink;
   sink.h = &h;
@@ -181,7 +225,10 @@ SimRun run_sim(double pace, double spont, double seconds) {
       if (h.analyzer.metrics().breathing_doubt != dsp::RsaDoubt::none) ++run.doubted_s;
     }
   }
-  for (std::size_t i = 0; i < kSources.size(); ++i) run.figures[i] = score(h.tracks[i], truth, 0, seconds);
+  for (std::size_t i = 0; i < kSources.size(); ++i) {
+    run.figures[i] = score(h.tracks[i], truth, 0, seconds);
+    score_onsets(run.figures[i], h.tracks[i], sink.onsets, 0, seconds);
+  }
   if (std::getenv("PNEUMA_STRAP_DEBUG"))
     std::printf("chosen s: acc %d ecg %d rsa %d none %d; quality acc %.2f ecg %.2f rsa %.2f; acc polarity %d\n",
                 run.chosen[2], run.chosen[3], run.chosen[4], run.chosen[0], h.of(BreathingSource::chest_motion).metrics().quality,
@@ -194,24 +241,51 @@ SimRun run_sim(double pace, double spont, double seconds) {
 
 TEST_CASE("strap breathing: paced 4.5-7/min, RSA within 0.5/min and ACC within 0.3/min of the truth",
           "[live][strap-truth]") {
-  for (double pace : {4.5, 6.0, 7.0}) {
-    const SimRun r = run_sim(pace, 13, 240);
-    char what[64];
-    std::snprintf(what, sizeof what, "sim paced %.1f/min", pace);
-    for (std::size_t i = 0; i < kSources.size(); ++i) print(what, kSources[i], r.figures[i]);
+  for (double pace : {4.5, 5.0, 5.5, 6.0, 6.5, 7.0}) {
+    double rsa_matched = 0;
+    for (std::uint64_t seed : {11, 3, 7}) {
+      const SimRun r = run_sim(pace, 13, 240, seed);
+      char what[64];
+      std::snprintf(what, sizeof what, "sim paced %.1f/min seed %2d", pace, static_cast<int>(seed));
+      for (std::size_t i = 0; i < kSources.size(); ++i) print(what, kSources[i], r.figures[i]);
+      INFO("pace " << pace << " seed " << seed);
+      // Targets (issue): during paced breathing the 60-s rate from chest motion is within
+      // 0.3/min, from RSA within 0.5/min (the heart follows slow breathing one-to-one; the rate
+      // error is the spectral peak's resolution plus the person's own breath-to-breath variation).
+      CHECK(r.figures[0].rate_err_mean <= 0.3);
+      CHECK(r.figures[2].rate_err_mean <= 0.5);
+      // Chest motion times every breath: its orientation comes from the heart (HR rises on
+      // inspiration), not from the arbitrary sign of its principal axis. Its ends of
+      // inspiration within 0.5 s of the person's own (the filters' delay and the gravity
+      // average's lead are taken off), its onsets within 0.5 s of the belt's through the same
+      // detector, each known within 1 s of the true end of inspiration.
+      CHECK(r.figures[0].matched >= 0.95);
+      CHECK(r.figures[0].timing_err_s <= 0.5);
+      CHECK(r.figures[0].onset_matched >= 0.9);
+      CHECK(r.figures[0].onset_err_s <= 0.5);
+      CHECK(r.figures[0].latency_p95_s <= 1.0);
+      // RSA: HR peaks up to 2 s from the end of inspiration (ahead below the baroreflex
+      // resonance, behind above it), so a breath is matched within 30 % of a period; at least
+      // 85 % of them on every seed.
+      CHECK(r.figures[2].matched >= 0.85);
+      rsa_matched += r.figures[2].matched / 3;
+      // With the accelerometer streaming, it is the source from when its quality has 4 breaths
+      // to judge (4 periods) and the chooser's 10-s hysteresis are over.
+      CHECK(r.chosen[static_cast<std::size_t>(BreathingSource::chest_motion)] >= 240 - (4 * 60 / pace + 15));
+    }
     INFO("pace " << pace);
-    // Targets (issue): during paced breathing the 60-s rate from chest motion is within 0.3/min,
-    // from RSA within 0.5/min (the heart follows slow breathing one-to-one; the rate error is the
-    // spectral peak's resolution plus the person's own breath-to-breath variation).
-    CHECK(r.figures[0].rate_err_mean <= 0.3);
-    CHECK(r.figures[2].rate_err_mean <= 0.5);
-    // Breath by breath: RSA finds every paced breath; chest motion at least 3 in 4 (until its
-    // automatic polarity has decided, it may time the other half-cycle: see the note).
-    CHECK(r.figures[0].matched >= 0.7);
-    CHECK(r.figures[2].matched >= 0.9);
-    // With the accelerometer streaming, it is the source nearly all the time (after settling).
-    CHECK(r.chosen[static_cast<std::size_t>(BreathingSource::chest_motion)] >= 200);
+    CHECK(rsa_matched >= 0.9); // and 9 in 10 over the three
   }
+}
+
+TEST_CASE("strap breathing: paces 4.5-7/min over seeds (figures)", "[.strap-sweep]") {
+  for (double pace : {4.5, 5.0, 5.5, 6.0, 6.5, 7.0})
+    for (std::uint64_t seed : {11, 3, 7, 21, 42}) {
+      const SimRun r = run_sim(pace, 13, 240, seed);
+      char what[64];
+      std::snprintf(what, sizeof what, "sim paced %.1f/min seed %2d", pace, static_cast<int>(seed));
+      for (std::size_t i = 0; i < kSources.size(); ++i) print(what, kSources[i], r.figures[i]);
+    }
 }
 
 TEST_CASE("strap breathing: spontaneous 12-18/min, chest motion holds, RSA is withheld", "[live][strap-truth]") {
@@ -353,3 +427,4 @@ TEST_CASE("strap breathing: real recordings against their breathing reference (f
   ecg_recording("BIDMC 01 (ECG II, 125 Hz)", *bidmc, "II", "RESP", 125.0);
   ecg_recording("NeuroKit resting (ECG, 100 Hz)", *nk, "ECG", "RSP", 100.0);
 }
+

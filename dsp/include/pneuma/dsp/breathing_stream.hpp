@@ -13,15 +13,27 @@
 //       changes the breath's shape by far less than the belt's noise), counted in bridged();
 //       longer holes are belt_lost().
 //   ACC sample (mg, 25..200 Hz; Polar H10 PMD) -> AccGrid 25 Hz by the device's own sample times
-//       -> AccBreathing (gravity and posture removed, principal breathing axis; resp_derived.hpp)
-//       -> Butterworth band-pass order 2, 0.05-0.7 Hz (3-42/min: posture drift and footsteps out)
-//       -> RespAnalyzer: chest-motion breathing, the way Every-Breath-You-Take / Elite HRV measure
-//       breathing with an H10. The principal axis has no sign of its own: which way is "in" is
-//       the analyzer's automatic polarity (the end-expiratory dwell), which needs 8 cycles and
-//       60 s; until then breath times may be those of the other half-cycle (rates are not
-//       affected).
-//   beat (heart_stream.hpp timeline, as it arrives) -> BeatOutlierGate on RR (ectopic, missed
-//       beats) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer (polarity up: HR
+//       -> AccBreathing (gravity and posture removed by its 30-s average, principal breathing
+//       axis, low-pass 1 Hz; resp_derived.hpp) -> RespAnalyzer: chest-motion breathing, the way
+//       Every-Breath-You-Take / Elite HRV measure breathing with an H10. No further high-pass:
+//       a 0.05-Hz band-pass edge led the breath by 60 deg at 4.5/min (2.2 s), the analyzer's
+//       detector follows slow drift itself. The low-pass's delay (sqrt(2) / (2 pi 1 Hz) =
+//       0.23 s) is taken off the breath times (acc_offset_s()).
+//       Which way is "in": the principal axis has no sign of its own, and the sign of the tilt
+//       depends on how the strap sits and on posture. So two analyzers run, on +axis and -axis
+//       (fixed polarity, neither ever restarts), and the heart decides between them: heart rate rises during inspiration (RSA), within +-90 deg of lung volume while
+//       breathing is slower than 10/min (leading below the baroreflex resonance near 5.5/min,
+//       lagging above it: Vaschillo et al. 2002; Eckberg 1983). The correlation of the heart
+//       rate with the ACC surrogate 1 s before it (HR trails volume by about that; both through
+//       the same 30-s high-pass, exponential 30-s averages) picks the orientation once
+//       |r| >= 0.3 with the ACC rate <= 10/min; faster breathing keeps the last decision.
+//       Before the heart's first verdict, the end-expiratory dwell decides (the analyzers'
+//       polarity evidence, resp_analyzer.hpp: one below -0.35 and the other above +0.35), and
+//       before that the +axis. The 30-s high-pass leads the breath by
+//       atan(1 / (2 pi f 30 s)) / (2 pi f) (0.15 s at 4.5/min, 0.06 s at 7/min): taken off the
+//       breath times at the ACC's current rate.
+//   beat (heart_stream.hpp timeline, as it arrives) -> BeatOutlierGate on RR, step rule 20 %
+//       (ectopic, missed beats; not the median rule, which cut the tops off slow RSA swings) -> HR = 60000 / RR -> BeatSeriesResampler 4 Hz -> RespAnalyzer (polarity up: HR
 //       rises on inspiration): RSA-derived breathing. Beats, not the artifact corrector's NN
 //       beats, so a breath is known about 1-2 s after it, not after the corrector's 7-beat wait.
 //   R peak (heart_stream.hpp) -> |amplitude| -> BeatOutlierGate -> 4 Hz -> RespAnalyzer:
@@ -82,13 +94,18 @@ public:
   [[nodiscard]] std::uint64_t bridged_samples() const noexcept { return bridged_samples_; }
 
   [[nodiscard]] RespAnalyzer const& belt_analyzer() const noexcept { return belt_; }
-  [[nodiscard]] RespAnalyzer const& acc_analyzer() const noexcept { return acc_; }
+  /// The chest-motion analyzer of the orientation in use (see the banner).
+  [[nodiscard]] RespAnalyzer const& acc_analyzer() const noexcept { return acc_sign_ > 0 ? acc_ : acc_inv_; }
+  /// Correlation of the ACC surrogate (+axis) with heart rate (NaN before 20 s of both), and the
+  /// orientation in use: +1 the +axis analyzer, -1 the -axis one.
+  [[nodiscard]] double acc_heart_correlation() const noexcept;
+  [[nodiscard]] int acc_orientation() const noexcept { return acc_sign_; }
   [[nodiscard]] RespAnalyzer const& rsa_analyzer() const noexcept { return rsa_; }
   [[nodiscard]] RespAnalyzer const& edr_analyzer() const noexcept { return edr_; }
   /// Session time of a belt stream time: stream + this offset.
   [[nodiscard]] double belt_offset_s() const noexcept { return belt_offset_s_; }
   /// Session time of an ACC stream time: stream + this offset (NaN before the first sample).
-  [[nodiscard]] double acc_offset_s() const noexcept { return acc_start_s_ + acc_latency_s_; }
+  [[nodiscard]] double acc_offset_s() const noexcept { return acc_start_s_ + acc_latency_s_ - acc_delay_s_ + acc_lead_s(); }
   /// Session time of an RSA / EDR stream time: stream + this offset (NaN before the first beat).
   [[nodiscard]] double rsa_offset_s() const noexcept { return rsa_grid_.start_s(); }
   [[nodiscard]] double edr_offset_s() const noexcept { return edr_grid_.start_s(); }
@@ -102,8 +119,22 @@ private:
   bool belt_anchor_ = true;
   AccGrid acc_grid_;
   AccBreathing acc_motion_;
-  SosCascade acc_band_;
-  RespAnalyzer acc_;
+  double acc_delay_s_;       ///< AccBreathing's low-pass group delay
+  RespAnalyzer acc_, acc_inv_;
+  int acc_sign_ = 1;
+  bool acc_voted_ = false;        ///< the heart has decided the orientation
+  // ACC orientation from the heart: the surrogate's recent values (25 Hz) to meet each 4-Hz HR
+  // grid sample at its session time, the HR's own gravity-average high-pass, and the running moments.
+  static constexpr std::size_t kAccRing = 256; ///< 10 s at 25 Hz: more than an RR interval back
+  std::array<float, kAccRing> acc_ring_{};
+  std::uint64_t acc_ring_n_ = 0;  ///< values written since the last ACC restart
+  double acc_ring_t_ = 0;         ///< session time of the newest value
+  double hr_mean_ = 0;
+  bool hr_started_ = false;
+  double sxy_ = 0, sxx_ = 0, syy_ = 0, pairs_s_ = 0;
+  void vote_orientation(double t_s, double hr) noexcept;
+  /// Phase lead of AccBreathing's gravity high-pass at the ACC's rate, as time (s).
+  [[nodiscard]] double acc_lead_s() const noexcept;
   double acc_start_s_;       ///< device time of stream time 0 of the ACC analyzer
   double acc_latency_s_ = 0; ///< least arrival - device time seen: device clock -> session clock
   bool acc_restart_ = true;

@@ -10,8 +10,10 @@
 //   (sample index from any R detector): amplitude = ECG[R] - mean ECG over [R - 110 ms, R - 70 ms]
 //   (the PR segment as the local baseline); the beat series is then resampled like RSA.
 // * Chest accelerometer (Polar H10 ACC, mg): breathing tilts the chest wall. Gravity and posture
-//   are removed by subtracting an exponential average per axis (time constant 10 s; cf. EBYT's
-//   EMA alpha 0.999), the remainder is low-passed (Butterworth order 2 at 1 Hz) and projected on
+//   are removed by subtracting an exponential average per axis (time constant 30 s: EBYT's EMA
+//   alpha 0.999 is 10 s, which at 4.5/min leads the breath by 0.45 s and bends the
+//   end-expiratory pause enough to move onsets by 0.5 s; posture steps are re-seated at once
+//   anyway, see below), the remainder is low-passed (Butterworth order 2 at 1 Hz) and projected on
 //   its principal axis: the top eigenvector of its 3x3 covariance (exponential, 30 s), updated
 //   every 0.2 s and kept sign-continuous (algorithms.md "Every-Breath-You-Take"). A change of
 //   posture (motion > 6 x the breathing RMS and > 40 mg) re-seats the gravity estimate at once.
@@ -56,18 +58,29 @@ private:
   std::uint64_t dropped_ = 0;
 };
 
-/// Rejects beat values far from their neighbours (a missed or false R peak, an ectopic beat):
-/// |v - median of the last 9 accepted| > 4 x 1.4826 x MAD. Rejected beats are skipped (the
-/// resampler interpolates across them).
+/// Rejects beat values far from their neighbours (a missed or false R peak, an ectopic beat).
+/// Two rules:
+/// * median (default; R amplitudes): |v - median of the last 9 accepted| > 4 x 1.4826 x MAD;
+/// * step (RR intervals): |v - last accepted| > max_step x last accepted (Malik et al. 1989:
+///   an interval that differs from the previous one by more than 20 % is not sinus). Sinus
+///   rhythm changes RR smoothly even in deep slow breathing (a 20-bpm RSA swing over 3-4 beats
+///   is 4-8 % a beat), while the 9-beat median spans more than half a slow breath, so at
+///   4.5-6/min it sat on one plateau of the RSA wave and cut off the other's beats.
+/// Rejected beats are skipped (the resampler interpolates across them); 5 in a row are taken as
+/// a new level.
 class BeatOutlierGate {
 public:
+  /// `max_step` > 0: the step rule with that relative limit; 0: the median rule.
+  explicit BeatOutlierGate(double max_step = 0.0) noexcept : max_step_(max_step) {}
   /// True if `v` is accepted (it then joins the history).
   bool accept(double v) noexcept;
   [[nodiscard]] std::uint64_t rejected() const noexcept { return rejected_; }
 
 private:
+  double max_step_;
   std::array<double, 9> ring_{};
   int n_ = 0, next_ = 0, run_ = 0;
+  double last_ = 0;
   std::uint64_t rejected_ = 0;
 };
 
@@ -108,17 +121,21 @@ private:
 /// Chest accelerometer -> respiration surrogate, one sample at a time.
 class AccBreathing {
 public:
+  static constexpr double kGravityTauS = 30.0; ///< time constant of the gravity average
   explicit AccBreathing(SampleRate fs);
   /// One 3-axis sample in mg; returns the projected, filtered value (0 until settled).
   float process(float x_mg, float y_mg, float z_mg) noexcept;
   /// Times the gravity estimate was re-seated after a change of posture.
   [[nodiscard]] std::uint64_t posture_changes() const noexcept { return posture_changes_; }
+  /// Group delay of the low-pass at breathing rates (far below its 1 Hz): sqrt(2) / (2 pi fc), s.
+  [[nodiscard]] double delay_s() const noexcept { return delay_s_; }
   /// Current principal (breathing) axis, unit vector.
   [[nodiscard]] Eigen::Vector3d const& axis() const noexcept { return axis_; }
   void reset() noexcept;
 
 private:
   double fs_hz_;
+  double delay_s_;
   double gravity_alpha_, cov_alpha_;
   int update_every_;
   int since_update_ = 0;
