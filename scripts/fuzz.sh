@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target (tests/fuzz/fuzz_*.cpp: each parser, the clock map, the PMD
 # start sequence, and every file reader: CSV, RR files, EDF through Pneuma's reader and through
-# the repair, the home-plan JSON, the SESSION argument) with clang (ASan + UBSan) in build-fuzz/
-# and runs each for SECONDS seconds (default 20). Exits non-zero when a target crashes; the
-# crashing input is left in build-fuzz/crashes/<target>/.
-#   bash scripts/fuzz.sh 20                      # CI
+# the repair, the home-plan JSON, the SESSION argument) in the sanitizer tree build-san/ (clang,
+# ASan + UBSan: scripts/sanitized_tree.sh) and runs each for SECONDS seconds (default 20). Exits
+# non-zero when a target crashes; the crashing input is left in build-san/crashes/<target>/.
+#   bash scripts/fuzz.sh 5                       # CI (scripts/test.sh)
 #   bash scripts/fuzz.sh 600                     # a longer run (see README)
 #   FUZZ_RUNS=10000000 bash scripts/fuzz.sh 0 csv   # one target, a number of executions
 # An optional second argument runs only the targets whose name contains it.
@@ -15,11 +15,9 @@ only=${2:-}
 runs=${FUZZ_RUNS:-}
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2 ;; esac
 case "$runs" in *[!0-9]*) echo "fuzz.sh: FUZZ_RUNS must be a whole number" >&2; exit 2 ;; esac
-build=build-fuzz
-san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="$san" \
-  -DPNEUMA_FUZZ=ON -DPNEUMA_BUILD_TESTS=OFF -DPNEUMA_BUILD_BENCH=OFF >/dev/null
+source scripts/sanitized_tree.sh
+build=$san_build
+configure_sanitized_tree
 ninja -C "$build" pneuma_fuzz_all
 
 status=0
@@ -36,8 +34,7 @@ for source in tests/fuzz/fuzz_*.cpp; do
   limit=(-max_total_time="$seconds")
   [ -n "$runs" ] && limit=(-runs="$runs")
   echo "== $name: ${runs:+$runs runs}${runs:-${seconds}s}"
-  if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$build/tests/fuzz/$name" "${limit[@]}" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
+  if ! "$build/tests/fuzz/$name" "${limit[@]}" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" 2>"$build/$name.log"; then
     tail -n 40 "$build/$name.log" >&2
     echo "fuzz.sh: $name crashed; input saved in $crashes/" >&2

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test:
 #   1. the suite, warnings as errors (build-test/)
-#   2. every parser's libFuzzer target for a short run (clang, ASan + UBSan; build-fuzz/)
-#   3. the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
+#   2. the sanitizer tree (clang, ASan + UBSan; build-san/, scripts/sanitized_tree.sh): every
+#      parser's libFuzzer target for a short run, then the suite again under the sanitizers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,14 +13,13 @@ echo "== build and test (warnings as errors)"
 bash scripts/build.sh build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPNEUMA_WERROR=ON
 ctest --test-dir build-test -j "$jobs" --timeout 600
 
-if [ -d tests/fuzz ] && ls tests/fuzz/*.cpp >/dev/null 2>&1; then
-  echo "== fuzz every parser briefly (libFuzzer, ASan + UBSan)"
-  bash scripts/fuzz.sh 5 # a smoke run per target (13 targets); long runs: FUZZ_RUNS=... (scripts/fuzz.sh)
-fi
+echo "== build the sanitizer tree (clang, ASan + UBSan)"
+source scripts/sanitized_tree.sh
+configure_sanitized_tree
+cmake --build "$san_build" -j "$jobs"
 
-echo "== build and test under ASan + UBSan"
-bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" \
-  -DPNEUMA_SANITIZE=ON -DPNEUMA_WERROR=ON -DPNEUMA_BUILD_BENCH=OFF
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan -j "$jobs" --timeout 900
+echo "== fuzz every parser briefly (libFuzzer, ASan + UBSan)"
+bash scripts/fuzz.sh 5 # a smoke run per target; long runs: FUZZ_RUNS=... (scripts/fuzz.sh)
 
+echo "== the suite under ASan + UBSan"
+ctest --test-dir "$san_build" -j "$jobs" --timeout 900

@@ -32,7 +32,8 @@ std::vector<DaySlot> day_slots(app::HomePlan const& plan, std::optional<settings
     out.push_back({"microbreak " + std::to_string(j + 1), "microbreak", j,
                    (from + static_cast<int>((j + 0.5) * length / plan.micro_per_day)) % (24 * 60)});
   // Order by time within the waking day (which may cross midnight).
-  auto key = [from](DaySlot const& s) { return (s.at_min - from + 24 * 60) % (24 * 60); };
+  const int day_start = from;  // a named copy: capturing a structured binding needs clang 16
+  auto key = [day_start](DaySlot const& s) { return (s.at_min - day_start + 24 * 60) % (24 * 60); };
   std::stable_sort(out.begin(), out.end(), [&](auto const& a, auto const& b) { return key(a) < key(b); });
   return out;
 }

@@ -8,7 +8,12 @@
 // Under AddressSanitizer the sanitizer owns operator new/delete (it pairs each allocation with its
 // release); a replacement here mixes the two ("alloc-dealloc-mismatch"). There the count stays 0:
 // the allocation-free claims are checked by the plain build and the benchmark.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) // clang's spelling of GCC's __SANITIZE_ADDRESS__
+#define PNEUMA_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PNEUMA_UNDER_ASAN)
 #define PNEUMA_COUNT_ALLOCATIONS 0
 #else
 #define PNEUMA_COUNT_ALLOCATIONS 1

@@ -135,7 +135,6 @@ private:
   int size_ = 0;
   int eval_ = 1;     // next beat to classify
   int released_ = 0; // beats [0, released_) have been emitted
-  int real_pending_synth_ = 0;
   std::array<CorrectedBeat, 16> out_{};
   int out_n_ = 0;
   ArtifactCounts counts_{};
