@@ -2,9 +2,6 @@
 # so every ctest run lists it under "The following tests did not run" (Disabled), never as a
 # pass; remove its line with the fix. Read by ctest after the discovered tests (tests/CMakeLists.txt).
 set(pneuma_known_defects
-  # record/record_journal: journal_locked() reports our own writer's lock as taken; the test (and
-  # the comment in it) expect a process's own lock not to count. Either side is the defect.
-  "journal: entries written are read back, a line cut by a crash is skipped"
   # live/headless + ble: with the mock BlueZ, a headless `--source ble:ADDRESS` session of 6 s never
   # reaches the strap's "connected to ..." streaming status (the window's start-screen path to the
   # same mock does); the headless line is therefore not printed. Not yet found why.

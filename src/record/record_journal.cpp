@@ -61,6 +61,11 @@ std::vector<JournalEntry> read_journal(std::filesystem::path const& journal) {
 }
 
 bool journal_locked(std::filesystem::path const& journal) {
+  // flock, not fcntl: the callers (repair, recording_state, a second JournalWriter) must see a
+  // session recording in this very process as live too, or the window's own repair would "repair"
+  // the file it is writing. flock locks belong to the open file description, so this fresh open
+  // conflicts with our own writer; a POSIX fcntl lock never conflicts within one process, and the
+  // close() below would drop the writer's fcntl lock. A crashed process's flock goes with it.
   const int fd = ::open(journal.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;

@@ -38,7 +38,8 @@ struct JournalEntry {
 /// Every whole entry of a journal (an unreadable or missing file gives none).
 std::vector<JournalEntry> read_journal(std::filesystem::path const& journal);
 
-/// True when another live process holds the journal's lock (its session is still recording).
+/// True when a live session holds the journal's lock, in another process or in this one (its
+/// recording is still being written and must not be repaired).
 bool journal_locked(std::filesystem::path const& journal);
 
 class JournalWriter {

@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "record/record_journal.hpp"
 #include "support/temp_dir.hpp"
@@ -93,4 +96,33 @@ TEST_CASE("journal: a crashed session's journal is never opened for writing", "[
   const std::string before = slurp(journal_path(edf));
   CHECK_THROWS_WITH(JournalWriter(edf), Catch::Contains("was interrupted") && Catch::Contains("pneuma repair"));
   CHECK(slurp(journal_path(edf)) == before);
+}
+
+TEST_CASE("journal: another process's live writer is locked, and its crash frees the journal", "[app]") {
+  TempDir dir;
+  const auto edf = dir.path / "k.edf";
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) { // a recording session in another process, killed mid-session below
+    JournalWriter w(edf);
+    w.append({1, -1, "R"});
+    w.flush();
+    const char c = 'r';
+    (void)!::write(ready[1], &c, 1);
+    ::pause();
+    ::_exit(0);
+  }
+  char c = 0;
+  REQUIRE(::read(ready[0], &c, 1) == 1);
+  CHECK(journal_locked(journal_path(edf)));
+  ::kill(child, SIGKILL); // a crash: no destructor, no close
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  // The kernel drops a dead process's flock: the journal is now a crashed session's, for repair.
+  CHECK_FALSE(journal_locked(journal_path(edf)));
+  CHECK(read_journal(journal_path(edf)).size() == 1);
 }
