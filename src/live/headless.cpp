@@ -45,6 +45,10 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer, std::strin
   j["rmssd_ms"] = number_or_null(s.rmssd_ms, 1);
   j["coherence"] = number_or_null(s.coherence, 2);
   j["rsa_bpm"] = number_or_null(s.rsa_bpm, 1);
+  // How far the heart-rate wave follows the breathing wave (s, 64-s window), and why it is null
+  // (warming_up, low_coherence, breathing_from_heart_rhythm, no_breathing).
+  j["hr_resp_lag_s"] = number_or_null(s.hr_resp_lag_s, 2);
+  if (s.hr_resp_withheld != dsp::PhaseWithheld::none) j["hr_resp_withheld"] = std::string(dsp::phase_withheld_key(s.hr_resp_withheld));
   return j.dump();
 }
 

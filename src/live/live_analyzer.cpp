@@ -23,6 +23,7 @@ void LiveAnalyzer::process(drivers::DeviceSample const& sample) noexcept {
   if (data_time_s_ >= next_choice_s_) {
     choose_source();
     next_choice_s_ = data_time_s_ + 1.0;
+    publish_phase();
   }
   ++metrics_.samples;
   // Heart rate older than 5 s of data is no longer a fact.
@@ -64,6 +65,7 @@ void LiveAnalyzer::on(drivers::RespSample const& s) noexcept {
   metrics_.dropped = belt.spectral_dropped();
   metrics_.gaps_bridged = breathing_.bridged();
   on_breath(dsp::BreathingSource::belt, events);
+  phase_breathing(dsp::BreathingSource::belt);
 }
 
 void LiveAnalyzer::on(drivers::AccSample const& s) noexcept {
@@ -75,6 +77,7 @@ void LiveAnalyzer::on(drivers::AccSample const& s) noexcept {
   metrics_.posture_changes = breathing_.posture_changes();
   on_breath(dsp::BreathingSource::chest_motion, events);
   trace_derived(dsp::BreathingSource::chest_motion);
+  phase_breathing(dsp::BreathingSource::chest_motion);
 }
 
 dsp::RespAnalyzer const& LiveAnalyzer::analyzer_of(dsp::BreathingSource s) const noexcept {
@@ -115,6 +118,7 @@ void LiveAnalyzer::choose_source() noexcept {
   const BreathingSource source = chooser_.update(t, scores);
   if (chooser_.changed()) {
     compliance_.reset(); // the old source's breaths say nothing about the new one's timing
+    phase_.restart();    // nor its wave about the new one's phase
     metrics_.pacer_rate_error_bpm = metrics_.pacer_lag_s = metrics_.pacer_in_phase = kUnknown;
     if (source != BreathingSource::belt) {
       metrics_.traces.breath.clear();
@@ -198,9 +202,11 @@ void LiveAnalyzer::heart_events(unsigned events, double now_s) noexcept {
     metrics_.edr_breath_quality = e.quality;
     on_breath(dsp::BreathingSource::ecg, breath);
     trace_derived(dsp::BreathingSource::ecg);
+    phase_breathing(dsp::BreathingSource::ecg);
   }
   if (events & dsp::kHeartBeat) {
     trace_beat(heart_.last_beat());
+    phase_.beat(heart_.last_beat().t_s, heart_.last_beat().rr_ms);
     // RSA-derived breathing from the beats as they arrive (its own gate skips ectopic beats).
     const unsigned breath = breathing_.beat(heart_.last_beat().t_s, heart_.last_beat().rr_ms);
     dsp::RespMetrics const& r = breathing_.rsa_analyzer().metrics();
@@ -294,6 +300,26 @@ void LiveAnalyzer::trace_derived(dsp::BreathingSource source) noexcept {
     trace.push(next_breath_t_, v);
     next_breath_t_ += trace.dt_s;
   }
+}
+
+void LiveAnalyzer::phase_breathing(dsp::BreathingSource source) noexcept {
+  if (source != metrics_.breathing_source || source == dsp::BreathingSource::heart_rhythm) return;
+  dsp::RespAnalyzer const& a = analyzer_of(source);
+  if (a.metrics().t_s <= 0) return;
+  // The analyzer's smoothed signal (polarity applied: inspiration up), at the time it describes.
+  phase_.breathing(a.metrics().t_s - a.timing_delay_s() + offset_of(source), a.smoothed());
+}
+
+void LiveAnalyzer::publish_phase() noexcept {
+  phase_.set_breathing_rate(metrics_.breathing_bpm);
+  dsp::HrRespPhase p = phase_.result();
+  // Heart-rhythm breathing IS the HR wave: its phase against HR is zero by construction.
+  if (metrics_.breathing_source == dsp::BreathingSource::heart_rhythm) p = {.withheld = dsp::PhaseWithheld::rsa_source};
+  if (metrics_.breathing_source == dsp::BreathingSource::none) p = {.withheld = dsp::PhaseWithheld::no_breathing};
+  metrics_.hr_resp_lag_s = p.lag_s;
+  metrics_.hr_resp_phase_deg = p.phase_deg;
+  metrics_.hr_resp_msc = p.msc;
+  metrics_.hr_resp_withheld = p.withheld;
 }
 
 void LiveAnalyzer::trace_beat(dsp::StreamBeat const& b) noexcept {

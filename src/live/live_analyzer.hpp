@@ -17,6 +17,7 @@
 #include "pneuma/dsp/breathing_source.hpp"
 #include "pneuma/dsp/breathing_stream.hpp"
 #include "pneuma/dsp/heart_stream.hpp"
+#include "pneuma/dsp/hr_resp_phase.hpp"
 #include "pneuma/dsp/resp_compliance.hpp"
 
 namespace pneuma::app {
@@ -69,11 +70,15 @@ private:
   void trace_breath(double t_s, double belt) noexcept;
   void trace_derived(dsp::BreathingSource source) noexcept;
   void trace_beat(dsp::StreamBeat const& b) noexcept;
+  /// The chosen source's newest breathing value (inspiration up) to the HR-breathing phase.
+  void phase_breathing(dsp::BreathingSource source) noexcept;
+  void publish_phase() noexcept;
 
   dsp::BreathingStream breathing_;
   dsp::HeartStream heart_;
   dsp::PacerCompliance compliance_;
   dsp::BreathingSourceChooser chooser_;
+  dsp::HrRespPhaseTracker phase_;
   double next_choice_s_ = 0;        ///< data time of the next source decision
   double last_belt_s_ = -1e9, last_acc_s_ = -1e9, last_r_peak_s_ = -1e9, last_nn_s_ = -1e9;
   std::optional<PacerTimeline> pacer_;

@@ -10,6 +10,7 @@
 #include "live/live_traces.hpp"
 #include "pneuma/drivers/sample.hpp"
 #include "pneuma/dsp/breathing_source.hpp"
+#include "pneuma/dsp/hr_resp_phase.hpp"
 
 namespace pneuma::app {
 
@@ -41,6 +42,13 @@ struct Metrics {
   double coherence_peak_hz = kUnknown; ///< where the coherence peak sits
   double artifact_pct = kUnknown;      ///< corrected beats in the last 60 s, %
   double rsa_bpm = kUnknown;           ///< HR peak-to-trough per breath (resonance amplitude), beats/min
+  /// HR-breathing phase over the last 64 s (dsp::HrRespPhaseTracker) with the chosen breathing
+  /// source: HR after breathing in s (> 0: the heart follows), the same in degrees (> 0: HR leads),
+  /// their coherence; NaN with the reason in hr_resp_withheld.
+  double hr_resp_lag_s = kUnknown;
+  double hr_resp_phase_deg = kUnknown;
+  double hr_resp_msc = kUnknown;
+  dsp::PhaseWithheld hr_resp_withheld = dsp::PhaseWithheld::no_breathing;
   bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
   // Breath by breath (dsp::RespAnalyzer on the belt; resp_analyzer.hpp).
   double breath_rate_bpm = kUnknown;     ///< smoothed per-breath rate, breaths/min
@@ -97,6 +105,8 @@ struct Snapshot {
   double rsa_bpm = kUnknown;
   dsp::BreathingSource breathing_source = dsp::BreathingSource::none;
   dsp::RsaDoubt breathing_doubt = dsp::RsaDoubt::none;
+  double hr_resp_lag_s = kUnknown; ///< HR after breathing, s (NaN: withheld, reason below)
+  dsp::PhaseWithheld hr_resp_withheld = dsp::PhaseWithheld::no_breathing;
 
   /// The line for second `t_s` from the latest metrics; a stalled source has quality 0.
   static Snapshot of(Metrics const& m, double t_s, bool stalled) noexcept {
@@ -107,7 +117,9 @@ struct Snapshot {
             hrv_ok ? m.coherence : kUnknown,
             m.rsa_bpm,
             m.breathing_source,
-            m.breathing_doubt};
+            m.breathing_doubt,
+            m.hr_resp_lag_s,
+            m.hr_resp_withheld};
   }
 };
 
