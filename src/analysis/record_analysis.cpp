@@ -83,13 +83,18 @@ drivers::files::SignalData const* find_signal(drivers::files::Recording const& r
 
 BeatSeries beats_from_annotations(drivers::files::Recording const& rec, std::string const& label) {
   std::vector<double> times;
-  for (auto const& a : rec.annotations)
+  std::vector<long long> gaps; // on the EDF's 100-us grid, as the beats they mark
+  for (auto const& a : rec.annotations) {
     if (a.text == label) times.push_back(a.onset_s);
+    if (a.text == kRrGapLabel) gaps.push_back(std::llround(a.onset_s * 10000.0));
+  }
   std::sort(times.begin(), times.end());
+  std::sort(gaps.begin(), gaps.end());
   BeatSeries b;
   for (std::size_t i = 0; i < times.size(); ++i) {
     b.t_s.push_back(times[i]);
-    b.rr_ms.push_back(i == 0 ? std::nan("") : 1000.0 * (times[i] - times[i - 1]));
+    const bool gap = std::binary_search(gaps.begin(), gaps.end(), std::llround(times[i] * 10000.0));
+    b.rr_ms.push_back(i == 0 || gap ? std::nan("") : 1000.0 * (times[i] - times[i - 1]));
   }
   flag_artifacts(b);
   return b;

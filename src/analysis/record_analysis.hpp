@@ -43,7 +43,12 @@ struct BeatSeries {
   std::vector<bool> artifact;
 };
 
-/// Beats from "R" annotations (or `label` annotations).
+/// Annotation a recording writes at a beat whose interval to the beat before is not measured
+/// (beats were lost between them: the span is two or more beats).
+inline constexpr char const* kRrGapLabel = "RR gap";
+
+/// Beats from "R" annotations (or `label` annotations); a beat with an "RR gap" at its time has
+/// no interval (NaN), never one long beat.
 BeatSeries beats_from_annotations(drivers::files::Recording const& rec,
                                   std::string const& label = "R");
 /// Beats from a list of RR intervals (beat times = cumulative sum), artifacts flagged.

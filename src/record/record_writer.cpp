@@ -1,4 +1,5 @@
 #include "record/record_writer.hpp"
+#include "analysis/record_analysis.hpp"
 
 #include <algorithm>
 #include <array>
@@ -323,7 +324,11 @@ void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   // Every other source (BLE, a bridge's HRM lines, even with the bridge's clock) stamps its
   // beats with a notification's time, an upper bound only: beat times are the chained RR.
   double c = beat_clock_ ? *beat_clock_ + rr_ms / 1000.0 : rr.t_s;
+  bool after_gap = false;
   if (!beat_clock_ || beats_lost_ || c - delta_s_ < rr.t_s - kReanchor_s) { // first, or beats lost
+    // After lost beats the time back to the last written beat spans them (two or more beats, plus
+    // the change of offset): not an RR interval. The beat keeps its time; that interval is marked.
+    after_gap = beat_clock_.has_value();
     beats_lost_ = false;
     flush_beats(INFINITY);
     c = rr.t_s;
@@ -333,7 +338,7 @@ void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   }
   beat_clock_ = c;
   if (!delta_frozen_) delta_s_ = std::max(delta_s_, c - rr.t_s);
-  pending_beats_.push_back({c, rr_ms, rr.t_s});
+  pending_beats_.push_back({c, rr_ms, rr.t_s, after_gap});
   recent_beats_.push_back({c - delta_s_, rr_ms});
   // Held here until the offset settles, but journaled now at the best time known, so a kill in
   // these 30 s keeps the beat (record_journal.hpp: provisional entries).
@@ -350,14 +355,15 @@ void RecordWriter::flush_beats(double before_arrival_s) {
   while (!pending_beats_.empty() && pending_beats_.front().arrival_s <= before_arrival_s) {
     const auto b = pending_beats_.front();
     pending_beats_.pop_front();
-    write_beat(b.c_s - delta_s_, b.rr_ms);
+    write_beat(b.c_s - delta_s_, b.rr_ms, b.after_gap);
   }
   if (any && pending_beats_.empty()) journal_->settled(); // their provisional entries are superseded
 }
 
-void RecordWriter::write_beat(double t, double rr_ms) {
+void RecordWriter::write_beat(double t, double rr_ms, bool after_gap) {
   if (t < 0) return; // a beat from before the session (a link's backlog): not in this recording
   write_event(t, -1, "R");
+  if (after_gap) write_event(t, -1, kRrGapLabel); // the interval ending here is not measured
   ++result_.beats;
   if (last_rr_.size() >= 5) {
     std::vector<double> sorted = last_rr_;

@@ -10,7 +10,8 @@
 // otherwise the cumulative sum of the strap's RR intervals with an offset to arrival time
 // estimated over the first 30 s, re-anchored after a gap in the strap's beats or when they drift
 // apart by > 3 s: a notification's time, even a bridge's device clock, only bounds its beats),
-// pacer phase changes ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers,
+// "RR gap" at the first beat after lost beats (the time back to the beat before spans them: it is
+// no RR interval; beats_from_annotations drops it), pacer phase changes ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers,
 // device states ("Device lost: ..."), signal gaps ("Signal gap" at the hole's true start, with its
 // length; "Signal gap (strap)"; short belt holes once a record, "Signal gaps bridged: N lost"),
 // and beats a crude rule flags as artifacts
@@ -178,6 +179,7 @@ private:
   // a crash in those first 30 s keeps them (at the offset known then).
   struct PendingBeat {
     double c_s, rr_ms, arrival_s;
+    bool after_gap; ///< first beat after lost beats: no interval to the beat before
   };
   std::optional<double> beat_clock_; ///< c of the last beat
   double delta_s_ = 0;
@@ -188,7 +190,7 @@ private:
   double bridged_from_s_ = 0, bridged_to_s_ = 0;
   std::uint32_t bridged_n_ = 0; ///< a gap in the strap's beats: the next one re-anchors the chain
   std::deque<PendingBeat> pending_beats_;
-  void write_beat(double t_s, double rr_ms);
+  void write_beat(double t_s, double rr_ms, bool after_gap = false);
   void flush_beats(double before_arrival_s);
   std::deque<Beat> recent_beats_; ///< for the HR signal and the artifact rule
   std::vector<double> last_rr_;   ///< last 11 RR for the artifact rule

@@ -449,3 +449,58 @@ TEST_CASE("recordings: a completed session whose store update was lost is recove
   CHECK(store.session(done)->duration_s == 6);
   CHECK(store.session(stopped)->status == "interrupted");
 }
+
+TEST_CASE("record writer: an interval across lost beats is no RR, the beats around it keep theirs", "[app]") {
+  // RSA-like intervals (a 10-s swing of +-150 ms), one notification per beat arriving 50 ms after
+  // it; the notification of beat 40 is lost (as a bridge's cadence reports it). The time from
+  // beat 39 to beat 41 spans two beats: counted as one interval it inflates SDNN.
+  TempDir dir;
+  const auto path = dir.path / "g.edf";
+  std::vector<std::uint16_t> ticks;
+  std::vector<double> beat_t;
+  double t = 1;
+  while (t < 90) {
+    const auto tk = static_cast<std::uint16_t>(std::lround(1024 * (1.0 + 0.15 * std::sin(2 * std::numbers::pi * t / 10))));
+    t += tk / 1024.0;
+    ticks.push_back(tk);
+    beat_t.push_back(t);
+  }
+  {
+    app::RecordWriter w(config_for(path));
+    std::size_t next = 0;
+    for (int i = 0; i < 90 * 25; ++i) {
+      const double ts = i / 25.0;
+      w.add(drivers::RespSample{ts, ts, static_cast<float>(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * ts))});
+      while (next < ticks.size() && beat_t[next] + 0.05 <= ts) {
+        if (next == 40)
+          w.add(drivers::SignalGap{beat_t[41] + 0.05, beat_t[39] + 0.05 + 1.0, beat_t[41] + 0.05, 1,
+                                   drivers::SignalGap::Stream::rr});
+        else
+          w.add(drivers::RrInterval{beat_t[next] + 0.05, drivers::kNoDeviceTime, ticks[next]});
+        ++next;
+      }
+    }
+    w.advance(90);
+    REQUIRE(w.finish(90).ok);
+  }
+  const auto beats = app::beats_from_annotations(drivers::files::read_edf(path));
+  std::vector<double> kept;
+  int unmeasured = 0;
+  for (std::size_t i = 1; i < beats.rr_ms.size(); ++i) {
+    if (!std::isfinite(beats.rr_ms[i])) {
+      ++unmeasured;
+      continue;
+    }
+    CHECK(beats.rr_ms[i] < 1300); // no interval spans two beats (the longest RR is 1150 ms)
+    kept.push_back(beats.rr_ms[i]);
+  }
+  CHECK(unmeasured == 1);
+  // Every kept interval is one of the strap's, in order, to the EDF's 0.1 ms grid.
+  std::size_t j = 0, matched = 0;
+  for (double v : kept) {
+    while (j < ticks.size() && std::abs(ticks[j] * (1000.0 / 1024.0) - v) > 0.2) ++j;
+    if (j < ticks.size()) ++matched, ++j;
+  }
+  CHECK(matched == kept.size());
+  CHECK(kept.size() >= 80);
+}
