@@ -302,7 +302,7 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
   }
   // 2. Breathing and heart rate, side by side, and under them which signal the breathing is from.
   {
-    const float top = card(126 * u);
+    const float top = card(146 * u);
     const int x2 = static_cast<int>(panel.x + panel.w / 2 + pad / 2);
     text_.draw(words::kBreathingTitle, title, kMuted, x, line_y(top, pad * 0.8F));
     text_.draw(words::kHeartTitle, title, kMuted, x2, line_y(top, pad * 0.8F));
@@ -312,8 +312,9 @@ void PacerView::draw_panel(State const& m, Model const& vm, SDL_FRect panel, flo
     text_.draw(words::kBpm, small, kMuted, x2 + b.x + static_cast<int>(6 * u), line_y(top, pad * 0.8F + 40 * u));
     text_.draw(vm.pacer_rate, small, kMuted, x, line_y(top, pad * 0.8F + 68 * u));
     if (!vm.swing.empty()) text_.draw(vm.swing, small, kMuted, x2, line_y(top, pad * 0.8F + 68 * u));
+    if (!vm.heart_follows.empty()) text_.draw(vm.heart_follows, small, kMuted, x, line_y(top, pad * 0.8F + 88 * u));
     if (!vm.breathing_from.empty())
-      text_.draw_wrapped(vm.breathing_from, small, kFaint, x, line_y(top, pad * 0.8F + 88 * u),
+      text_.draw_wrapped(vm.breathing_from, small, kFaint, x, line_y(top, pad * 0.8F + 108 * u),
                          static_cast<int>(panel.w - 2 * pad));
   }
   // 3. The chosen score and what it means (a click on the card changes the score).

@@ -140,6 +140,19 @@ void assign_lag_words(std::string& out, double lag_s) {
     assign_format(out, "in-breath ends %.1f s %s the pacer's", std::abs(lag_s), lag_s > 0 ? "after" : "before");
 }
 
+void assign_heart_follows_words(std::string& out, double lag_s, dsp::PhaseWithheld why) {
+  if (std::isfinite(lag_s)) {
+    if (std::abs(lag_s) < 0.2) // within a 4-Hz grid step and the beats' own timing
+      out.assign("heart in step with breath");
+    else
+      assign_format(out, "heart %s breath by %.1f s", lag_s > 0 ? "follows" : "leads", std::abs(lag_s));
+  } else if (why == dsp::PhaseWithheld::no_breathing || why == dsp::PhaseWithheld::none) {
+    out.clear();
+  } else {
+    out.assign("heart vs breath: ? (").append(dsp::phase_withheld_words(why)).append(")");
+  }
+}
+
 bool breath_signal_streaming(Metrics const& m) noexcept {
   return m.status.state == drivers::DeviceStatus::State::streaming && std::isfinite(m.belt);
 }
@@ -225,6 +238,7 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     assign_format(out.swing, "swing %.0f bpm", m.rsa_bpm);
   else
     out.swing.clear();
+  assign_heart_follows_words(out.heart_follows, m.hr_resp_lag_s, m.hr_resp_withheld);
   if (m.breathing_doubt != dsp::RsaDoubt::none)
     out.breathing_from.assign(breathing_doubt_words(m.breathing_doubt));
   else if (m.breathing_source != dsp::BreathingSource::none)

@@ -97,6 +97,10 @@ double shown_lag_s(Metrics const& m) noexcept;
 /// "in-breath ends 1.1 s after the pacer's", "... 0.4 s before the pacer's", or "in-breath ends
 /// with the pacer's" (within 0.3 s); empty when the lag is unknown.
 void assign_lag_words(std::string& out, double lag_s);
+/// The HR-breathing lag (Metrics::hr_resp_lag_s, > 0: the heart follows): "heart follows breath
+/// by 1.2 s", "heart leads breath by 0.4 s", "heart in step with breath", or "heart vs breath: ?
+/// (why)"; empty without breathing.
+void assign_heart_follows_words(std::string& out, double lag_s, dsp::PhaseWithheld why);
 /// A belt (or other breathing signal) is streaming samples now.
 bool breath_signal_streaming(Metrics const& m) noexcept;
 /// The training screen.
@@ -122,6 +126,7 @@ struct TrainerViewModel {
   ShownValue heart;         ///< beats/min
   std::string pacer_rate;   ///< "pacer 6.0 /min"
   std::string swing;        ///< "swing 15 bpm"; empty when unknown
+  std::string heart_follows;  ///< "heart follows breath by 1.2 s", or "heart vs breath: ? (why)"; empty: no breathing
   std::string breathing_from; ///< "breathing from: chest motion", or why it is "?"; empty: none
   // Card 3: the chosen score.
   std::string score_title;  ///< "Coherence  (click or c: change)"

@@ -21,7 +21,7 @@ using dsp::BreathingSource;
 
 namespace {
 
-enum class Feed { belt, strap, rr_only };
+enum class Feed { belt, strap, rr_only, no_rsa };
 
 drivers::sim::PersonParams person(Feed feed, std::uint64_t seed) {
   drivers::SourceSpec spec = drivers::SourceSpec::parse("sim");
@@ -31,6 +31,7 @@ drivers::sim::PersonParams person(Feed feed, std::uint64_t seed) {
   p.acc_hz = feed == Feed::rr_only ? 0 : 100;
   p.posture_per_min = 0;
   p.moves_per_min = 0;
+  if (feed == Feed::no_rsa) p.rsa_bpm = 0; // a heart that does not answer breathing (no vagal RSA)
   return p;
 }
 
@@ -67,7 +68,7 @@ Run run(Feed feed, double pace, double seconds, std::uint64_t seed) {
     app::LiveAnalyzer* a;
     Feed feed;
     void on_sample(drivers::DeviceSample const& s) noexcept override {
-      if (feed != Feed::belt && std::holds_alternative<drivers::RespSample>(s)) return;
+      if (feed != Feed::belt && feed != Feed::no_rsa && std::holds_alternative<drivers::RespSample>(s)) return;
       a->process(s);
     }
   } sink;
@@ -147,6 +148,25 @@ TEST_CASE("hr-breathing phase live: withheld when breathing is read from the hea
     CHECK(std::isnan(r.lag_s[s]));
     CHECK(r.why[s + 119] == dsp::PhaseWithheld::rsa_source);
   }
+}
+
+TEST_CASE("hr-breathing phase live: withheld for low coherence when the heart does not follow breathing",
+          "[live][hr-resp-phase]") {
+  // Belt breathing at 6/min; the heart rate carries only its Mayer and VLF waves.
+  const Run r = run(Feed::no_rsa, 6.0, 180, 11);
+  CHECK(r.source.back() == BreathingSource::belt);
+  std::size_t low = 0;
+  for (std::size_t s = 0; s < r.lag_s.size(); ++s) low += r.why[s + 119] == dsp::PhaseWithheld::low_coherence ? 1 : 0;
+  for (std::size_t s = 0; s < r.lag_s.size(); ++s) {
+    if (r.why[s + 119] != dsp::PhaseWithheld::low_coherence) continue;
+    INFO("second " << s + 120);
+    CHECK(std::isnan(r.lag_s[s]));
+    CHECK(r.msc[s] < 0.5);
+  }
+  std::printf("hr-resp phase, no RSA: low coherence %zu of %zu s, median msc %.2f\n", low, r.lag_s.size(), median(r.msc));
+  // With 3 Hann segments two unrelated signals still reach MSC >= 0.5 about a quarter of the time
+  // (P = (1 - 0.5)^(K - 1) for K independent segments), so some seconds are shown; most are not.
+  CHECK(low >= r.lag_s.size() * 2 / 3);
 }
 
 TEST_CASE("hr-breathing phase live: the analyzer stays allocation-free", "[live][hr-resp-phase]") {

@@ -34,12 +34,12 @@ enum class PhaseWithheld : std::uint8_t {
   no_breathing,   ///< set by the caller: no breathing source
 };
 
-/// A short reason for a person ("" for none).
+/// A short reason for a person ("" for none); short enough for one line of the window's card.
 constexpr const char* phase_withheld_words(PhaseWithheld w) noexcept {
   switch (w) {
-  case PhaseWithheld::warming_up: return "needs 64 s of heart rate with breathing";
-  case PhaseWithheld::low_coherence: return "heart rate does not follow breathing closely (coherence < 0.5)";
-  case PhaseWithheld::rsa_source: return "breathing is read from the heart rhythm itself";
+  case PhaseWithheld::warming_up: return "needs 64 s";
+  case PhaseWithheld::low_coherence: return "heart not following breath";
+  case PhaseWithheld::rsa_source: return "breathing read from heart";
   case PhaseWithheld::no_breathing: return "no breathing signal";
   case PhaseWithheld::none: break;
   }
