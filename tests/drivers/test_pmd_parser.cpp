@@ -247,3 +247,39 @@ TEST_CASE("pmd: a control-point stop that lists no stream is a bare stop, not ma
   CHECK(both->stopped_count == 2);
   CHECK_FALSE(decode_pmd_control({}));
 }
+
+TEST_CASE("pmd: PPI frames (Verity Sense, OH1) give optical beats, invalid samples none", "[drivers]") {
+  // polar-ble-sdk PpiData: per sample hr u8, PP interval u16 LE ms, error estimate u16 LE ms,
+  // flags (bit0 blocker, bit1 skin contact, bit2 contact supported); frame type 0.
+  PmdFrameDecoder d;
+  CollectingSink sink;
+  const auto f = frame(3, 0, 0,
+                       hex("3c e8 03 0a 00 06 "    // 60 bpm, 1000 ms, err 10, contact
+                           "3e c4 03 0c 00 06 "    // 62 bpm, 964 ms
+                           "3e 20 03 40 00 07 "    // blocker: motion, no pulse measured
+                           "3e 10 04 0a 00 04 "    // contact supported but lost
+                           "41 84 03 08 00 00"));  // 65 bpm, 900 ms, contact not supported
+  CHECK(d.decode(f, 5.0, sink) == 3);
+  const auto rr = sink.of<RrInterval>();
+  REQUIRE(rr.size() == 3);
+  CHECK(rr[0].ms() == Approx(1000).margin(0.5)); // 1/1024-s ticks: within half a tick
+  CHECK(rr[1].ms() == Approx(964).margin(0.5));
+  CHECK(rr[2].ms() == Approx(900).margin(0.5));
+  for (auto const& r : rr) {
+    CHECK(r.optical);
+    CHECK(r.t_s == 5.0);
+    CHECK_FALSE(r.beat_time_known);
+  }
+  CHECK(d.ppi_dropped() == 2);
+  const auto gaps = sink.of<SignalGap>();
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0].stream == SignalGap::Stream::rr);
+  CHECK(gaps[0].lost == 2);
+  CHECK(d.stats().errors == 0);
+  // A sample cut short, or a compressed / unknown PPI frame type, is malformed.
+  CHECK(d.decode(frame(3, 0, 0, hex("3c e8 03 0a 00")), 6.0, sink) == 0);
+  CHECK(d.decode(frame(3, 0, 0x80, hex("3c e8 03 0a 00 06")), 6.0, sink) == 0);
+  CHECK(d.decode(frame(3, 0, 1, hex("3c e8 03 0a 00 06")), 6.0, sink) == 0);
+  CHECK(d.stats().errors == 3);
+  CHECK(sink.of<RrInterval>().size() == 3);
+}

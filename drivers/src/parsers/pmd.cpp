@@ -152,6 +152,39 @@ PmdFrameDecoder::Stream* PmdFrameDecoder::stream_for(std::uint8_t type) noexcept
   return nullptr;
 }
 
+std::size_t PmdFrameDecoder::decode_ppi(std::span<const std::uint8_t> f, double t_s,
+                                        SampleSink& sink) noexcept {
+  const auto payload = f.subspan(10);
+  if (payload.empty() || payload.size() % 6 != 0) {
+    ++stats_.errors;
+    return 0;
+  }
+  // No per-sample device time: PPI samples are intervals between estimated pulse peaks (the SDK
+  // dropped their timestamp for that reason), so they are chained like a strap's RR intervals.
+  std::size_t n = 0, dropped = 0;
+  for (std::size_t at = 0; at < payload.size(); at += 6) {
+    const unsigned pp_ms = payload[at + 1] | (payload[at + 2] << 8u);
+    const std::uint8_t flags = payload[at + 5];
+    const bool blocker = (flags & 0x01) != 0;
+    const bool contact = (flags & 0x02) != 0, contact_supported = (flags & 0x04) != 0;
+    // A blocked sample (motion) or one without skin contact measured no pulse: no beat.
+    if (blocker || (contact_supported && !contact) || pp_ms == 0 || pp_ms > 60000) {
+      ++dropped;
+      continue;
+    }
+    RrInterval rr{t_s, kNoDeviceTime, static_cast<std::uint16_t>(std::lround(pp_ms * 1.024)), false, true};
+    sink.on_sample(rr);
+    ++n;
+  }
+  if (dropped > 0) {
+    ppi_dropped_ += dropped;
+    // The intervals not measured break the chain of beats: a gap in the rr stream.
+    sink.on_sample(SignalGap{t_s, t_s, t_s, static_cast<std::uint32_t>(dropped), SignalGap::Stream::rr});
+  }
+  ++stats_.frames;
+  return n;
+}
+
 std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
                                     SampleSink& sink) noexcept {
   stats_.bytes += f.size();
@@ -164,6 +197,13 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
   for (std::size_t i = 0; i < 8; ++i) ts |= static_cast<std::uint64_t>(f[1 + i]) << (8 * i);
   const bool compressed = (f[9] & 0x80) != 0;
   const std::uint8_t frame_type = static_cast<std::uint8_t>(f[9] & 0x7F);
+  if (type == static_cast<std::uint8_t>(PmdType::ppi)) {
+    if (compressed || frame_type != 0) {
+      ++stats_.errors; // the SDK knows raw frame type 0 only
+      return 0;
+    }
+    return decode_ppi(f, t_s, sink);
+  }
   Stream* stream = stream_for(type);
   if (stream == nullptr) {
     ++stats_.errors; // a type we never asked for

@@ -32,6 +32,9 @@ struct RrInterval {
   /// t_s is this beat's own time (a file of beat times), not a notification's arrival: a
   /// recorder writes it as is instead of chaining the intervals.
   bool beat_time_known = false;
+  /// A pulse-to-pulse interval from an optical sensor (Polar PPI), not an ECG R-R interval: the
+  /// pulse wave's transit time varies with breathing and posture, so it is HRV of lower fidelity.
+  bool optical = false;
   [[nodiscard]] double ms() const noexcept { return ticks * (1000.0 / 1024.0); }
   [[nodiscard]] double seconds() const noexcept { return ticks / 1024.0; }
 };

@@ -6,7 +6,12 @@
 //     ECG frame 0: int24 LE µV; ACC frame 0/1/2: int8/int16/int24 x,y,z in mG (no factor);
 //     frame type bit7: delta-compressed (int16 reference sample, then [bits][count][packed deltas]
 //     blocks), ACC only: type 1 x FACTOR = mG, type 0 x FACTOR x 1000 = mG (it counts in G).
-//     Other frame types (ECG 1-3, compressed ECG) and other measurements (PPG, PPI) are counted
+//     PPI (type 3) frame 0 (Verity Sense, OH1; polar-ble-sdk PpiData): 6-byte samples
+//       hr u8 | PP interval u16 LE ms | PP error estimate u16 LE ms | flags u8 (bit0 PP invalid
+//       (blocker), bit1 skin contact, bit2 skin contact supported) -> RrInterval marked optical;
+//       an invalid sample or one without skin contact is no beat: dropped, counted
+//       (ppi_dropped()) and reported as a SignalGap of the rr stream (the beat chain breaks).
+//     Other frame types (ECG 1-3, compressed ECG) and other measurements (PPG) are counted
 //     as errors: not what an H10, H9, Verity Sense or OH1 sends on the streams read here.
 //   A control-point notification 01 [types...] is the sensor stopping streams itself; with no
 //   type listed it is a bare stop (stopped_count 0), not malformed.
@@ -97,8 +102,12 @@ public:
   /// Returns the samples emitted (0 on a malformed frame, counted in stats()).
   std::size_t decode(std::span<const std::uint8_t> frame, double t_s, SampleSink& sink) noexcept;
   [[nodiscard]] ParserStats const& stats() const noexcept { return stats_; }
+  /// PPI samples dropped as invalid (blocker bit) or without skin contact.
+  [[nodiscard]] std::uint64_t ppi_dropped() const noexcept { return ppi_dropped_; }
 
 private:
+  std::size_t decode_ppi(std::span<const std::uint8_t> frame, double t_s, SampleSink& sink) noexcept;
+  std::uint64_t ppi_dropped_ = 0;
   struct Stream {
     PmdStreamConfig config;
     std::optional<std::uint64_t> last_ts;
