@@ -234,7 +234,11 @@ void LiveAnalyzer::heart_events(unsigned events, double now_s) noexcept {
 void LiveAnalyzer::on(drivers::DeviceStatus const& s) noexcept {
   metrics_.status = s;
   constexpr std::string_view kConnected = "connected to ";
-  const std::string_view said = s.message();
+  // A supervised link says "<device>: <text>" ("ble:A0:9E:...: connected to ..."): the device's
+  // name has colons of its own but never ": ", so the text starts after the first ": ".
+  std::string_view said = s.message();
+  if (const std::size_t named = said.find(": "); !said.starts_with(kConnected) && named != std::string_view::npos)
+    said.remove_prefix(named + 2);
   if (s.state != drivers::DeviceStatus::State::streaming || !said.starts_with(kConnected)) return;
   std::string_view label = said.substr(kConnected.size());
   label = label.substr(0, label.find(": ")); // the address has colons of its own

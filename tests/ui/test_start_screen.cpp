@@ -300,8 +300,10 @@ TEST_CASE("headless: says once which strap it connected to", "[ui][ble][e2e]") {
   SKIP_WITHOUT_DBUSMOCK();
   MockBluez bluez;
   bluez.add_strap(kAddress, "Polar H10 1234ABCD", false);
-  const auto r = test::run_process(test::pneuma_binary() + " run --headless --no-record --source ble:" + kAddress +
-                                       " --minutes 0.1 2>&1 >/dev/null"); // 6 s: the mock strap takes 1-3 s to connect
+  // stderr alone, in a group: run_process's own "2>/dev/null" then applies to the group, not to
+  // pneuma (after "2>&1 >/dev/null" it sent the very line looked for to /dev/null).
+  const auto r = test::run_process("{ " + test::pneuma_binary() + " run --headless --no-record --no-store --source ble:" +
+                                   kAddress + " --minutes 0.1 2>&1 >/dev/null; }"); // 6 s: the mock strap takes 1-3 s to connect
   INFO("exit " << r.exit_code << ": " << r.out);
   CHECK(r.out.find("pneuma: connected to Polar H10 1234ABCD (A0:9E:1A:12:34:56)\n") != std::string::npos);
   std::size_t lines = 0;
