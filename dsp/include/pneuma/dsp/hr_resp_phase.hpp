@@ -101,7 +101,6 @@ private:
   Series hr_, br_;
   BeatOutlierGate gate_;
   double rate_hint_bpm_ = std::numeric_limits<double>::quiet_NaN();
-  double last_mid_t_ = 0;
   std::int64_t next_compute_ = 0; ///< grid index at which to compute next
   std::vector<double> x_, y_;     ///< the analysed window (allocated once)
   HrRespPhase result_;
