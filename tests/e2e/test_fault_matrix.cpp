@@ -289,10 +289,12 @@ TEST_CASE("fault matrix: lossy, noisy and interrupted bridge links give the clea
     CHECK(nh >= 25);
     REQUIRE(nbp >= 25);
     REQUIRE(nhp >= 25);
-    // Open: after a long outage (stall 3 s, unplug 2 s) the breathing stream restarts, and the
-    // 60-s windows that still reach back over the restart read 0.2-0.3/min high (6.29-6.37 for
-    // 6.07 in repeated runs), on the edge of 0.3. Until that bias is found those two cases are
-    // held to 0.4; every other case to 0.3.
+    // After a long outage (stall 3 s, unplug 2 s) the breathing stream restarts cleanly, so for
+    // the next 60 s its rate window holds only the breaths since the restart, while the person
+    // read directly averages a full 60 s. The person's own 60-s rate swings by 0.5/min within a
+    // minute here (5.72-6.26 over 95-160 s of seed 16), so the two windows differ by up to
+    // 0.3/min (6.29-6.37 for 6.07 measured) without either being wrong. Those two cases are held
+    // to 0.4; every other case, whose windows hold the same breaths, to 0.3.
     const bool outage = cases[i].name.rfind("stall", 0) == 0 || cases[i].name.rfind("unplug", 0) == 0;
     CHECK(std::abs(b_link - b_person) <= (outage ? 0.4 : 0.3));
     CHECK(std::abs(h_link - h_person) <= 1.0);
