@@ -42,6 +42,7 @@ BreathDetector::BreathDetector(BreathDetectorConfig const& config) : config_(con
 
 void BreathDetector::restart() noexcept {
   started_ = false;
+  swing_ = {};
   state_ = State::seek_peak;
   have_trough_ = false;
   revising_ = false;
@@ -92,6 +93,72 @@ double BreathDetector::reference_amplitude(double t_s, double range) const noexc
   return a;
 }
 
+void BreathDetector::track_swing(double s, double t_s, double a, double noise_sd, double floor) noexcept {
+  const double hysteresis = std::max({0.5 * config_.confirm_frac * a, 3.0 * noise_sd, floor});
+  constexpr double kMinSwingS = 1.5; // 40/min: faster swings at rest are cardiac ripple
+  Swing& w = swing_;
+  if (w.dir == 0) {
+    w.dir = 1;
+    w.ext = at(s, t_s);
+    return;
+  }
+  if (w.dir < 0) {
+    if (s < w.ext.v) w.ext = at(s, t_s);
+    else if (s - w.ext.v > hysteresis) {
+      w.trough = w.ext;
+      w.have_trough = true;
+      w.dir = 1;
+      w.ext = at(s, t_s);
+    }
+    return;
+  }
+  if (s > w.ext.v) {
+    w.ext = at(s, t_s);
+    return;
+  }
+  if (!(w.ext.v - s > hysteresis)) return;
+  // A swing peak, confirmed by a fall of the hysteresis.
+  const Extremum peak = w.ext;
+  w.dir = -1;
+  w.ext = at(s, t_s);
+  if (!w.have_trough) return;
+  const double depth = peak.v - w.trough.v;
+  const bool ripple = w.have_peak && peak.t() - w.peak.t() < kMinSwingS;
+  const Swing prev = w;
+  w.peak = peak;
+  w.peak_depth = depth;
+  w.peak_trough = w.trough;
+  w.have_peak = !ripple;
+  if (ripple || !prev.have_peak || revising_ || count_ == 0) return;
+  // The previous swing peak is unaccounted when no breath peak was confirmed at or after it, and
+  // this one is not a breath yet (the detector still waits for the last breath's trough).
+  const bool missed = last_peak_t_ < prev.peak.t() - 0.5;
+  const double lo = std::min(depth, prev.peak_depth), hi = std::max(depth, prev.peak_depth);
+  const double min_depth = config_.min_depth_frac * a;
+  if (!missed || !(hi <= 2.0 * lo) || !(hi < min_depth) || !(lo >= 4.0 * noise_sd)) return;
+  // Tidal breaths start from the end-expiratory level the last breath returned to; swings that
+  // start higher are bumps on its exhale.
+  const double ee_level = prev_have_trough_ ? prev_trough_.v + 0.25 * last_depth_ : last_peak_v_ - 0.75 * last_depth_;
+  if (!(prev.peak_trough.v <= ee_level) || !(w.peak_trough.v <= ee_level)) return;
+  // Rebase on the two swings; this one becomes the breath being confirmed.
+  depths_ = {};
+  depths_[0] = prev.peak_depth;
+  depths_[1] = depth;
+  depths_[2] = 0.5 * (prev.peak_depth + depth);
+  n_depths_ = 3;
+  depth_next_ = 3;
+  periods_ = {};
+  periods_[0] = periods_[1] = peak.t() - prev.peak.t();
+  n_periods_ = 2;
+  period_next_ = 2;
+  refresh_medians();
+  trough_ = w.peak_trough;
+  have_trough_ = true;
+  max_ = peak;
+  state_ = State::seek_peak;
+  revising_ = false;
+}
+
 unsigned BreathDetector::step(double s, double t_s, double noise_sd, double range,
                               double t_now) noexcept {
   if (!started_) {
@@ -104,8 +171,9 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     state_ = State::seek_peak;
     return kRespNone;
   }
-  const double a = reference_amplitude(t_s, range);
   const double floor = 1e-6 * std::abs(s) + 1e-300; // float input resolution: never a breath
+  track_swing(s, t_s, reference_amplitude(t_s, range), noise_sd, floor);
+  const double a = reference_amplitude(t_s, range);
   const double delta = std::max({config_.confirm_frac * a, 3.0 * noise_sd, floor});
   const double min_depth = std::max(config_.min_depth_frac * a, floor);
   const double period = median_period_s();

@@ -207,3 +207,33 @@ TEST_CASE("resp stress: a faster, shallower rhythm from one breath to the next l
     run("runs of 5 at 50 % depth", at(14, 10, 1.0, 0.1, seed), runs, seed);
   }
 }
+
+TEST_CASE("resp stress: the end of a block of deep paced breaths loses at most the first tidal breath",
+          "[dsp][resp]") {
+  // A person told to breathe slowly and deeply (6/min, several times tidal volume, as in a
+  // resonance-breathing block) returns to tidal breathing at 15/min from one breath to the next.
+  // The depth reference still holds the deep breaths, and the range cap needs its whole span to
+  // forget them; the swing tracker finds the tidal rhythm from its second breath. Depth ratios of
+  // 7-13x are what the MARSH recordings show between their spontaneous and their slow paced
+  // breaths. Scored from the change to 40 s after it, three seeds each.
+  const auto drift = [](double t) { return 0.3 * std::sin(2 * std::numbers::pi * t / 90.0); };
+  for (double ratio : {5.0, 10.0, 13.0})
+    for (unsigned seed : {1u, 2u, 3u}) {
+      auto b = steady(6, 8, 0.05, 0.05, seed);
+      double change = 0;
+      for (auto& x : b) {
+        x.depth *= ratio;
+        change += x.period_s;
+      }
+      for (auto const& x : steady(15, 25, 0.1, 0.12, seed + 1)) b.push_back(x);
+      auto sig = synth_breathing(b, {.fs = kFs, .inhale_frac = 0.42, .noise_sd = 0.02, .seed = seed});
+      add(sig, drift);
+      const auto s = score(sig, change, change + 40);
+      char name[64];
+      std::snprintf(name, sizeof name, "6/min at %.0fx -> 15/min", ratio);
+      report(name, s);
+      INFO(name << " seed " << seed);
+      CHECK(s.m.fp == 0);
+      CHECK(s.m.fn <= 1);
+    }
+}

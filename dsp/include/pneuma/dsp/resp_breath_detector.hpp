@@ -32,6 +32,14 @@
 //   * A starts from half the signal's recent peak-to-peak range, is capped by that range, and is
 //     relaxed towards it after a long silence, so shallow breathing after deep breathing (or a
 //     sigh) is found again.
+//   * A change to much shallower breathing (the end of a block of slow, deep paced breaths, a
+//     person settling from 6/min at 3x tidal volume back to 15/min) leaves A many times the new
+//     depth, and the range cap needs its whole span to forget the last deep breath. A swing
+//     tracker follows the oscillation present at half the confirmation delta: two whole swing
+//     cycles in a row that no breath accounts for, of like depth (within 2x), at least 1.5 s
+//     apart (faster swings are cardiac ripple, not breath: none breathes over 40/min at rest),
+//     rebase A and the period on them, and the second of them is taken as a breath. One
+//     unaccounted swing is a bump on the exhale and changes nothing.
 // The small confirmation delta (12 % of a typical depth, never below 3 noise SDs) keeps the report
 // latency short; the revision rule keeps the early decision from costing accuracy.
 // Units: input arbitrary (inspiration upwards), times in stream seconds; depths in input units.
@@ -94,6 +102,7 @@ private:
   };
   static Extremum at(double s, double t) noexcept { return Extremum{s, t, t, t}; }
   double reference_amplitude(double t_s, double range) const noexcept;
+  void track_swing(double s, double t_s, double a, double noise_sd, double floor) noexcept;
   unsigned confirm_peak(double t_now) noexcept;
   Breath& slot(int k) noexcept;
   void refresh_medians() noexcept;
@@ -122,6 +131,18 @@ private:
   double falling_s_ = 0;                  ///< how long s has been falling without a break
   bool rising_ = false;                   ///< the last step of s went up
   double amplitude_ = 0;                  ///< cached median of depths_
+  /// The oscillation present, at a low hysteresis (see the header comment).
+  struct Swing {
+    int dir = 0;                         ///< +1 rising, -1 falling, 0 not started
+    Extremum ext{};                      ///< the running extremum
+    Extremum trough{};                   ///< the last swing trough
+    bool have_trough = false;
+    Extremum peak{};                     ///< the last swing peak
+    double peak_depth = 0;               ///< its rise from its trough
+    Extremum peak_trough{};              ///< that trough
+    bool have_peak = false;
+  };
+  Swing swing_{};
   double median_period_ = kRespUnknown;   ///< cached median of periods_
 };
 
