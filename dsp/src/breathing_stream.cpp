@@ -80,12 +80,20 @@ void BreathingStream::belt_lost() noexcept {
 }
 
 bool BreathingStream::belt_gap(double seconds) noexcept {
-  if (!(seconds <= cfg_.bridge_max.s())) {
-    belt_lost();
-    return false;
+  if (seconds <= cfg_.bridge_max.s()) {
+    bridge_pending_ = true;
+    return true;
   }
-  bridge_pending_ = true;
-  return true;
+  if (seconds <= belt_.max_spectral_bridge_s()) {
+    // A stall or a quick replug: the breath in progress is lost, the rate window is bridged and
+    // keeps its time; the next sample re-anchors the belt's time to the host's.
+    belt_.mark_gap(seconds);
+    belt_anchor_ = true;
+    bridge_pending_ = false;
+    return true;
+  }
+  belt_lost();
+  return false;
 }
 
 unsigned BreathingStream::acc(float x_mg, float y_mg, float z_mg, double t_s, double device_t_s) noexcept {

@@ -140,8 +140,10 @@ void RespAnalyzer::mark_gap(double seconds) noexcept {
   gap_time_s_ += seconds;
   ++metrics_.gaps;
   if (seconds >= config_.restart_gap.s()) {
+    // The breath in progress is lost; the rate window is bridged when the hole is short next to
+    // it (see SpectralRateEstimator::bridge), so its rate carries on at once, time-aligned.
     detector_.restart();
-    spectral_.reset();
+    spectral_.bridge(seconds);
     need_settle_ = true;
     block_sum_ = 0;
     block_n_ = block_invalid_ = 0;

@@ -44,6 +44,19 @@ void SpectralRateEstimator::reset() noexcept {
   write_ = 0;
   filled_ = 0;
   since_hop_ = 0;
+  pending_fill_ = 0;
+}
+
+bool SpectralRateEstimator::bridge(double seconds) noexcept {
+  if (!(seconds >= 0) || !(seconds <= max_bridge_s())) {
+    reset();
+    return false;
+  }
+  // The partial block before the hole is dropped: it would average samples from both sides.
+  block_sum_ = 0;
+  block_count_ = 0;
+  pending_fill_ = std::min(window_len_, pending_fill_ + static_cast<int>(std::lround(seconds * analysis_hz_)));
+  return true;
 }
 
 std::optional<SpectralRate> SpectralRateEstimator::process(float x) noexcept {
@@ -53,7 +66,21 @@ std::optional<SpectralRate> SpectralRateEstimator::process(float x) noexcept {
   }
   block_sum_ += x;
   if (++block_count_ < decimation_) return std::nullopt;
-  ring_[static_cast<std::size_t>(write_)] = static_cast<float>(block_sum_ / block_count_);
+  const auto v = static_cast<float>(block_sum_ / block_count_);
+  if (pending_fill_ > 0 && filled_ > 0) {
+    // The bridged hole: a straight line from the last sample to this one. Estimates that fall
+    // due inside it are skipped (the hole is filled only now).
+    const float last = ring_[static_cast<std::size_t>((write_ - 1 + window_len_) % window_len_)];
+    for (int i = 1; i <= pending_fill_; ++i) {
+      ring_[static_cast<std::size_t>(write_)] =
+          last + (v - last) * static_cast<float>(i) / static_cast<float>(pending_fill_ + 1);
+      write_ = (write_ + 1) % window_len_;
+      filled_ = std::min(filled_ + 1, window_len_);
+      since_hop_ = (since_hop_ + 1) % hop_len_;
+    }
+  }
+  pending_fill_ = 0;
+  ring_[static_cast<std::size_t>(write_)] = v;
   block_sum_ = 0;
   block_count_ = 0;
   write_ = (write_ + 1) % window_len_;

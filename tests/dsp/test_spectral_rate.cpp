@@ -57,6 +57,47 @@ TEST_CASE("spectral rate: no estimate before 20 s, NaN is dropped and counted", 
   CHECK(est.dropped() == 1);
 }
 
+TEST_CASE("spectral rate: a hole of a few seconds is bridged in time, a long one restarts", "[dsp]") {
+  // A rate rising steadily from 5 to 7/min over 105 s (a chirp). A hole at 70-73 s: the window at
+  // 105 s should read what the whole window reads without the hole (the rate of its centre, 75 s),
+  // not what a window restarted at 73 s reads (the rate near 89 s).
+  constexpr double fs = 10.0;
+  const auto x_at = [](double t) {
+    const double phase = (5.0 * t + 0.5 * (2.0 / 105.0) * t * t) / 60.0; // rate 5 + 2 t / 105
+    return std::sin(2 * std::numbers::pi * phase);
+  };
+  const auto run = [&](double hole_from, double hole_s, bool bridge) {
+    SpectralRateEstimator est({}, SampleRate(fs));
+    std::optional<SpectralRate> last;
+    bool marked = false;
+    for (int i = 0; i < static_cast<int>(105 * fs); ++i) {
+      const double t = i / fs;
+      if (t >= hole_from && t < hole_from + hole_s) continue;
+      if (t >= hole_from && !marked) {
+        marked = true;
+        if (bridge) CHECK(est.bridge(hole_s) == (hole_s <= est.max_bridge_s()));
+        else est.reset();
+      }
+      if (auto r = est.process(static_cast<float>(x_at(t)))) last = r;
+    }
+    return last;
+  };
+  const auto whole = run(1e9, 0, true), bridged = run(70, 3, true), restarted = run(70, 3, false);
+  REQUIRE(whole);
+  REQUIRE(bridged);
+  REQUIRE(restarted);
+  INFO("whole " << whole->rate_bpm << ", bridged " << bridged->rate_bpm << ", restarted " << restarted->rate_bpm);
+  CHECK_THAT(bridged->rate_bpm, WithinAbs(whole->rate_bpm, 0.03));
+  CHECK(std::abs(restarted->rate_bpm - whole->rate_bpm) > 0.1); // the test can tell them apart
+  // Longer than a sixth of the window: reset, and 20 s of new signal before the next estimate.
+  SpectralRateEstimator est({}, SampleRate(fs));
+  for (int i = 0; i < 600; ++i) (void)est.process(static_cast<float>(x_at(i / fs)));
+  CHECK_FALSE(est.bridge(est.max_bridge_s() + 1));
+  int until_estimate = 0;
+  while (!est.process(static_cast<float>(x_at(until_estimate / fs)))) ++until_estimate;
+  CHECK(until_estimate >= static_cast<int>(19 * fs));
+}
+
 TEST_CASE("spectral rate: bad configuration is refused", "[dsp]") {
   CHECK_THROWS_AS(SpectralRateEstimator({.lo = Hz(0.5), .hi = Hz(0.1)}, SampleRate(10)),
                   std::invalid_argument);

@@ -50,7 +50,7 @@ TEST_CASE("gaps: a strap's gap leaves the belt's breathing estimate alone", "[dr
   analyzer.process(SignalGap{90, 88, 90, 0, Stream::rr});
   analyzer.process(SignalGap{90, 88, 90, 3, Stream::ecg});
   CHECK(std::isfinite(analyzer.metrics().breathing_bpm));
-  analyzer.process(SignalGap{90, 88, 90, 1, Stream::resp});
+  analyzer.process(SignalGap{102, 90, 102, 1, Stream::resp}); // 12 s of belt lost
   CHECK_FALSE(std::isfinite(analyzer.metrics().breathing_bpm));
 }
 
@@ -74,7 +74,17 @@ TEST_CASE("gaps: short belt holes are bridged, the breathing rate carries on, a 
   }
   CHECK(known_late == 30 * 50 - 15); // every sample of the last 30 s had a rate
   CHECK(analyzer.metrics().gaps_bridged == 60);
-  // 3 s of silence is not a lost line: the window starts over.
+  // 3 s of silence (a stall): the breath in progress is lost, the window is bridged in time and
+  // its rate carries on.
   analyzer.process(SignalGap{123, 120, 123, 150, Stream::resp});
+  CHECK(std::isfinite(analyzer.metrics().breathing_bpm));
+  for (int i = 123 * 50; i < 150 * 50; ++i) {
+    const double t = i / 50.0;
+    analyzer.process(RespSample{t, t, static_cast<float>(2000 + 300 * std::sin(2 * std::numbers::pi * 0.1 * t))});
+    REQUIRE(std::isfinite(analyzer.metrics().breathing_bpm));
+    CHECK(analyzer.metrics().breathing_bpm == Approx(6.0).margin(0.3));
+  }
+  // More than a sixth of the window lost: it starts over.
+  analyzer.process(SignalGap{162, 150, 162, 600, Stream::resp});
   CHECK_FALSE(std::isfinite(analyzer.metrics().breathing_bpm));
 }

@@ -11,7 +11,8 @@
 //       frame) it is bridged: the next sample's time says how many samples are missing and they
 //       are filled by linear interpolation (a breath lasts 2-15 s: a straight line over <= 1 s
 //       changes the breath's shape by far less than the belt's noise), counted in bridged();
-//       longer holes are belt_lost().
+//       holes up to 10 s (a stall, a quick replug) restart the breath detector and bridge the
+//       spectral rate window (SpectralRateEstimator::bridge); longer holes are belt_lost().
 //   ACC sample (mg, 25..200 Hz; Polar H10 PMD) -> AccGrid 25 Hz by the device's own sample times
 //       -> AccBreathing (gravity and posture removed by its 30-s average, principal breathing
 //       axis, low-pass 1 Hz; resp_derived.hpp) -> RespAnalyzer: chest-motion breathing, the way
@@ -86,8 +87,10 @@ public:
   unsigned beat(double t_s, double rr_ms) noexcept;
   /// One R peak (time s, amplitude) for the ECG-derived breathing; returns its RespEvent bits.
   unsigned r_peak(double t_s, float amplitude) noexcept;
-  /// The device reported a hole of `seconds` in the belt: bridged when short (true), else
-  /// belt_lost() (false).
+  /// The device reported a hole of `seconds` in the belt. Up to `bridge_max` it is bridged
+  /// sample by sample; up to the spectral window's bridge (a sixth of it, 10 s) it is marked as
+  /// a gap: the detector restarts and the rate window carries on, time-aligned (true both). Longer
+  /// holes are belt_lost() (false).
   bool belt_gap(double seconds) noexcept;
   /// Holes bridged so far, and the samples filled in them.
   [[nodiscard]] std::uint64_t bridged() const noexcept { return bridged_; }

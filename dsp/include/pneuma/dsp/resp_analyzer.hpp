@@ -99,8 +99,11 @@ public:
 
   /// One input sample (NaN / inf = missing). Returns RespEvent bits.
   unsigned process(float x) noexcept;
-  /// Data known to be missing for `seconds` before the next sample (a device gap).
+  /// Data known to be missing for `seconds` before the next sample (a device gap). From
+  /// `restart_gap` on the breath detector restarts; the spectral window is bridged up to
+  /// max_spectral_bridge_s() and reset beyond.
   void mark_gap(double seconds) noexcept;
+  [[nodiscard]] double max_spectral_bridge_s() const noexcept { return spectral_.max_bridge_s(); }
   /// Back to the state after construction (design kept).
   void reset() noexcept;
   /// Forgets the spectral window only (a device reported lost samples); breaths are kept.

@@ -13,7 +13,7 @@
 // Units: input arbitrary; rate in breaths/min; quality in 0..1 = share of in-band flow power
 // within +-2 bins of the peak. Latency: about window / 2 (the window's centre of mass).
 // Reference: the toolchain prototype (60 s at 10 Hz -> 6.00/min); cf. HeartPy calc_breathing.
-// Thread contract: constructor may throw; process()/reset() are noexcept, allocation-free, one
+// Thread contract: constructor may throw; process()/reset()/bridge() are noexcept, allocation-free, one
 // thread.
 
 #include <complex>
@@ -57,6 +57,17 @@ public:
   std::optional<SpectralRate> process(float x) noexcept;
   /// Clears history (e.g. after a gap); keeps the design.
   void reset() noexcept;
+  /// A hole of `seconds` in the input before the next sample. Up to a sixth of the window it is
+  /// bridged: the window keeps what it holds and the hole is filled with a straight line from the
+  /// last sample to the next, so the samples after it stay where they are in time and the
+  /// breath's phase carries across (a restart would give the next minute a shorter window, whose
+  /// rate differs from the full window's by the person's own minute-to-minute variation). The
+  /// peak's frequency is set by the window's length and the phase of its data, which a hole
+  /// leaves alone; it only spreads a little of the peak's power (quality falls a little).
+  /// Longer holes reset. Returns whether the hole was bridged.
+  bool bridge(double seconds) noexcept;
+  /// The longest hole bridge() bridges, s.
+  [[nodiscard]] double max_bridge_s() const noexcept { return window_len_ / 6.0 / analysis_hz_; }
 
   /// In the latest estimate's spectrum: the volume peak within +-`tol` (relative) of `bpm`, as
   /// {rate, share of the band's flow power within +-2 bins}; nullopt without a local maximum.
@@ -83,6 +94,7 @@ private:
   int write_ = 0;
   int filled_ = 0;
   int since_hop_ = 0;
+  int pending_fill_ = 0;    ///< analysis samples of a bridged hole, filled at the next sample
   std::uint64_t dropped_ = 0;
   int last_n_ = 0;          ///< samples in the latest estimate (0: none yet)
   double last_band_flow_ = 0;
