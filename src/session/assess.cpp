@@ -58,6 +58,10 @@ std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid, doubl
   return std::nullopt;
 }
 
+// Latency of the vagal heart-rate response: the sinus node's answer to a vagal burst peaks about
+// half a second after it (Levy & Zieske 1969).
+constexpr double kVagalLatencyS = 0.5;
+
 void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves) {
   std::vector<StepResult*> valid;
   for (auto& s : result.steps)
@@ -117,6 +121,7 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
   result.equally_good_bpm.reset();
   result.score_noise = 0;
   result.in_phase_sigma_bpm = 0;
+  result.in_phase_bias_bpm = 0;
   if (halves != nullptr) {
     double sum2 = 0;
     int n = 0;
@@ -155,8 +160,19 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
     }
     if (result.in_phase_bpm && n_phase >= 2 && phase_slope < 0) {
       result.in_phase_sigma_bpm = std::sqrt(phase2 / n_phase) / -phase_slope;
-      for (auto* s : valid)
-        if (std::abs(s->rate_bpm - *result.in_phase_bpm) <= 2 * result.in_phase_sigma_bpm) range_rates.push_back(s->rate_bpm);
+      // The heart answers a breath through the vagal path's latency (~0.5 s), which adds a lag
+      // of 360 f tau degrees to HR against volume and so moves the crossing below the resonance
+      // by that lag over the phase slope: a fifth of a breath/min on a sharp curve (~90 deg per
+      // breath/min at q 5), a breath/min or more on a flat one (~13 deg). Steps up to that far
+      // above the crossing are candidates too.
+      // A bias under half a 0.5-step is within the protocol's own resolution: left out.
+      double bias = 360.0 * (*result.in_phase_bpm / 60.0) * kVagalLatencyS / -phase_slope;
+      if (bias < 0.25) bias = 0;
+      result.in_phase_bias_bpm = bias;
+      for (auto* s : valid) {
+        const double d = s->rate_bpm - *result.in_phase_bpm;
+        if (d >= -2 * result.in_phase_sigma_bpm && d <= 2 * result.in_phase_sigma_bpm + bias) range_rates.push_back(s->rate_bpm);
+      }
     }
   }
   // A flat resonance curve: RSA within half power (p2t >= largest / sqrt 2) of the largest over
@@ -319,6 +335,7 @@ nlohmann::ordered_json AssessResult::to_json() const {
   j["edge"] = edge.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(edge);
   j["score_noise"] = num(score_noise > 0 ? std::optional<double>(score_noise) : std::nullopt, 3);
   j["in_phase_sigma_bpm"] = num(in_phase_sigma_bpm > 0 ? std::optional<double>(in_phase_sigma_bpm) : std::nullopt, 2);
+  j["in_phase_bias_bpm"] = num(in_phase_bias_bpm > 0 ? std::optional<double>(in_phase_bias_bpm) : std::nullopt, 2);
   j["weighting"] = "criteria in Shaffer & Meehan's priority order weighted 32:16:8:4:2:1 (sum 1; each outweighs "
                    "all below it): phase, p2t, lf_power, lf_peak, smoothness, lf_peaks; x compliance factor";
   j["steps"] = steps_json();

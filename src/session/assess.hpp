@@ -110,6 +110,7 @@ struct AssessResult {
   std::string edge;        ///< "slow" / "fast": the best is the slowest / fastest rate tested
   double score_noise = 0;  ///< sigma of one step's score (from the two halves), 0 unknown
   double in_phase_sigma_bpm = 0; ///< sigma of the in-phase rate (phase noise / phase slope), 0 unknown
+  double in_phase_bias_bpm = 0;  ///< how far below the resonance the vagal latency may put it, 0 unknown
   [[nodiscard]] nlohmann::ordered_json to_json() const;
   /// The steps table alone (stored with the assessment; the report renders it).
   [[nodiscard]] nlohmann::ordered_json steps_json() const;
