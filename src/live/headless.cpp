@@ -41,6 +41,9 @@ std::string snapshot_json(Snapshot const& s, PacerFrame const& pacer, std::strin
   else j["breathing_source"] = std::string(dsp::breathing_source_key(s.breathing_source));
   if (s.breathing_doubt != dsp::RsaDoubt::none) j["breathing_doubt"] = std::string(dsp::rsa_doubt_key(s.breathing_doubt));
   j["hr_bpm"] = number_or_null(s.hr_bpm, 1);
+  // The beats behind hr_bpm and the HRV numbers are an optical sensor's pulse intervals (Polar
+  // PPI), not an ECG strap's: said only when so, like breathing_doubt.
+  if (s.beats_optical) j["beats_optical"] = true;
   j["quality"] = number_or_null(s.quality, 2);
   j["rmssd_ms"] = number_or_null(s.rmssd_ms, 1);
   j["coherence"] = number_or_null(s.coherence, 2);

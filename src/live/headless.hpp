@@ -1,9 +1,10 @@
 #pragma once
 // Headless sessions: the same pipeline with no window; one JSON object per line for each second of
 // session time: {"t_s","phase","pacer_bpm","breathing_bpm","breathing_source"[,"breathing_doubt"],
-// "hr_bpm","quality","rmssd_ms","coherence","rsa_bpm"} (null = not known yet, or computed from poor
-// beats; breathing_doubt only when the heart rhythm's breathing rate is withheld), plus "stage"
-// ("baseline", "training") when a session's flow drives the loop.
+// "hr_bpm"[,"beats_optical"],"quality","rmssd_ms","coherence","rsa_bpm"} (null = not known yet, or
+// computed from poor beats; breathing_doubt only when the heart rhythm's breathing rate is
+// withheld; beats_optical (true) only when the beats are an optical sensor's pulse intervals,
+// Polar PPI), plus "stage" ("baseline", "training") when a session's flow drives the loop.
 
 #include <atomic>
 #include <iosfwd>

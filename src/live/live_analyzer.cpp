@@ -182,6 +182,7 @@ void LiveAnalyzer::on_breath(dsp::BreathingSource source, unsigned events) noexc
 
 void LiveAnalyzer::on(drivers::RrInterval const& s) noexcept {
   last_nn_s_ = s.t_s;
+  metrics_.beats_optical = s.optical; // which sensor the beats come from (the latest one's)
   heart_.set_breathing_rate(metrics_.breathing_bpm); // for RSA without breath onsets
   heart_events(heart_.rr(s.ticks, s.t_s), s.t_s);
 }

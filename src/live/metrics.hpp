@@ -50,6 +50,10 @@ struct Metrics {
   double hr_resp_msc = kUnknown;
   dsp::PhaseWithheld hr_resp_withheld = dsp::PhaseWithheld::no_breathing;
   bool hrv_poor = true;                ///< HRV from poor data (> 5 % artifacts or < 60 s): grey it out
+  /// The latest beat is an optical pulse-to-pulse interval (Polar PPI: Verity Sense, OH1), not an
+  /// ECG strap's R-R interval: heart rate and HRV come from the pulse wave, whose travel time
+  /// from the heart varies with breathing and posture (HRV of lower fidelity).
+  bool beats_optical = false;
   // Breath by breath (dsp::RespAnalyzer on the belt; resp_analyzer.hpp).
   double breath_rate_bpm = kUnknown;     ///< smoothed per-breath rate, breaths/min
   double breath_last_rate_bpm = kUnknown; ///< rate of the latest breath alone
@@ -107,6 +111,7 @@ struct Snapshot {
   dsp::RsaDoubt breathing_doubt = dsp::RsaDoubt::none;
   double hr_resp_lag_s = kUnknown; ///< HR after breathing, s (NaN: withheld, reason below)
   dsp::PhaseWithheld hr_resp_withheld = dsp::PhaseWithheld::no_breathing;
+  bool beats_optical = false; ///< hr_bpm, rmssd_ms, coherence, rsa_bpm from optical pulse beats
 
   /// The line for second `t_s` from the latest metrics; a stalled source has quality 0.
   static Snapshot of(Metrics const& m, double t_s, bool stalled) noexcept {
@@ -119,7 +124,8 @@ struct Snapshot {
             m.breathing_source,
             m.breathing_doubt,
             m.hr_resp_lag_s,
-            m.hr_resp_withheld};
+            m.hr_resp_withheld,
+            m.beats_optical};
   }
 };
 

@@ -245,6 +245,8 @@ void update_view_model(TrainerViewModel& out, TrainerState const& s) {
     out.breathing_from.assign("breathing from: ").append(breathing_source_words(m.breathing_source));
   else
     out.breathing_from.clear();
+  // The heart numbers' signal, when it is not an ECG strap's: an optical sensor's pulse beats.
+  if (m.beats_optical) out.breathing_from.append(out.breathing_from.empty() ? "" : "; ").append(kBeatsOpticalWords);
   // Card 3: the chosen score and what it means.
   assign_score_line(out.score, s.score, m);
   out.score_title.assign(out.score.name).append("  (click or c: change)");
@@ -318,7 +320,7 @@ void update_clinician_view(ClinicianViewModel& out, TrainerState const& s,
     else
       assign_format(v.text, "%.*s  ?", static_cast<int>(words.size()), words.data());
   }
-  assign_shown(row("Heart rate bpm"), m.hr_bpm, 1, good);
+  assign_shown(row(m.beats_optical ? "Heart bpm (optical PPI)" : "Heart rate bpm"), m.hr_bpm, 1, good);
   assign_shown(row("RMSSD ms (60 s)"), m.rmssd_ms, 1, hrv_ok);
   assign_shown(row("SDNN ms (5 min)"), m.sdnn_ms, 1, hrv_ok);
   assign_shown(row("Coherence"), m.coherence, 2, hrv_ok);

@@ -65,6 +65,9 @@ struct ShownBreathing {
 ShownBreathing shown_breathing(Metrics const& m) noexcept;
 // Where breathing is measured from, as a person reads it: breathing_source_words() in
 // live/metrics.hpp (one wording with the recording's annotation).
+/// Which signal the heart numbers come from, said when it is an optical sensor's (Polar PPI)
+/// rather than an ECG strap's (the training card's source line; the clinician's heart row).
+inline constexpr std::string_view kBeatsOpticalWords = "beats from optical pulse (PPI)";
 /// Why the heart rhythm's breathing is not shown ("" when it is): fast breathing, ectopy, low HRV.
 std::string_view breathing_doubt_words(dsp::RsaDoubt doubt) noexcept;
 
@@ -127,7 +130,9 @@ struct TrainerViewModel {
   std::string pacer_rate;   ///< "pacer 6.0 /min"
   std::string swing;        ///< "swing 15 bpm"; empty when unknown
   std::string heart_follows;  ///< "heart follows breath by 1.2 s", or "heart vs breath: ? (why)"; empty: no breathing
-  std::string breathing_from; ///< "breathing from: chest motion", or why it is "?"; empty: none
+  /// "breathing from: chest motion", or why it is "?"; then "; " + kBeatsOpticalWords when the
+  /// beats are optical (Metrics::beats_optical); empty: none
+  std::string breathing_from;
   // Card 3: the chosen score.
   std::string score_title;  ///< "Coherence  (click or c: change)"
   ScoreLine score;

@@ -141,6 +141,14 @@ public:
   void set_control_point_status(std::uint8_t status) {
     root_->callMethod("SetControlPointStatus").onInterface(kMockIface).withArguments(status);
   }
+  /// The status a START of `type` is answered with (others: set_control_point_status's).
+  void set_start_status(std::uint8_t type, std::uint8_t status) {
+    root_->callMethod("SetStartStatus").onInterface(kMockIface).withArguments(type, status);
+  }
+  /// What a read of the PMD control point returns from the next connect on (`0F` + bitmask).
+  void set_pmd_features(std::vector<std::uint8_t> const& features) {
+    root_->callMethod("SetPmdFeatures").onInterface(kMockIface).withArguments(features);
+  }
   std::vector<std::vector<std::uint8_t>> writes(std::string const& device) {
     std::vector<std::vector<std::uint8_t>> w;
     root_->callMethod("GetWrites").onInterface(kMockIface).withArguments(sdbus::ObjectPath(device)).storeResultsTo(w);

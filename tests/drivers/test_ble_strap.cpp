@@ -129,6 +129,89 @@ TEST_CASE("ble strap: Polar ACC after ECG, both stopped on shutdown", "[drivers]
   CHECK(w[3] == hex("03 00"));
 }
 
+TEST_CASE("ble strap: an H10's feature read (ECG, ACC) means PPI is never asked for", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez; // the mock's control point reads 0F 05 00, as an H10's
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  BleConfig c = fast(true);
+  c.acc = true;
+  REQUIRE(c.ppi); // on by default
+  auto rig = std::make_unique<BleRig>(c);
+  REQUIRE(rig->sink.wait([&] { return rig->statuses().find("Polar ECG and ACC") != std::string::npos; }));
+  INFO(rig->statuses());
+  CHECK(rig->statuses().find("refused") == std::string::npos);
+  CHECK(rig->statuses().find("PPI") == std::string::npos);
+  rig.reset();
+  const auto w = bluez.writes(kStrap);
+  REQUIRE(w.size() == 4); // START ECG, START ACC, STOP ACC, STOP ECG: no 02 03, no 03 03
+  for (auto const& write : w) CHECK(write[1] != 0x03);
+}
+
+TEST_CASE("ble strap: a Verity Sense streams optical beats (PPI), stopped on shutdown", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.set_pmd_features(hex("0F 6E 00")); // PPG, ACC, PPI, gyro, magnetometer: no ECG
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar Sense 1234ABCD", true);
+  auto rig = std::make_unique<BleRig>(fast(true)); // ecg on, acc off, ppi on (defaults)
+  REQUIRE(rig->sink.wait([&] { return rig->statuses().find("optical beats (PPI") != std::string::npos; }));
+  INFO(rig->statuses());
+  CHECK(rig->statuses().find("refused") == std::string::npos);
+  auto w = bluez.writes(kStrap);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0] == hex("02 03")); // START PPI, no settings (no ECG asked of a sensor without it)
+  // a PPI frame: 60 bpm, 1000 ms, error 10 ms, skin contact
+  REQUIRE(bluez.notify_when_ready(kStrap, std::string(kPmdDataUuid),
+                                  hex("03 00 00 00 00 00 00 00 00 00 3c e8 03 0a 00 06")));
+  REQUIRE(rig->sink.wait([&] { return rig->sink.count<RrInterval>() == 1; }));
+  const auto rr = rig->sink.of<RrInterval>()[0];
+  CHECK(rr.optical);
+  CHECK(rr.ms() == Approx(1000).margin(0.5));
+  rig.reset();
+  w = bluez.writes(kStrap);
+  REQUIRE(w.size() == 2);
+  CHECK(w[1] == hex("03 03")); // STOP PPI
+}
+
+TEST_CASE("ble strap: expected refusals on the way to or past PPI are not told as faults", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  SECTION("an H10 whose control point read says nothing refuses PPI: ECG and ACC stream") {
+    bluez.set_pmd_features({});                 // the read gives no feature value: all is asked
+    bluez.set_start_status(3, 2);               // PPI: invalid measurement type
+    bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+    BleConfig c = fast(true);
+    c.acc = true;
+    auto rig = std::make_unique<BleRig>(c);
+    REQUIRE(rig->sink.wait([&] { return rig->statuses().find("Polar ECG and ACC") != std::string::npos; }));
+    INFO(rig->statuses());
+    CHECK(rig->statuses().find("refused") == std::string::npos);
+    rig.reset();
+    const auto w = bluez.writes(kStrap);
+    REQUIRE(w.size() == 6); // the one refused request costs one STOP more on shutdown
+    CHECK(w[2] == hex("02 03"));
+    CHECK(w[3] == hex("03 03"));
+  }
+  SECTION("a Verity Sense refuses the H10's 200 Hz ACC (asked for by default): PPI streams") {
+    bluez.set_pmd_features(hex("0F 6E 00"));
+    bluez.set_start_status(2, 8); // ACC: invalid sample rate
+    bluez.add_strap("A0:9E:1A:12:34:56", "Polar Sense 1234ABCD", true);
+    auto rig = std::make_unique<BleRig>(ble_config_from_spec(SourceSpec::parse("ble:auto")));
+    REQUIRE(rig->sink.wait([&] { return rig->statuses().find("optical beats (PPI") != std::string::npos; }));
+    INFO(rig->statuses());
+    CHECK(rig->statuses().find("refused") == std::string::npos);
+    const auto w = bluez.writes(kStrap);
+    REQUIRE(w.size() == 2);
+    CHECK(w[0] == hex("02 02 00 01 C8 00 01 01 10 00 02 01 08 00"));
+    CHECK(w[1] == hex("02 03"));
+  }
+  SECTION("a real fault is still told") {
+    bluez.set_start_status(0, 13); // ECG: device in charger
+    bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+    BleRig rig(fast(true));
+    REQUIRE(rig.sink.wait([&] { return rig.statuses().find("Polar ECG refused: device in charger") != std::string::npos; }));
+  }
+}
+
 TEST_CASE("ble strap: silence is reported as stalled and ends in a gap", "[drivers][ble]") {
   SKIP_WITHOUT_DBUSMOCK();
   MockBluez bluez;
@@ -226,6 +309,9 @@ TEST_CASE("ble source strings: bad addresses and options are one-line errors", "
   CHECK(c.address == "A0:9E:1A:12:34:56");
   CHECK(c.acc);
   CHECK(c.ecg);
+  CHECK(c.ppi); // optical beats asked for by default: a Verity Sense / OH1 gives HRV out of the box
+  CHECK_FALSE(ble_config_from_spec(SourceSpec::parse("ble:auto?ppi=0")).ppi);
+  CHECK_THROWS_WITH(ble_config_from_spec(SourceSpec::parse("ble:auto?ppi=2")), Catch::Contains("ppi"));
 }
 
 TEST_CASE("devices: lists straps advertising 0x180D, explains a missing BlueZ", "[drivers][ble][e2e]") {

@@ -126,3 +126,140 @@ TEST_CASE("pmd sequence: a stop that names no stream stops none and is not malfo
   CHECK(seq.on_control(hex("01")).event == Event::none);
   CHECK(seq.started(PmdType::ecg));
 }
+
+// PPI (optical pulse-to-pulse intervals: Polar Verity Sense, OH1). Their heart-rate notifications
+// carry no RR, so without PPI asked for they give no beats at all. polar-ble-sdk: startPpiStreaming
+// starts PPI with an empty setting set (START = op 02, type 03, nothing else); STOP = 03 03;
+// features: the control point read, 0F then bit n = type n (PmdMeasurementType.fromByteArray).
+namespace {
+const auto kStartPpi = hex("02 03");
+const auto kStopPpi = hex("03 03");
+} // namespace
+
+TEST_CASE("pmd sequence: PPI is started with no settings and stopped, as the SDK does", "[drivers]") {
+  CHECK(bytes_of(pmd_start_bare(PmdType::ppi)) == kStartPpi);
+  CHECK(bytes_of(pmd_stop(PmdType::ppi)) == kStopPpi);
+  PmdStartSequence seq(PmdSequenceConfig{false, false, true});
+  CHECK(bytes_of(seq.begin()) == kStartPpi);
+  CHECK(seq.requested(PmdType::ppi));
+  const auto step = seq.on_control(hex("F0 02 03 00 00"));
+  CHECK(step.event == Event::started);
+  CHECK(step.type == PmdType::ppi);
+  CHECK(seq.started(PmdType::ppi));
+  CHECK(seq.settled());
+  const auto stops = seq.stop_commands();
+  REQUIRE(stops.count == 1);
+  CHECK(bytes_of(stops.command[0]) == kStopPpi);
+}
+
+TEST_CASE("pmd sequence: an H10 that refuses PPI costs one request: ECG and ACC stream, all three stopped",
+          "[drivers]") {
+  PmdStartSequence seq(PmdSequenceConfig{true, true, true}); // no feature read
+  CHECK(bytes_of(seq.begin()) == kStartEcg);
+  CHECK_FALSE(seq.requested(PmdType::ppi)); // one outstanding request at a time
+  CHECK(bytes_of(seq.on_control(hex("F0 02 00 00 00")).next) == kStartAcc);
+  CHECK_FALSE(seq.requested(PmdType::ppi));
+  const auto acc = seq.on_control(hex("F0 02 02 00 00"));
+  CHECK(acc.event == Event::started);
+  CHECK(bytes_of(acc.next) == kStartPpi); // PPI last, after the ACC answer
+  CHECK_FALSE(seq.settled());
+  const auto ppi = seq.on_control(hex("F0 02 03 02 00")); // INVALID_MEASUREMENT_TYPE
+  CHECK(ppi.event == Event::refused);
+  CHECK(ppi.type == PmdType::ppi);
+  CHECK(ppi.status == 2);
+  CHECK_FALSE(ppi.next.has_value());
+  CHECK(seq.settled()); // nothing stalls on the refusal
+  CHECK(seq.started(PmdType::ecg));
+  CHECK(seq.started(PmdType::acc));
+  CHECK_FALSE(seq.started(PmdType::ppi));
+  // every requested type is stopped, refused or not, in the reverse order of the starts
+  const auto stops = seq.stop_commands();
+  REQUIRE(stops.count == 3);
+  CHECK(bytes_of(stops.command[0]) == kStopPpi);
+  CHECK(bytes_of(stops.command[1]) == hex("03 02"));
+  CHECK(bytes_of(stops.command[2]) == hex("03 00"));
+}
+
+TEST_CASE("pmd sequence: a Verity Sense that refuses ECG and ACC still gets PPI started", "[drivers]") {
+  PmdStartSequence seq(PmdSequenceConfig{true, true, true}); // no feature read
+  CHECK(bytes_of(seq.begin()) == kStartEcg);
+  const auto ecg = seq.on_control(hex("F0 02 00 03 00")); // NOT_SUPPORTED: no ECG on an optical sensor
+  CHECK(ecg.event == Event::refused);
+  CHECK(bytes_of(ecg.next) == kStartAcc);
+  const auto acc = seq.on_control(hex("F0 02 02 08 00")); // INVALID_SAMPLE_RATE: no 200 Hz ACC
+  CHECK(acc.event == Event::refused);
+  CHECK(bytes_of(acc.next) == kStartPpi);
+  const auto ppi = seq.on_control(hex("F0 02 03 00 00"));
+  CHECK(ppi.event == Event::started);
+  CHECK(ppi.type == PmdType::ppi);
+  CHECK_FALSE(ppi.next.has_value());
+  CHECK(seq.settled());
+  CHECK(seq.started(PmdType::ppi));
+  CHECK_FALSE(seq.started(PmdType::ecg));
+  CHECK_FALSE(seq.started(PmdType::acc));
+  CHECK(seq.stop_commands().count == 3);
+  // the sensor stopping PPI by itself is reported as PPI
+  const auto stopped = seq.on_control(hex("01 03"));
+  CHECK(stopped.event == Event::stopped_by_sensor);
+  CHECK(stopped.type == PmdType::ppi);
+}
+
+TEST_CASE("pmd sequence: the feature read skips what the sensor lacks", "[drivers]") {
+  SECTION("an H10 (ECG + ACC) is never asked for PPI") {
+    PmdStartSequence seq(PmdSequenceConfig{true, true, true});
+    CHECK(bytes_of(seq.begin(hex("0F 05 00"))) == kStartEcg);
+    REQUIRE(seq.features().has_value());
+    CHECK(*seq.features() == 0x05);
+    CHECK(bytes_of(seq.on_control(hex("F0 02 00 00 00")).next) == kStartAcc);
+    CHECK_FALSE(seq.on_control(hex("F0 02 02 00 00")).next.has_value());
+    CHECK(seq.settled());
+    CHECK_FALSE(seq.requested(PmdType::ppi));
+    CHECK(seq.stop_commands().count == 2);
+  }
+  SECTION("a Verity Sense (PPG, ACC, PPI, gyro, magnetometer; no ECG) is not asked for ECG") {
+    PmdStartSequence seq(PmdSequenceConfig{true, true, true});
+    CHECK(bytes_of(seq.begin(hex("0F 6E 00"))) == kStartAcc);
+    CHECK_FALSE(seq.requested(PmdType::ecg));
+    CHECK(bytes_of(seq.on_control(hex("F0 02 02 08 00")).next) == kStartPpi);
+    CHECK(seq.on_control(hex("F0 02 03 00 00")).event == Event::started);
+    CHECK(seq.settled());
+    const auto stops = seq.stop_commands();
+    REQUIRE(stops.count == 2);
+    CHECK(bytes_of(stops.command[0]) == kStopPpi);
+    CHECK(bytes_of(stops.command[1]) == hex("03 02"));
+  }
+  SECTION("nothing asked for is offered: nothing written, nothing to stop") {
+    PmdStartSequence seq(PmdSequenceConfig{true, false, true});
+    CHECK_FALSE(seq.begin(hex("0F 04 00")).has_value()); // ACC only
+    CHECK(seq.settled());
+    CHECK(seq.stop_commands().count == 0);
+  }
+  SECTION("a read that is not a feature value counts as unknown: everything asked for is requested") {
+    PmdStartSequence seq(PmdSequenceConfig{false, false, true});
+    CHECK(bytes_of(seq.begin(hex("F0 02 00 00 00"))) == kStartPpi);
+    CHECK_FALSE(seq.features().has_value());
+  }
+}
+
+TEST_CASE("pmd sequence: the feature value seen on the control point is not malformed", "[drivers]") {
+  // BlueZ reports a ReadValue as a value change too, so the notification path sees 0F.. as well.
+  PmdStartSequence seq(PmdSequenceConfig{true, false, true});
+  CHECK(bytes_of(seq.begin()) == kStartEcg);
+  CHECK(seq.on_control(hex("0F 05 00")).event == Event::none);
+  CHECK(seq.features() == std::optional<std::uint8_t>{0x05});
+  // ECG answered: the sensor said it has no PPI, so nothing more is asked
+  CHECK_FALSE(seq.on_control(hex("F0 02 00 00 00")).next.has_value());
+  CHECK(seq.settled());
+  CHECK(seq.on_control(hex("0F")).event == Event::malformed); // too short to be one
+  seq.reset();
+  CHECK_FALSE(seq.features().has_value()); // the next connection may be another sensor
+}
+
+TEST_CASE("pmd sequence: a late answer to an earlier START keeps one request outstanding", "[drivers]") {
+  PmdStartSequence seq(PmdSequenceConfig{true, true, true});
+  (void)seq.begin();
+  CHECK(bytes_of(seq.on_control(hex("F0 02 00 00 00")).next) == kStartAcc);
+  CHECK_FALSE(seq.on_control(hex("F0 02 00 06 00")).next.has_value()); // ECG again, ACC still pending
+  CHECK_FALSE(seq.requested(PmdType::ppi));
+  CHECK(bytes_of(seq.on_control(hex("F0 02 02 00 00")).next) == kStartPpi);
+}

@@ -18,6 +18,11 @@ Adds, on the main object (/), the interface org.pneuma.MockGatt:
       the strap walks out of range: Connected and ServicesResolved go false, GATT objects go.
   SetControlPointStatus(status y)
       status byte the PMD control point answers with (0 success, 6 already in state, ...).
+  SetStartStatus(type y, status y)
+      the status a START of that measurement type is answered with (overrides the one above).
+  SetPmdFeatures(features ay)
+      what a read of the PMD control point returns on the next connect (default 0F 05 00: ECG and
+      ACC, an H10; 0F 6E 00: PPG, ACC, PPI, gyro, magnetometer, a Verity Sense).
   GetWrites(device o) -> aay
       every value written to the PMD control point, oldest first.
 The PMD control point answers a write with F0 op type status 00 (a notification on C81).
@@ -50,6 +55,8 @@ PMD_DATA = 'fb005c82-02e7-f387-1cad-8acd2d8df0c8'
 def load(mock, parameters):
     bluez5.load(mock, parameters)
     mock.pmd_status = 0
+    mock.pmd_features = [0x0F, 0x05, 0x00]
+    mock.start_status = {}
 
 
 def _start_notify(char):
@@ -67,7 +74,10 @@ def _read_value(char, _options):
 def _write_value(char, value, _options):
     device = mockobject.objects[str(char.props[CHAR_IFACE]['Service']).rsplit('/', 1)[0]]
     device.cp_writes.append(dbus.Array(value, signature='y'))
-    status = mockobject.objects['/'].pmd_status
+    root = mockobject.objects['/']
+    status = root.pmd_status
+    if len(value) > 1 and value[0] == 0x02:
+        status = root.start_status.get(int(value[1]), status)
     answer = [0xF0, value[0] if value else 0, value[1] if len(value) > 1 else 0, status, 0]
 
     def respond():
@@ -121,7 +131,8 @@ def _resolve(device):
                                ('WriteValue', 'aya{sv}', '', _write_value)]
         device.gatt_paths += [
             pmd,
-            _add_char(path, pmd, base + 0x21, PMD_CP, ['read', 'write', 'indicate'], [0x0F, 0x05, 0x00], cp_methods),
+            _add_char(path, pmd, base + 0x21, PMD_CP, ['read', 'write', 'indicate'],
+                      list(mockobject.objects['/'].pmd_features), cp_methods),
             _add_char(path, pmd, base + 0x24, PMD_DATA, ['notify'], [], notify)]
         uuids.append(PMD_SERVICE)
     device.UpdateProperties(DEVICE_IFACE, {'UUIDs': dbus.Array(uuids, signature='s'),
@@ -206,6 +217,16 @@ def DropLink(self, device_path):
 @dbus.service.method(GATT_IFACE, in_signature='y', out_signature='')
 def SetControlPointStatus(self, status):
     self.pmd_status = int(status)
+
+
+@dbus.service.method(GATT_IFACE, in_signature='yy', out_signature='')
+def SetStartStatus(self, measurement_type, status):
+    self.start_status[int(measurement_type)] = int(status)
+
+
+@dbus.service.method(GATT_IFACE, in_signature='ay', out_signature='')
+def SetPmdFeatures(self, features):
+    self.pmd_features = [int(b) for b in features]
 
 
 @dbus.service.method(GATT_IFACE, in_signature='o', out_signature='aay')

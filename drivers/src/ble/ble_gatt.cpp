@@ -96,7 +96,7 @@ void BleStrap::resolve() {
   pmd_.reset(); // a new connection: the PMD sequence starts from idle
   supervisor_.flowing(SignalGap::Stream::ecg, false);
   supervisor_.flowing(SignalGap::Stream::acc, false);
-  if ((config_.ecg || config_.acc) && cp != by_uuid.end() && data != by_uuid.end()) {
+  if ((config_.ecg || config_.acc || config_.ppi) && cp != by_uuid.end() && data != by_uuid.end()) {
     pmd_cp_ = make_char(cp->second.first, cp->second.second, &BleStrap::on_pmd_control);
     pmd_data_ = make_char(data->second.first, data->second.second, &BleStrap::on_pmd_data);
   }
@@ -120,7 +120,7 @@ void BleStrap::subscribed() noexcept {
   supervisor_.alive(clock_.now_s());
   // Which strap, once: headless prints "connected to ..." (the window shows the state).
   supervisor_.streaming("connected to " + strap_label_.substr(0, 80) +
-                        (pmd_cp_.proxy ? ": streaming heart rate; starting Polar ECG" : ": streaming heart rate"));
+                        (pmd_cp_.proxy ? ": streaming heart rate; starting Polar streams" : ": streaming heart rate"));
   supervisor_.watch();
   const auto gen = generation_;
   try {
@@ -141,7 +141,8 @@ void BleStrap::subscribed() noexcept {
   loop_->kick();
 }
 
-/// Both PMD notifications first, then the first START (SDK init; bleakheart).
+/// Both PMD notifications first, then the feature read (which measurements the sensor has), then
+/// the first START (SDK init: notifications on CP and data, read on CP; bleakheart).
 void BleStrap::start_pmd_notifications() {
   const auto gen = generation_;
   pmd_cp_.proxy->callMethodAsync("StartNotify").onInterface(kCharIface).withTimeout(kCallTimeout)
@@ -152,13 +153,34 @@ void BleStrap::start_pmd_notifications() {
             .uponReplyInvoke([this, gen](sdbus::Error const* e) {
               if (gen != generation_) return;
               if (e != nullptr) return pmd_unavailable(*e);
-              if (const auto first = pmd_.begin()) write_pmd_async(*first);
+              read_pmd_features();
             });
       });
 }
 
+/// `0F` + bitmask: a START for a type the sensor lacks is then not sent. Without a readable
+/// control point, or when the read fails, every asked-for type is requested and a missing one
+/// is refused, which the sequence goes past (pmd_sequence.hpp).
+void BleStrap::read_pmd_features() {
+  const auto gen = generation_;
+  auto start = [this](std::vector<std::uint8_t> const& features) {
+    if (const auto first = pmd_.begin(features)) write_pmd_async(*first);
+  };
+  if (!std::count(pmd_cp_.flags.begin(), pmd_cp_.flags.end(), "read")) return start({});
+  try {
+    pmd_cp_.proxy->callMethodAsync("ReadValue").onInterface(kCharIface).withTimeout(kCallTimeout)
+        .withArguments(std::map<std::string, sdbus::Variant>{})
+        .uponReplyInvoke([this, gen, start](sdbus::Error const* error, std::vector<std::uint8_t> value) {
+          if (gen != generation_) return;
+          start(error == nullptr ? value : std::vector<std::uint8_t>{});
+        });
+  } catch (sdbus::Error const&) {
+    start({});
+  }
+}
+
 void BleStrap::pmd_unavailable(sdbus::Error const& e) noexcept {
-  supervisor_.status(State::streaming, "Polar ECG/ACC unavailable: " + explain(e));
+  supervisor_.status(State::streaming, "Polar PMD (ECG/ACC/PPI) unavailable: " + explain(e));
 }
 
 void BleStrap::write_pmd_async(PmdCommand const& cmd) noexcept {
@@ -238,9 +260,10 @@ void BleStrap::on_pmd_control(std::vector<std::uint8_t> const& value) {
   const auto step = pmd_.on_control(value);
   using Event = PolarPmd::Step::Event;
   if (step.event == Event::malformed) ++errors_;
-  if (step.event == Event::started)
+  // PPI beats join the rr stream, which flows from the start (heart-rate notifications).
+  if (step.event == Event::started && step.type != PmdType::ppi)
     supervisor_.flowing(step.type == PmdType::ecg ? SignalGap::Stream::ecg : SignalGap::Stream::acc, true);
-  std::array<char, 80> buf{};
+  std::array<char, 96> buf{};
   if (const auto text = pmd_.describe(step, buf); !text.empty()) supervisor_.status(State::streaming, text);
   if (step.next) {
     later([this, next = *step.next] {

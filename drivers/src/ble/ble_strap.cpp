@@ -27,6 +27,7 @@ PmdSequenceConfig pmd_config(BleConfig const& config) {
   PmdSequenceConfig c;
   c.ecg = config.ecg;
   c.acc = config.acc;
+  c.ppi = config.ppi;
   return c;
 }
 
@@ -104,8 +105,8 @@ void BleStrap::shutdown_link() noexcept {
 
 BleConfig ble_config_from_spec(SourceSpec const& spec) {
   for (auto const& [key, value] : spec.options)
-    if (key != "ecg" && key != "acc")
-      throw std::invalid_argument("ble option '" + key + "' is unknown (expected ecg=0|1, acc=0|1)");
+    if (key != "ecg" && key != "acc" && key != "ppi")
+      throw std::invalid_argument("ble option '" + key + "' is unknown (expected ecg=0|1, acc=0|1, ppi=0|1)");
   BleConfig c;
   if (spec.target != "auto") {
     const std::string& a = spec.target;
@@ -117,6 +118,9 @@ BleConfig ble_config_from_spec(SourceSpec const& spec) {
   }
   c.ecg = spec.number("ecg", 1, 0, 1) != 0;
   c.acc = spec.number("acc", 1, 0, 1) != 0; // chest motion: breathing without a belt
+  // Optical beats (Verity Sense, OH1: no RR in their heart-rate notifications, so no HRV without
+  // PPI); a sensor without PPI (H10) does not offer it and is not asked.
+  c.ppi = spec.number("ppi", 1, 0, 1) != 0;
   return c;
 }
 

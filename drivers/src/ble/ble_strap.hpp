@@ -76,6 +76,7 @@ private:
                  void (BleStrap::*on_value)(std::vector<std::uint8_t> const&));
   void subscribed() noexcept;
   void start_pmd_notifications();
+  void read_pmd_features();
   void pmd_unavailable(sdbus::Error const& e) noexcept;
   void write_pmd_async(PmdCommand const& cmd) noexcept;
   void write_pmd(PmdCommand const& cmd);

@@ -40,19 +40,56 @@ bool PolarPmd::on_data(std::span<const std::uint8_t> value, double now_s, Sample
 }
 
 std::string_view PolarPmd::describe(Step const& step, std::span<char> buf) const noexcept {
-  int n = 0;
+  auto text = [&](int n) {
+    return std::string_view{buf.data(), static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(buf.size()) - 1))};
+  };
+  const bool ecg = sequence_.started(PmdType::ecg), acc = sequence_.started(PmdType::acc);
+  const bool ppi = sequence_.started(PmdType::ppi);
+  // The summary once the sequence has nothing more to ask: what streams now.
+  auto summary = [&]() -> std::string_view {
+    if (!ecg && !acc && !ppi) return {};
+    // Optical beats come after the sensor's PPI algorithm locks on (about 25 s; Polar's SDK docs).
+    const char* beats = "optical beats (PPI; first in ~25 s)";
+    const char* const parts[3] = {ecg ? "ECG" : nullptr, acc ? "ACC" : nullptr, ppi ? beats : nullptr};
+    const char* named[3] = {};
+    int count = 0;
+    for (const char* p : parts)
+      if (p != nullptr) named[count++] = p;
+    if (count == 1) return text(std::snprintf(buf.data(), buf.size(), "streaming heart rate and Polar %s", named[0]));
+    if (count == 2)
+      return text(std::snprintf(buf.data(), buf.size(), "streaming heart rate, Polar %s and %s", named[0], named[1]));
+    return text(std::snprintf(buf.data(), buf.size(), "streaming heart rate, Polar %s, %s and %s", named[0], named[1],
+                              named[2]));
+  };
+  const char* name = step.type == PmdType::ecg ? "ECG" : step.type == PmdType::acc ? "ACC" : "optical beats (PPI)";
   switch (step.event) {
-  case Step::Event::stopped_by_sensor: return "strap stopped its ECG/ACC stream";
+  case Step::Event::stopped_by_sensor:
+    return text(std::snprintf(buf.data(), buf.size(), "sensor stopped its Polar %s stream", name));
   case Step::Event::refused: {
+    // Refusals that cost nothing are not told as faults (the summary comes with the last answer):
+    // * the sensor lacks the measurement (invalid measurement type, not supported);
+    // * PPI refused while ECG streams: an H10 has no optical beats;
+    // * ACC refused for its settings on the way to PPI: an optical sensor's accelerometer has
+    //   other rates than the H10's 200 Hz (Verity Sense 52 Hz, OH1 50 Hz), and on an arm or a
+    //   temple it would not read chest motion anyway.
+    // Any other refusal (device in charger, invalid state, ...) is told.
+    constexpr std::uint8_t kInvalidType = 2, kNotSupported = 3, kInvalidParameter = 5, kInvalidResolution = 7,
+                           kInvalidSampleRate = 8, kInvalidRange = 9;
+    const bool lacks = step.status == kInvalidType || step.status == kNotSupported;
+    const bool settings = step.status == kInvalidParameter || step.status == kInvalidResolution ||
+                          step.status == kInvalidSampleRate || step.status == kInvalidRange;
+    const bool optical_acc = step.type == PmdType::acc && settings && sequence_.requested(PmdType::ppi);
+    if (lacks || (step.type == PmdType::ppi && ecg) || optical_acc) {
+      if (step.next) return {};
+      if (const auto said = summary(); !said.empty()) return said;
+    }
     const std::string_view why = pmd_status_text(step.status);
-    n = std::snprintf(buf.data(), buf.size(), "Polar %s refused: %.*s", step.type == PmdType::ecg ? "ECG" : "ACC",
-                      static_cast<int>(why.size()), why.data());
-    return {buf.data(), static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(buf.size()) - 1))};
+    return text(std::snprintf(buf.data(), buf.size(), "Polar %s refused: %.*s", name, static_cast<int>(why.size()),
+                              why.data()));
   }
   case Step::Event::started:
-    if (step.next) return {}; // ACC follows: said when it answers
-    return sequence_.started(PmdType::acc) ? "streaming heart rate, Polar ECG and ACC"
-                                           : "streaming heart rate and Polar ECG";
+    if (step.next) return {}; // more follows: said when the last one answers
+    return summary();
   case Step::Event::none:
   case Step::Event::malformed: return {};
   }

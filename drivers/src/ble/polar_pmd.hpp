@@ -21,8 +21,11 @@ public:
   PolarPmd(PmdSequenceConfig config, double pmd_reset_after_s);
   /// A new connection: the sequence from idle, the decoder and the clock forget the old one.
   void reset() noexcept;
-  /// Notifications on: the first START to write.
-  [[nodiscard]] std::optional<PmdCommand> begin() noexcept { return sequence_.begin(); }
+  /// Notifications on (and the control point read, when there was one: `features`): the first
+  /// START to write.
+  [[nodiscard]] std::optional<PmdCommand> begin(std::span<const std::uint8_t> features = {}) noexcept {
+    return sequence_.begin(features);
+  }
   /// A C81 notification; a START answer's FACTOR is applied to the ACC decoder here.
   [[nodiscard]] Step on_control(std::span<const std::uint8_t> value) noexcept;
   /// A C82 notification arriving at `now_s`: samples into `sink`, as one batch. False: malformed.
@@ -30,7 +33,10 @@ public:
   [[nodiscard]] PmdStartSequence::Commands stop_commands() const noexcept { return sequence_.stop_commands(); }
   [[nodiscard]] bool started(PmdType type) const noexcept { return sequence_.started(type); }
   [[nodiscard]] std::uint64_t lost_frames() const noexcept { return decoder_.stats().lost; }
-  /// What the user reads after a step ("Polar ECG refused: ..."), empty when nothing to say.
+  /// What the user reads after a step ("Polar ECG refused: ...", "streaming heart rate, Polar ECG
+  /// and ACC"), empty when nothing to say. A refusal that costs nothing is not told as one: a
+  /// measurement the sensor lacks, PPI refused while ECG streams (an H10 has no optical beats),
+  /// ACC refused for its H10 settings on the way to PPI (an optical sensor's other rates).
   [[nodiscard]] std::string_view describe(Step const& step, std::span<char> buf) const noexcept;
 
 private:

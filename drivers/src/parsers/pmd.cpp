@@ -84,6 +84,11 @@ std::optional<PmdControlResponse> decode_pmd_control(std::span<const std::uint8_
   return r;
 }
 
+std::optional<std::uint8_t> decode_pmd_features(std::span<const std::uint8_t> v) noexcept {
+  if (v.size() < 2 || v[0] != 0x0F) return std::nullopt;
+  return v[1];
+}
+
 std::string_view pmd_status_text(std::uint8_t status) noexcept {
   static constexpr std::array<std::string_view, 15> kText = {
       "success", "invalid op code", "invalid measurement type", "not supported",
@@ -117,6 +122,14 @@ PmdCommand pmd_start(PmdType type, std::uint16_t sample_rate, std::uint16_t reso
   setting(1, resolution);
   if (range != 0) setting(2, range);
   c.size = n;
+  return c;
+}
+
+PmdCommand pmd_start_bare(PmdType type) noexcept {
+  PmdCommand c;
+  c.bytes[0] = 0x02;
+  c.bytes[1] = static_cast<std::uint8_t>(type);
+  c.size = 2;
   return c;
 }
 
@@ -220,7 +233,8 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
   // 0/1/2 (int8/16/24 per axis, already mG: the SDK applies no factor to them), compressed
   // type 1 (int16 reference and deltas, times the stream's FACTOR into mG: H10 with newer
   // firmware, Verity Sense) and compressed type 0 (the same layout in G, times FACTOR x 1000).
-  // H9 has no PMD service; Verity Sense and OH1 have no ECG (their PPG and PPI are not read).
+  // H9 has no PMD service; Verity Sense and OH1 have no ECG (their PPI is decoded above, their
+  // PPG is not read).
   if (is_ecg ? (compressed || frame_type != 0) : (compressed ? frame_type > 1 : frame_type > 2)) {
     ++stats_.errors;
     return 0;

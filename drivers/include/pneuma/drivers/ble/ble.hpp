@@ -38,13 +38,15 @@ struct BleConfig {
   std::string address;      ///< "AA:BB:CC:DD:EE:FF"; empty = the first strap advertising 0x180D
   bool ecg = true;          ///< Polar PMD ECG at 130 Hz when the strap has PMD
   bool acc = false;         ///< Polar PMD ACC (200 Hz, 16 bit, ±8 G)
+  bool ppi = true;          ///< Polar PMD PPI (optical beats: Verity Sense, OH1) when offered
   double backoff_min_s = 1;
   double backoff_max_s = 10;
   double connect_timeout_s = 20;
   double stall_s = 4;       ///< no notification for this long = stalled (HR comes at 1 Hz)
 };
 
-/// `ble:auto` / `ble:AA:BB:CC:DD:EE:FF` with options ecg=0|1, acc=0|1. Throws std::invalid_argument.
+/// `ble:auto` / `ble:AA:BB:CC:DD:EE:FF` with options ecg=0|1, acc=0|1, ppi=0|1. Throws
+/// std::invalid_argument.
 BleConfig ble_config_from_spec(SourceSpec const& spec);
 
 /// The strap device. start() throws std::runtime_error when there is no system D-Bus at all;

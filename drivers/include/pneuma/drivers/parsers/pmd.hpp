@@ -65,6 +65,15 @@ struct PmdControlResponse {
 
 /// Decodes a control-point notification; nullopt when it is neither F0.. nor 01...
 std::optional<PmdControlResponse> decode_pmd_control(std::span<const std::uint8_t> value) noexcept;
+/// The PMD feature read (a GATT read of the control point: 0F, then a bitmask; SDK
+/// PmdMeasurementType.fromByteArray): bit n of the byte after 0F = measurement type n is offered
+/// (bit0 ECG, bit1 PPG, bit2 ACC, bit3 PPI, bit5 GYRO, bit6 MAG, bit7 SKIN_TEMP); nullopt when
+/// the value is not one (too short, or not 0F..).
+std::optional<std::uint8_t> decode_pmd_features(std::span<const std::uint8_t> value) noexcept;
+/// Whether a feature bitmask offers `type` (types 0..7; the others are in a byte not read here).
+constexpr bool pmd_offers(std::uint8_t features, std::uint8_t type) noexcept {
+  return type < 8 && (features & (1u << type)) != 0;
+}
 /// Parses setting TLVs [type][count][values...]; false when truncated or of unknown type.
 bool decode_pmd_settings(std::span<const std::uint8_t> tlv, PmdSettings& out) noexcept;
 std::string_view pmd_status_text(std::uint8_t status) noexcept;
@@ -79,6 +88,9 @@ PmdCommand pmd_get_settings(PmdType type) noexcept;
 /// REQUEST_MEASUREMENT_START: sample rate, resolution, and range when nonzero (ACC).
 PmdCommand pmd_start(PmdType type, std::uint16_t sample_rate, std::uint16_t resolution,
                      std::uint16_t range = 0) noexcept;
+/// REQUEST_MEASUREMENT_START with no settings, `02 tt`: how the SDK starts PPI (it passes an
+/// empty setting set; PPI has no rate or resolution to choose).
+PmdCommand pmd_start_bare(PmdType type) noexcept;
 PmdCommand pmd_stop(PmdType type) noexcept;
 
 /// Stream configuration a data frame cannot carry (from the START request / response).
