@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <numbers>
 #include <iostream>
 
 #include "dsp/test_resp_common.hpp"
@@ -154,4 +155,46 @@ TEST_CASE("resp accuracy: MARSH played both ways, fast-to-slow ramps and 14 minu
   std::printf("mean F1 %.4f, lowest %.4f\n", f1_sum / 10, f1_min);
   CHECK(f1_sum / 10 >= 0.98);
   CHECK(f1_min >= 0.95);
+}
+
+// The held-back record that scored 0.44: a shallow breath at ~17/min with a slower, larger
+// oscillation under it. The same on real breath shapes: the spontaneous minutes (0-180 s) of the
+// six records breathing 14-17/min there, with a 7/min swing of twice the median breath depth
+// (peak to peak) added. The breaths are the record's own annotations. Each record must find its
+// breaths (F1 >= 0.9) or say that it cannot (rate disputed); a 7/min "breath" reported with
+// confidence is the failure. Known defect (5600: 21 of 42 breaths, all on the swing): on the
+// swing's falling flank its flow outweighs the breath's, so the breath's flow never reverses
+// there and the reversal count reads 8-11/min, not 14; the irregular real breaths spread their
+// flow power over many bins (the peak near 14/min holds 0.1-0.4 of it, below the 0.3-0.5 the
+// two-rhythm test and the self-check ask for), while the swing's pure line wins the flow
+// spectrum (7.0/min, quality ~0.5). No second rhythm is seen and nothing is disputed. The
+// synthetic case (regular breaths) passes in test_resp_stress.cpp.
+TEST_CASE("resp accuracy: MARSH spontaneous breathing over a larger slow swing", "[dsp][resp][slow]") {
+  const auto dir = shared_path("data/marsh");
+  if (!dir) return;
+  const char* subjects[] = {"5600", "5329", "4909", "5757", "1436", "1000"};
+  std::printf("subject  spectral      annotated detected   tp  fp  fn   F1   rate  slow  disputed\n");
+  for (const char* s : subjects) {
+    auto x = csv_column(*dir / (std::string(s) + "_signals_250hz.csv"), "IP");
+    auto ref = csv_column(*dir / (std::string(s) + "_ip_breaths.csv"), "time_s");
+    x.resize(180 * 250);
+    std::erase_if(ref, [](double t) { return t >= 179.5; });
+    // Median breath depth: peak minus the lowest point since the previous peak.
+    std::vector<double> depths;
+    for (std::size_t k = 1; k < ref.size(); ++k) {
+      const auto i0 = static_cast<std::ptrdiff_t>(ref[k - 1] * 250), i1 = static_cast<std::ptrdiff_t>(ref[k] * 250);
+      depths.push_back(x[static_cast<std::size_t>(i1)] - *std::min_element(x.begin() + i0, x.begin() + i1));
+    }
+    std::nth_element(depths.begin(), depths.begin() + static_cast<std::ptrdiff_t>(depths.size() / 2), depths.end());
+    const double depth = depths[depths.size() / 2];
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x[i] += depth * std::sin(2 * std::numbers::pi * 7.0 / 60.0 * static_cast<double>(i) / 250.0);
+    const auto run = run_resp(x, 250.0);
+    const Match m = match_events(peaks_of(run.breaths), ref, 0.75);
+    std::printf("%s  %5.1f q %.2f  %9zu %8d %4d %3d %3d  %.3f  %5.1f  %4.1f  %d\n", s, run.metrics.spectral_rate_bpm,
+                run.metrics.spectral_quality, ref.size(), m.tp + m.fp, m.tp, m.fp, m.fn, m.f1(), run.metrics.rate_bpm,
+                run.metrics.slow_rate_bpm, run.metrics.rate_disputed ? 1 : 0);
+    INFO("subject " << s << ": F1 " << m.f1() << ", rate " << run.metrics.rate_bpm);
+    CHECK((m.f1() >= 0.9 || run.metrics.rate_disputed));
+  }
 }
