@@ -98,13 +98,19 @@ std::string_view pmd_status_text(std::uint8_t status) noexcept {
   return status < kText.size() ? kText[status] : "unknown status";
 }
 
-PmdCommand pmd_get_settings(PmdType type) noexcept {
+namespace {
+/// A control-point command of an op code and a measurement type alone (GET, START without
+/// settings, STOP).
+PmdCommand bare_command(std::uint8_t op, PmdType type) noexcept {
   PmdCommand c;
-  c.bytes[0] = 0x01;
+  c.bytes[0] = op;
   c.bytes[1] = static_cast<std::uint8_t>(type);
   c.size = 2;
   return c;
 }
+} // namespace
+
+PmdCommand pmd_get_settings(PmdType type) noexcept { return bare_command(0x01, type); }
 
 PmdCommand pmd_start(PmdType type, std::uint16_t sample_rate, std::uint16_t resolution,
                      std::uint16_t range) noexcept {
@@ -125,21 +131,9 @@ PmdCommand pmd_start(PmdType type, std::uint16_t sample_rate, std::uint16_t reso
   return c;
 }
 
-PmdCommand pmd_start_bare(PmdType type) noexcept {
-  PmdCommand c;
-  c.bytes[0] = 0x02;
-  c.bytes[1] = static_cast<std::uint8_t>(type);
-  c.size = 2;
-  return c;
-}
+PmdCommand pmd_start_bare(PmdType type) noexcept { return bare_command(0x02, type); }
 
-PmdCommand pmd_stop(PmdType type) noexcept {
-  PmdCommand c;
-  c.bytes[0] = 0x03;
-  c.bytes[1] = static_cast<std::uint8_t>(type);
-  c.size = 2;
-  return c;
-}
+PmdCommand pmd_stop(PmdType type) noexcept { return bare_command(0x03, type); }
 
 PmdFrameDecoder::PmdFrameDecoder() {
   ecg_.config = PmdStreamConfig{130, 14, 1, 1.0f};
