@@ -23,6 +23,16 @@ using namespace pneuma::test;
 
 namespace {
 
+/// The ten development records (SOURCE.md), spread by spontaneous breathing rate.
+constexpr const char* kSubjects[] = {"0256", "0023", "1707", "0005", "5600", "5329", "4909", "5757", "1436", "1000"};
+
+std::vector<double> ip_signal(std::filesystem::path const& dir, std::string const& s) {
+  return csv_column(dir / (s + "_signals_250hz.csv"), "IP");
+}
+std::vector<double> breaths(std::filesystem::path const& dir, std::string const& s, char const* reference = "ip") {
+  return csv_column(dir / (s + "_" + reference + "_breaths.csv"), "time_s");
+}
+
 /// True when `t` falls in an annotated interval that is evidently missing a breath and the nasal
 /// thermistor reference has one near `t`.
 bool in_reference_gap(double t, std::vector<double> const& ip, std::vector<double> const& nasal) {
@@ -44,16 +54,14 @@ bool in_reference_gap(double t, std::vector<double> const& ip, std::vector<doubl
 TEST_CASE("resp accuracy: MARSH end-of-inspiration F1 and 60 s rate error", "[dsp][resp][slow]") {
   const auto dir = shared_path("data/marsh");
   if (!dir) return;
-  const char* subjects[] = {"0256", "0023", "1707", "0005", "5600",
-                            "5329", "4909", "5757", "1436", "1000"};
   constexpr double kEnd = 300.0, kUnscoredTail = 0.5;
   double f1_sum = 0, err_sum = 0;
   int err_n = 0;
   std::printf("subject  annotated detected   tp  fp  fn  F1(raw)  gap-FP  F1(adj)  rate_err(60s)\n");
-  for (const char* s : subjects) {
-    const auto x = csv_column(*dir / (std::string(s) + "_signals_250hz.csv"), "IP");
-    auto ref = csv_column(*dir / (std::string(s) + "_ip_breaths.csv"), "time_s");
-    const auto nasal = csv_column(*dir / (std::string(s) + "_nasal_breaths.csv"), "time_s");
+  for (const char* s : kSubjects) {
+    const auto x = ip_signal(*dir, s);
+    auto ref = breaths(*dir, s);
+    const auto nasal = breaths(*dir, s, "nasal");
     std::erase_if(ref, [](double t) { return t >= kEnd - kUnscoredTail; });
     const auto run = run_resp(x, 250.0);
     const auto det = peaks_of(run.breaths);
@@ -125,14 +133,12 @@ void splice(std::vector<double> const& x, std::vector<double> const& ref, double
 TEST_CASE("resp accuracy: MARSH played both ways, fast-to-slow ramps and 14 minutes", "[dsp][resp][slow]") {
   const auto dir = shared_path("data/marsh");
   if (!dir) return;
-  const char* subjects[] = {"0256", "0023", "1707", "0005", "5600",
-                            "5329", "4909", "5757", "1436", "1000"};
   const std::vector<Piece> pieces = {{0, 299.5, false}, {180, 299.5, true}, {180, 299.5, false}, {0, 299.5, true}};
   double f1_min = 1, f1_sum = 0;
   std::printf("subject  annotated detected   tp  fp  fn  recall  F1\n");
-  for (const char* s : subjects) {
-    const auto x = csv_column(*dir / (std::string(s) + "_signals_250hz.csv"), "IP");
-    const auto ref0 = csv_column(*dir / (std::string(s) + "_ip_breaths.csv"), "time_s");
+  for (const char* s : kSubjects) {
+    const auto x = ip_signal(*dir, s);
+    const auto ref0 = breaths(*dir, s);
     std::vector<double> sig, ref, joins;
     splice(x, ref0, 250.0, pieces, sig, ref, joins);
     auto det = peaks_of(run_resp(sig, 250.0).breaths);
@@ -172,11 +178,11 @@ TEST_CASE("resp accuracy: MARSH played both ways, fast-to-slow ramps and 14 minu
 TEST_CASE("resp accuracy: MARSH spontaneous breathing over a larger slow swing", "[dsp][resp][slow]") {
   const auto dir = shared_path("data/marsh");
   if (!dir) return;
-  const char* subjects[] = {"5600", "5329", "4909", "5757", "1436", "1000"};
+  const char* fast_breathers[] = {"5600", "5329", "4909", "5757", "1436", "1000"};
   std::printf("subject  spectral      annotated detected   tp  fp  fn   F1   rate  slow  disputed\n");
-  for (const char* s : subjects) {
-    auto x = csv_column(*dir / (std::string(s) + "_signals_250hz.csv"), "IP");
-    auto ref = csv_column(*dir / (std::string(s) + "_ip_breaths.csv"), "time_s");
+  for (const char* s : fast_breathers) {
+    auto x = ip_signal(*dir, s);
+    auto ref = breaths(*dir, s);
     x.resize(180 * 250);
     std::erase_if(ref, [](double t) { return t >= 179.5; });
     // Median breath depth: peak minus the lowest point since the previous peak.
