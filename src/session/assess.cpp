@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
@@ -38,31 +39,61 @@ void AssessProtocol::validate() const {
 
 /// Where the HR-volume phase crosses 0 deg going from HR leading (slower rates) to HR lagging
 /// (faster rates), the way it turns at a resonance; `slope` gets the phase change there (deg per
-/// breath/min, negative). A crossing the other way (lagging at the slower rate, leading at the
-/// faster) is no resonance: a resonant loop's phase falls with rate, so such a crossing is two
-/// steps' phase noise around 0 (a person resonating beyond the range, HR leading at every step
-/// but one near 0 deg) and is not taken as the in-phase rate.
-std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid, double* slope = nullptr) {
+/// breath/min, negative). A resonant loop's phase falls as the rate rises, so a crossing stands
+/// only if the steps beyond it agree:
+/// * a crossing the other way (lagging at the slower rate, leading at the faster) is two steps'
+///   phase noise around 0 deg, e.g. a person resonating beyond the fast edge, HR leading at every
+///   step but one near 0 deg;
+/// * a crossing whose farther steps lean the other way on average, by more than twice their
+///   noise (`step_noise_deg`, one step's phase noise), is one step's dip: HR leading by 13..27 deg
+///   at four steps and lagging by 8 deg at one (noise ~10 deg in 75 s) is no resonance at that one.
+std::optional<double> in_phase_rate(std::vector<StepResult*> const& valid, double step_noise_deg, double* slope = nullptr) {
   std::vector<StepResult const*> by_rate;
   for (auto const* s : valid)
     if (s->stats.phase_deg) by_rate.push_back(s);
   std::sort(by_rate.begin(), by_rate.end(), [](auto* a, auto* b) { return a->rate_bpm < b->rate_bpm; });
+  auto leans_against = [&](std::size_t from, std::size_t to, double sign) { // steps [from, to)
+    if (from >= to) return false;
+    double sum = 0;
+    for (std::size_t k = from; k < to; ++k) sum += std::remainder(*by_rate[k]->stats.phase_deg, 360.0);
+    const double n = static_cast<double>(to - from);
+    return sign * sum / n > 2 * step_noise_deg / std::sqrt(n);
+  };
   for (std::size_t i = 0; i + 1 < by_rate.size(); ++i) {
     const double ra = by_rate[i]->rate_bpm, rb = by_rate[i + 1]->rate_bpm;
     const double pa = *by_rate[i]->stats.phase_deg, pb = *by_rate[i + 1]->stats.phase_deg;
     if ((pa >= 0) == (pb > 0) || std::abs(pa - pb) > 150) continue; // no crossing, or a wrap
     if (!(pa >= 0 && pb <= 0)) continue; // the wrong way round: noise, not a resonance
+    if (leans_against(0, i, -1) || leans_against(i + 2, by_rate.size(), +1)) continue; // a dip
     if (slope != nullptr) *slope = (pb - pa) / (rb - ra);
     return pa == pb ? ra : ra + (rb - ra) * pa / (pa - pb);
   }
   return std::nullopt;
 }
 
+/// One step's HR-volume phase noise (deg) from the two halves of every valid step (as for the
+/// scores: RMS of half the halves' difference); infinite without halves (no estimate).
+double step_phase_noise(AssessResult const& result, std::array<AssessResult, 2> const* halves) {
+  if (halves == nullptr) return std::numeric_limits<double>::infinity();
+  double phase2 = 0;
+  int n = 0;
+  auto const& a = (*halves)[0], &b = (*halves)[1];
+  for (std::size_t i = 0; i < result.steps.size(); ++i) {
+    if (!result.steps[i].valid) continue;
+    if (i >= a.steps.size() || i >= b.steps.size() || !a.steps[i].stats.phase_deg || !b.steps[i].stats.phase_deg)
+      continue;
+    const double d = std::remainder(*a.steps[i].stats.phase_deg - *b.steps[i].stats.phase_deg, 360.0) / 2;
+    phase2 += d * d;
+    ++n;
+  }
+  return n >= 2 ? std::sqrt(phase2 / n) : std::numeric_limits<double>::infinity();
+}
+
 // Latency of the vagal heart-rate response: the sinus node's answer to a vagal burst peaks about
 // half a second after it (Levy & Zieske 1969).
 constexpr double kVagalLatencyS = 0.5;
 
-void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves) {
+void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves, std::optional<double> half_phase_noise_deg) {
   std::vector<StepResult*> valid;
   for (auto& s : result.steps)
     if (s.valid) valid.push_back(&s);
@@ -80,7 +111,8 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
   for (auto* s : valid)
     if (s->stats.lf_peaks && *s->stats.lf_peaks > 0) min_peaks = std::min(min_peaks, *s->stats.lf_peaks);
   double phase_slope = 0;
-  result.in_phase_bpm = in_phase_rate(valid, &phase_slope);
+  const double phase_noise = half_phase_noise_deg ? *half_phase_noise_deg : step_phase_noise(result, halves);
+  result.in_phase_bpm = in_phase_rate(valid, phase_noise, &phase_slope);
   for (auto* s : valid) {
     auto& c = s->criteria;
     auto const& st = s->stats;
@@ -146,20 +178,8 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
     // phase by tens of degrees per breath/min and the crossing stands; a flat one turns it by a
     // few, so a few degrees of noise move the crossing by a breath/min or more, and every valid
     // step within 2 sigma of it is as good a candidate as the best.
-    double phase2 = 0;
-    int n_phase = 0;
-    for (std::size_t i = 0; i < result.steps.size(); ++i) {
-      if (!result.steps[i].valid) continue;
-      auto const& a = (*halves)[0], &b = (*halves)[1];
-      if (i >= a.steps.size() || i >= b.steps.size() || !a.steps[i].stats.phase_deg || !b.steps[i].stats.phase_deg)
-        continue;
-      double d = *a.steps[i].stats.phase_deg - *b.steps[i].stats.phase_deg;
-      d = std::remainder(d, 360.0) / 2;
-      phase2 += d * d;
-      ++n_phase;
-    }
-    if (result.in_phase_bpm && n_phase >= 2 && phase_slope < 0) {
-      result.in_phase_sigma_bpm = std::sqrt(phase2 / n_phase) / -phase_slope;
+    if (result.in_phase_bpm && std::isfinite(phase_noise) && phase_slope < 0) {
+      result.in_phase_sigma_bpm = phase_noise / -phase_slope;
       // The heart answers a breath through the vagal path's latency (~0.5 s), which adds a lag
       // of 360 f tau degrees to HR against volume and so moves the crossing below the resonance
       // by that lag over the phase slope: a fifth of a breath/min on a sharp curve (~90 deg per
@@ -227,7 +247,7 @@ void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves
 }
 
 namespace {
-/// The same steps with their analysed windows cut to the first (0) or second (1) half.
+/// The same steps with their analysed windows cut to the first (0) or second (1) half (unscored).
 AssessResult half_of(AssessResult const& full, drivers::files::Recording const& rec, BeatSeries const& beats, int which) {
   AssessResult h;
   h.steps = full.steps;
@@ -238,7 +258,6 @@ AssessResult half_of(AssessResult const& full, drivers::files::Recording const& 
     else s.t0 = mid;
     s.stats = analyze_window(rec, beats, s.t0, s.t1, s.rate_bpm);
   }
-  score_steps(h);
   return h;
 }
 } // namespace
@@ -288,7 +307,10 @@ AssessResult assess_recording(drivers::files::Recording const& rec, AssessProtoc
   }
   score_steps(result);
   if (result.recommended_bpm) {
-    const std::array<AssessResult, 2> halves = {half_of(result, rec, beats, 0), half_of(result, rec, beats, 1)};
+    std::array<AssessResult, 2> halves = {half_of(result, rec, beats, 0), half_of(result, rec, beats, 1)};
+    // A half has half the data: its phase noise is the whole step's times sqrt 2.
+    const double half_noise = std::numbers::sqrt2 * step_phase_noise(result, &halves);
+    for (auto& h : halves) score_steps(h, nullptr, half_noise);
     score_steps(result, &halves);
   }
   return result;

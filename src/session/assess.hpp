@@ -16,7 +16,9 @@
 //                  curve of all steps is far steadier than one step's phase. Only a crossing
 //                  that way counts: a resonant loop's phase falls with rate, so a crossing from
 //                  lagging (slower step) to leading (faster step) is noise around 0 deg, e.g. a
-//                  person resonating beyond the fast edge. Without a crossing: 1 - |phase| / 90 deg.
+//                  person resonating beyond the fast edge; so is a crossing whose farther steps
+//                  lean the other way on average by more than twice their phase noise (one
+//                  step's dip). Without a crossing: 1 - |phase| / 90 deg.
 //   2 p2t          HR peak-to-trough / the largest
 //   3 lf_power     LF power / the largest
 //   4 lf_peak      LF peak amplitude / the largest
@@ -122,7 +124,10 @@ AssessResult assess_recording(drivers::files::Recording const& rec, AssessProtoc
 
 /// Scores valid steps and picks the recommendation (exposed for tests). `halves`: the same steps
 /// scored on the first and second half of each window (assess_recording), for the score noise;
-/// without them the margin is 0.1 and no range is reported.
-void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves = nullptr);
+/// without them the margin is 0.1 and no range is reported. `half_phase_noise_deg`: for scoring a
+/// half, one half-step's phase noise (the whole step's, from the halves, times sqrt 2); without
+/// halves or it, a phase crossing is not checked against its farther steps.
+void score_steps(AssessResult& result, std::array<AssessResult, 2> const* halves = nullptr,
+                 std::optional<double> half_phase_noise_deg = std::nullopt);
 
 } // namespace pneuma::app
