@@ -231,6 +231,7 @@ void analyze_rr(AnalyzeRequest const& request, nlohmann::ordered_json& out) {
   const auto series = drivers::files::read_rr(request.path, request.column);
   if (series.rr_ms.empty()) throw std::runtime_error(request.path.string() + ": no RR intervals found");
   out["input"]["source"] = series.source;
+  if (series.optical) out["input"]["beats_optical"] = true; // as the live headless key
   std::vector<double> t = series.beat_time_s;
   if (t.size() != series.rr_ms.size()) t.clear();
   analyze_intervals(series.rr_ms, t, out);

@@ -1,5 +1,6 @@
 #include "record/record_writer.hpp"
 #include "analysis/record_analysis.hpp"
+#include "pneuma/drivers/files/rr_file.hpp"
 
 #include <algorithm>
 #include <array>
@@ -316,6 +317,12 @@ void RecordWriter::set_pacer(PacerTimeline const& pacer) {
 void RecordWriter::on_rr(drivers::RrInterval const& rr) {
   const double rr_ms = rr.ms();
   if (!(rr_ms > 0)) return;
+  // Which sensor the beats come from, where it changes (an ECG strap's beats say nothing, as
+  // before): optical pulse intervals are not R-R intervals (drivers/files/rr_file.hpp).
+  if (rr.optical != beats_optical_) {
+    beats_optical_ = rr.optical;
+    write_event(rr.t_s, -1, rr.optical ? drivers::files::kBeatsOpticalLabel : drivers::files::kBeatsRrLabel);
+  }
   if (rr.beat_time_known) { // a file of beat times (replay): no estimate needed
     recent_beats_.push_back({rr.t_s, rr_ms});
     write_beat(rr.t_s, rr_ms);

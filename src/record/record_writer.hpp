@@ -14,7 +14,8 @@
 // no RR interval; beats_from_annotations drops it), pacer phase changes ("Pacer inhale" ...), pacer settings ("Pacer 6.00/min 1:1.5"), markers,
 // device states ("Device lost: ..."), signal gaps ("Signal gap" at the hole's true start, with its
 // length; "Signal gap (strap)"; short belt holes once a record, "Signal gaps bridged: N lost"),
-// and beats a crude rule flags as artifacts
+// where the beats become an optical sensor's pulse intervals ("Beats: optical pulse (PPI)") and
+// R-R intervals again ("Beats: R-R intervals"), and beats a crude rule flags as artifacts
 // ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
 // beats; slow breathing alone swings RR by 30 %).
 //
@@ -186,6 +187,7 @@ private:
   bool delta_frozen_ = false;
   double anchor_arrival_s_ = 0;
   bool beats_lost_ = false;
+  bool beats_optical_ = false; ///< the latest beat was an optical sensor's (said on each change)
   // short belt holes since the last record, annotated together
   double bridged_from_s_ = 0, bridged_to_s_ = 0;
   std::uint32_t bridged_n_ = 0; ///< a gap in the strap's beats: the next one re-anchors the chain

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <numbers>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,10 +14,12 @@
 #include "record/output_file.hpp"
 #include "record/record_repair.hpp"
 #include "record/record_writer.hpp"
+#include "pneuma/drivers/files/rr_file.hpp"
 #include "pneuma/drivers/files/signal_file.hpp"
 #include "session/record_session.hpp"
 #include "session/recordings.hpp"
 #include "store/store.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -116,6 +119,56 @@ TEST_CASE("record writer: signals, rates, beats and pacer phases read back", "[a
   CHECK(inhale[1] == Approx(10).margin(1e-3));
   CHECK(exhale[0] == Approx(4).margin(1e-3));
   CHECK(exhale[2] == Approx(24).margin(1e-3));
+}
+
+TEST_CASE("record writer: where the beats become an optical sensor's and back, the recording says so", "[app]") {
+  // An ECG strap's beats for 10 s, a Verity Sense's pulse intervals (PPI) for 40 s, the strap again
+  // for 10 s. An optical beat lags the R wave by the pulse transit time, which breathing and posture
+  // move: whoever reads the file (analyze, MNE) must be able to tell them apart.
+  TempDir dir;
+  const auto path = dir.path / "o.edf";
+  {
+    app::RecordWriter w(config_for(path));
+    for (int s = 0; s < 60; ++s) {
+      w.add(drivers::RespSample{static_cast<double>(s), static_cast<double>(s), static_cast<float>(s % 5)});
+      if (s == 0) continue;
+      drivers::RrInterval rr{static_cast<double>(s) + 0.05, drivers::kNoDeviceTime, 1024};
+      rr.optical = s > 10 && s <= 50;
+      w.add(rr);
+    }
+    w.advance(60);
+    REQUIRE(w.finish(60).ok);
+  }
+  const auto rec = drivers::files::read_edf(path);
+  std::vector<std::pair<std::string, double>> labels;
+  for (auto const& a : rec.annotations)
+    if (a.text.rfind("Beats: ", 0) == 0) labels.emplace_back(a.text, a.onset_s);
+  REQUIRE(labels.size() == 2);
+  CHECK(labels[0].first == drivers::files::kBeatsOpticalLabel);
+  CHECK(labels[0].second == Approx(11.05).margin(0.01));
+  CHECK(labels[1].first == drivers::files::kBeatsRrLabel);
+  CHECK(labels[1].second == Approx(51.05).margin(0.01));
+  // The beats themselves are unchanged by the labels: 58 intervals of 1000 ms.
+  const auto beats = app::beats_from_annotations(rec);
+  CHECK(beats.t_s.size() == 59);
+  // Read as an RR series (pneuma analyze --kind rr): 40 of 59 beats are optical.
+  const auto series = drivers::files::read_rr(path);
+  CHECK(series.optical);
+  CHECK(series.source.find("optical") != std::string::npos);
+  CHECK(series.rr_ms.size() == 58);
+  const auto analyzed = test::run_process(test::pneuma_binary() + " analyze --kind rr --json " + path.string());
+  REQUIRE(analyzed.exit_code == 0);
+  CHECK(nlohmann::json::parse(analyzed.out)["input"]["beats_optical"] == true);
+  // A recording from an ECG strap alone carries no label and reads as R-R intervals.
+  const auto plain = dir.path / "p.edf";
+  {
+    app::RecordWriter w(config_for(plain));
+    feed(w, 0, 20);
+    w.advance(20);
+    REQUIRE(w.finish(20).ok);
+  }
+  for (auto const& a : drivers::files::read_edf(plain).annotations) CHECK(a.text.rfind("Beats: ", 0) != 0);
+  CHECK_FALSE(drivers::files::read_rr(plain).optical);
 }
 
 TEST_CASE("record repair: a writer killed mid-recording leaves a file repaired with its annotations",

@@ -161,10 +161,19 @@ RrSeries read_rr(std::filesystem::path const& path, std::optional<std::string> c
     const Recording rec = read_edf(path);
     RrSeries s;
     s.source = "EDF+ annotations";
+    // Annotations come in onset order; a sensor label applies to the beats after it.
+    bool optical = false;
+    std::size_t optical_beats = 0;
     for (auto const& a : rec.annotations) {
+      if (a.text == kBeatsOpticalLabel) optical = true;
+      if (a.text == kBeatsRrLabel) optical = false;
       const bool match = column ? a.text == *column : (a.text == "beat" || a.text == "R");
-      if (match) s.beat_time_s.push_back(a.onset_s);
+      if (!match) continue;
+      s.beat_time_s.push_back(a.onset_s);
+      optical_beats += optical;
     }
+    s.optical = 2 * optical_beats > s.beat_time_s.size();
+    if (s.optical) s.source += " (optical pulse intervals, PPI)";
     for (std::size_t i = 1; i < s.beat_time_s.size(); ++i)
       s.rr_ms.push_back(1000.0 * (s.beat_time_s[i] - s.beat_time_s[i - 1]));
     if (!s.beat_time_s.empty()) s.beat_time_s.erase(s.beat_time_s.begin());

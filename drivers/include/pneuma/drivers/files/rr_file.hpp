@@ -6,7 +6,9 @@
 //   HRV Logger (`date,rr,since start`, rr in ms) and Polar Sensor Logger
 //   (`Phone timestamp;RR-interval [ms]`); a unit in brackets ("[ms]", "[s]") is honoured; a file
 //   with a single numeric column is that column whatever its name.
-// * an EDF+ file's beat annotations.
+// * an EDF+ file's beat annotations. A Pneuma recording marks where its beats become an optical
+//   sensor's pulse intervals (kBeatsOpticalLabel) and where they are R-R intervals again
+//   (kBeatsRrLabel); the series is `optical` when most of its beats follow the first.
 // Seconds are told from ms by the unit when the file gives one, otherwise by magnitude (a series
 // whose median is below 10 is in seconds: no resting heart beats faster than 6000/min).
 
@@ -17,10 +19,17 @@
 
 namespace pneuma::drivers::files {
 
+/// The annotations a recording writes where its beats' sensor changes: an optical sensor's pulse
+/// intervals (Polar PPI: Verity Sense, OH1) follow the R wave by the pulse transit time and are
+/// smoothed by the sensor's own algorithm, so a reader must tell them from an ECG strap's R-R.
+inline constexpr char const* kBeatsOpticalLabel = "Beats: optical pulse (PPI)";
+inline constexpr char const* kBeatsRrLabel = "Beats: R-R intervals";
+
 struct RrSeries {
   std::vector<double> rr_ms;
   std::vector<double> beat_time_s; ///< when the file gives beat times; otherwise empty
   std::string source;              ///< which column or format it came from
+  bool optical = false;            ///< most beats are optical pulse intervals (kBeatsOpticalLabel)
 };
 
 /// Throws std::runtime_error / std::invalid_argument with a one-line message on bad content; when
