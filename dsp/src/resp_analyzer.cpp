@@ -300,8 +300,9 @@ void RespAnalyzer::on_spectral(SpectralRate const& spectral) noexcept {
   SpectralRate sr = spectral;
   // Two oscillations: the flow reverses (maxima of s) > 1.5x more often than the breaths found,
   // at a rhythm > 2.2x faster than the largest volume swing (more than two full breaths on each
-  // slow cycle: the slow one cannot be a breath, one breath holds one inspiration), at a rhythm the spectrum holds (a local maximum within
-  // 25 %, >= 20 % of the band's flow power): the breaths followed the slow swing.
+  // slow cycle: the slow one cannot be a breath, one breath holds one inspiration), at a rhythm
+  // the spectrum holds (a local maximum within 25 %, >= 30 % of the band's flow power): the
+  // breaths followed the slow swing.
   const double window = config_.spectral.window.s();
   const double counted = counted_rate_bpm(window);
   const double reversals = reversal_rate_bpm(window);
@@ -310,7 +311,12 @@ void RespAnalyzer::on_spectral(SpectralRate const& spectral) noexcept {
   std::optional<SpectralRate> fast;
   const bool counted_ok = std::isfinite(counted) && !two_rhythms_; // in the mode, breaths are fast
   const double slow = counted_ok ? std::max(counted, sr.volume_rate_bpm) : sr.volume_rate_bpm;
-  if (std::isfinite(reversals) && reversals > 1.5 * slow) fast = spectral_.peak_near(reversals, 0.25);
+  // In the mode the breath is looked for where it was (the baseline's period, which follows it):
+  // the swing hides the breath's flow reversals on its falling flank, so their count falls below
+  // the breath rate (11-13 against 17/min on a MARSH record under a 7/min swing) and a search
+  // around it would lose the breath and leave the mode.
+  if (two_rhythms_) fast = spectral_.peak_near(60.0 * internal_hz_ / baseline_len_, 0.25);
+  else if (std::isfinite(reversals) && reversals > 1.5 * slow) fast = spectral_.peak_near(reversals, 0.25);
   const auto harmonic_of = [](double f, double base) {
     if (!(base > 0)) return false;
     const double r = f / base;
