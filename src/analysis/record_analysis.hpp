@@ -41,6 +41,7 @@ struct BeatSeries {
   std::vector<double> t_s;   ///< beat times
   std::vector<double> rr_ms; ///< interval ending at each beat (first beat: NaN)
   std::vector<bool> artifact;
+  bool optical = false; ///< most beats are an optical sensor's pulse intervals (kBeatsOpticalLabel)
 };
 
 /// Annotation a recording writes at a beat whose interval to the beat before is not measured

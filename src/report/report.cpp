@@ -214,6 +214,9 @@ std::string render_report(ReportInput const& in) {
     meta("Source", html_escape(in.row->source));
     meta("Pacer", fmt(in.row->pacer_bpm, 1, "breaths/min") + ", inhale:exhale " + html_escape(in.row->ie));
   }
+  if (beats.optical)
+    meta("Beats", "an optical sensor's pulse intervals (PPI), not an ECG strap's R-R intervals: the pulse wave's "
+                  "travel time, which breathing and posture change, makes their HRV less exact");
   meta("Duration", fmt(end / 60.0, 1, "min"));
   meta("Recording", html_escape(in.recording_path.filename().string()));
   h += "</table>\n";

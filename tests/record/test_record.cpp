@@ -159,6 +159,14 @@ TEST_CASE("record writer: where the beats become an optical sensor's and back, t
   const auto analyzed = test::run_process(test::pneuma_binary() + " analyze --kind rr --json " + path.string());
   REQUIRE(analyzed.exit_code == 0);
   CHECK(nlohmann::json::parse(analyzed.out)["input"]["beats_optical"] == true);
+  CHECK(beats.optical);
+  // The report of that recording says it too.
+  const auto html = dir.path / "o.html";
+  const auto reported = test::run_process("XDG_DATA_HOME=" + dir.path.string() + " " + test::pneuma_binary() + " report " +
+                                          path.string() + " -o " + html.string());
+  INFO(reported.out);
+  REQUIRE(reported.exit_code == 0);
+  CHECK(bytes_of(html).find("optical sensor's pulse intervals (PPI)") != std::string::npos);
   // A recording from an ECG strap alone carries no label and reads as R-R intervals.
   const auto plain = dir.path / "p.edf";
   {
@@ -169,6 +177,7 @@ TEST_CASE("record writer: where the beats become an optical sensor's and back, t
   }
   for (auto const& a : drivers::files::read_edf(plain).annotations) CHECK(a.text.rfind("Beats: ", 0) != 0);
   CHECK_FALSE(drivers::files::read_rr(plain).optical);
+  CHECK_FALSE(app::beats_from_annotations(drivers::files::read_edf(plain)).optical);
 }
 
 TEST_CASE("record repair: a writer killed mid-recording leaves a file repaired with its annotations",
