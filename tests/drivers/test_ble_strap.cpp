@@ -174,6 +174,26 @@ TEST_CASE("ble strap: a Verity Sense streams optical beats (PPI), stopped on shu
   CHECK(w[1] == hex("03 03")); // STOP PPI
 }
 
+TEST_CASE("ble strap: an H10 that never answers its ECG start still gets ACC, and says so", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.set_start_status(0, 0xFF); // the ECG START's indication is lost
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  BleConfig c = fast(true);
+  c.acc = true;
+  c.pmd_answer_s = 0.3;
+  auto rig = std::make_unique<BleRig>(c);
+  REQUIRE(rig->sink.wait([&] { return rig->statuses().find("streaming heart rate and Polar ACC") != std::string::npos; }));
+  INFO(rig->statuses());
+  CHECK(rig->statuses().find("Polar ECG start not answered; trying the next stream") != std::string::npos);
+  rig.reset();
+  const auto w = bluez.writes(kStrap);
+  REQUIRE(w.size() == 4); // START ECG, START ACC, then STOP ACC and STOP ECG (asked, so stopped)
+  CHECK(w[1] == hex("02 02 00 01 C8 00 01 01 10 00 02 01 08 00"));
+  CHECK(w[2] == hex("03 02"));
+  CHECK(w[3] == hex("03 00"));
+}
+
 TEST_CASE("ble strap: expected refusals on the way to or past PPI are not told as faults", "[drivers][ble]") {
   SKIP_WITHOUT_DBUSMOCK();
   MockBluez bluez;

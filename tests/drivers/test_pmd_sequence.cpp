@@ -37,6 +37,34 @@ TEST_CASE("pmd sequence: ECG alone is started, answered, and stopped on shutdown
   CHECK(bytes_of(stops.command[0]) == hex("03 00"));
 }
 
+TEST_CASE("pmd sequence: a START never answered is given up, the next is asked, a late answer still counts",
+          "[drivers]") {
+  PmdStartSequence seq(PmdSequenceConfig{true, true});
+  CHECK_FALSE(seq.awaiting());
+  CHECK(seq.on_unanswered().event == Event::none); // nothing outstanding: nothing to give up
+  CHECK(bytes_of(seq.begin()) == kStartEcg);
+  CHECK(seq.awaiting());
+  const auto gave_up = seq.on_unanswered();
+  CHECK(gave_up.event == Event::unanswered);
+  CHECK(gave_up.type == PmdType::ecg);
+  CHECK(bytes_of(gave_up.next) == kStartAcc); // one lost indication does not leave ACC unasked
+  const auto acc = seq.on_control(hex("F0 02 02 00 00"));
+  CHECK(acc.event == Event::started);
+  CHECK_FALSE(acc.next.has_value());
+  CHECK(seq.settled());
+  // The ECG answer arriving late: started, and nothing more is requested.
+  const auto late = seq.on_control(hex("F0 02 00 00 00"));
+  CHECK(late.event == Event::started);
+  CHECK(late.type == PmdType::ecg);
+  CHECK_FALSE(late.next.has_value());
+  CHECK(seq.started(PmdType::ecg));
+  // Both are stopped on shutdown, the unanswered one too.
+  const auto stops = seq.stop_commands();
+  REQUIRE(stops.count == 2);
+  CHECK(bytes_of(stops.command[0]) == hex("03 02"));
+  CHECK(bytes_of(stops.command[1]) == hex("03 00"));
+}
+
 TEST_CASE("pmd sequence: ACC is requested after the ECG answer, both stopped, ACC first", "[drivers]") {
   PmdStartSequence seq(PmdSequenceConfig{true, true});
   CHECK(bytes_of(seq.begin()) == kStartEcg);

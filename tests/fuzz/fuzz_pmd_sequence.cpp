@@ -1,6 +1,7 @@
 // libFuzzer: the PMD start sequence fed arbitrary control-point notifications. Stateless across
 // inputs: each input is one connection (a fresh machine), its first byte picks ECG/ACC/PPI (bit 3:
-// a feature read, byte 2 its bitmask), the rest is split into notifications by length bytes.
+// a feature read, byte 2 its bitmask), the rest is split into notifications by length bytes; a
+// length byte of 0xFF is the transport's answer timeout instead (on_unanswered).
 // Checks: commands are well formed, only START/STOP, at most one START per measurement, none for
 // a type the feature read lacks, STOP only for what was requested.
 #include <cstdint>
@@ -33,6 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto first = read ? seq.begin(features) : seq.begin()) count(*first);
   std::size_t at = read ? 2 : 1;
   while (at < size) {
+    if (data[at] == 0xFF) { // the outstanding START timed out
+      const bool awaiting = seq.awaiting();
+      const auto step = seq.on_unanswered();
+      if ((step.event == PmdStartSequence::Step::Event::unanswered) != awaiting) std::abort();
+      if (step.next) count(*step.next);
+      ++at;
+      continue;
+    }
     const std::size_t n = std::min<std::size_t>(data[at], size - at - 1);
     const auto step = seq.on_control({data + at + 1, n});
     if (step.next) count(*step.next);

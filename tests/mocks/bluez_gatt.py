@@ -19,7 +19,8 @@ Adds, on the main object (/), the interface org.pneuma.MockGatt:
   SetControlPointStatus(status y)
       status byte the PMD control point answers with (0 success, 6 already in state, ...).
   SetStartStatus(type y, status y)
-      the status a START of that measurement type is answered with (overrides the one above).
+      the status a START of that measurement type is answered with (overrides the one above);
+      255: that START is never answered (a lost indication).
   SetPmdFeatures(features ay)
       what a read of the PMD control point returns on the next connect (default 0F 05 00: ECG and
       ACC, an H10; 0F 6E 00: PPG, ACC, PPI, gyro, magnetometer, a Verity Sense).
@@ -78,6 +79,8 @@ def _write_value(char, value, _options):
     status = root.pmd_status
     if len(value) > 1 and value[0] == 0x02:
         status = root.start_status.get(int(value[1]), status)
+    if status == 0xFF:  # never answered
+        return
     answer = [0xF0, value[0] if value else 0, value[1] if len(value) > 1 else 0, status, 0]
 
     def respond():

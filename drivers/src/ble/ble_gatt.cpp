@@ -192,8 +192,23 @@ void BleStrap::write_pmd_async(PmdCommand const& cmd) noexcept {
         .withArguments(bytes, options).uponReplyInvoke([this, gen](sdbus::Error const* error) {
           if (gen == generation_ && error != nullptr) pmd_unavailable(*error);
         });
+    time_pmd_answer();
   } catch (sdbus::Error const& e) {
     pmd_unavailable(e);
+  }
+}
+
+/// A sensor answers a START within ~0.1 s (an indication on the control point). One that never
+/// does (a lost indication, a sensor busy with another app) would leave every later stream
+/// unasked: after `pmd_answer_s` it is given up and the sequence goes on.
+void BleStrap::time_pmd_answer() noexcept {
+  try {
+    pmd_timer_.expires_after(bluez::secs(config_.pmd_answer_s)); // a wait still pending ends aborted
+    pmd_timer_.async_wait([this, gen = generation_](boost::system::error_code ec) {
+      if (ec || gen != generation_ || !supervisor_.running() || !pmd_.awaiting()) return;
+      pmd_step(pmd_.on_unanswered());
+    });
+  } catch (boost::system::system_error const&) { // the timer could not be armed: no timeout, as before
   }
 }
 
@@ -263,6 +278,11 @@ void BleStrap::on_pmd_control(std::vector<std::uint8_t> const& value) {
   // PPI beats join the rr stream, which flows from the start (heart-rate notifications).
   if (step.event == Event::started && step.type != PmdType::ppi)
     supervisor_.flowing(step.type == PmdType::ecg ? SignalGap::Stream::ecg : SignalGap::Stream::acc, true);
+  pmd_step(step);
+}
+
+/// What a step of the PMD sequence says, and the next START it asks for.
+void BleStrap::pmd_step(PolarPmd::Step const& step) {
   std::array<char, 96> buf{};
   if (const auto text = pmd_.describe(step, buf); !text.empty()) supervisor_.status(State::streaming, text);
   if (step.next) {

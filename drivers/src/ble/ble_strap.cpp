@@ -36,7 +36,7 @@ PmdSequenceConfig pmd_config(BleConfig const& config) {
 BleStrap::BleStrap(boost::asio::any_io_executor executor, Clock const& clock, BleConfig config)
     : executor_(executor), clock_(clock), config_(std::move(config)),
       name_("ble:" + (config_.address.empty() ? std::string("auto") : config_.address)), timer_(executor),
-      pmd_(pmd_config(config_), 2.0 * std::max(1.0, clock.speed())),
+      pmd_timer_(executor), pmd_(pmd_config(config_), 2.0 * std::max(1.0, clock.speed())),
       supervisor_(executor, clock, name_, supervision(config_, clock), *this) {
   config_.address = bluez::lower(config_.address);
   supervisor_.flowing(SignalGap::Stream::rr, true);
@@ -63,6 +63,7 @@ void BleStrap::close_link() noexcept {
   ++generation_;
   drop_proxies();
   timer_.cancel();
+  pmd_timer_.cancel();
   phase_ = Phase::searching;
 }
 
@@ -94,6 +95,7 @@ void BleStrap::shutdown_link() noexcept {
   stop_discovery();
   ++generation_;
   timer_.cancel();
+  pmd_timer_.cancel();
   drop_proxies();
   adapter_.reset();
   root_.reset();

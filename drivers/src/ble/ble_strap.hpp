@@ -79,6 +79,8 @@ private:
   void read_pmd_features();
   void pmd_unavailable(sdbus::Error const& e) noexcept;
   void write_pmd_async(PmdCommand const& cmd) noexcept;
+  void time_pmd_answer() noexcept;
+  void pmd_step(PolarPmd::Step const& step);
   void write_pmd(PmdCommand const& cmd);
   void stop_notifications_and_disconnect() noexcept;
   void drop_proxies() noexcept;
@@ -94,6 +96,7 @@ private:
   std::string name_;
   SampleSink* sink_ = nullptr;
   boost::asio::steady_timer timer_; ///< scan polls and the connect timeout (one at a time)
+  boost::asio::steady_timer pmd_timer_; ///< the outstanding PMD START's answer timeout
   std::unique_ptr<sdbus::IConnection> connection_;
   std::unique_ptr<detail::DbusAsioLoop> loop_;
   std::unique_ptr<sdbus::IProxy> root_, bus_, adapter_, device_;

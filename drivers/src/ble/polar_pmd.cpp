@@ -90,6 +90,10 @@ std::string_view PolarPmd::describe(Step const& step, std::span<char> buf) const
   case Step::Event::started:
     if (step.next) return {}; // more follows: said when the last one answers
     return summary();
+  case Step::Event::unanswered:
+    // Told: a sensor that answers nothing may be busy (another app streaming) or out of reach.
+    return text(std::snprintf(buf.data(), buf.size(), "Polar %s start not answered; %s", name,
+                              step.next ? "trying the next stream" : "going on without it"));
   case Step::Event::none:
   case Step::Event::malformed: return {};
   }

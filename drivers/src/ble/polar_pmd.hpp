@@ -26,6 +26,9 @@ public:
   [[nodiscard]] std::optional<PmdCommand> begin(std::span<const std::uint8_t> features = {}) noexcept {
     return sequence_.begin(features);
   }
+  /// The outstanding START went unanswered for too long: the next START to write, if any.
+  [[nodiscard]] Step on_unanswered() noexcept { return sequence_.on_unanswered(); }
+  [[nodiscard]] bool awaiting() const noexcept { return sequence_.awaiting(); }
   /// A C81 notification; a START answer's FACTOR is applied to the ACC decoder here.
   [[nodiscard]] Step on_control(std::span<const std::uint8_t> value) noexcept;
   /// A C82 notification arriving at `now_s`: samples into `sink`, as one batch. False: malformed.

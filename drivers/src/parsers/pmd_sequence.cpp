@@ -91,6 +91,16 @@ PmdStartSequence::Step PmdStartSequence::on_control(std::span<const std::uint8_t
   return step;
 }
 
+PmdStartSequence::Step PmdStartSequence::on_unanswered() noexcept {
+  Step step;
+  if (!pending_) return step;
+  step.event = Step::Event::unanswered;
+  step.type = *pending_;
+  pending_.reset(); // still requested: a late "started" must be stopped on shutdown too
+  step.next = request_next();
+  return step;
+}
+
 PmdStartSequence::Commands PmdStartSequence::stop_commands() const noexcept {
   Commands c;
   for (auto t = kOrder.rbegin(); t != kOrder.rend(); ++t)

@@ -43,6 +43,7 @@ struct BleConfig {
   double backoff_max_s = 10;
   double connect_timeout_s = 20;
   double stall_s = 4;       ///< no notification for this long = stalled (HR comes at 1 Hz)
+  double pmd_answer_s = 5;  ///< a PMD START unanswered this long is given up (sensors answer in ~0.1 s)
 };
 
 /// `ble:auto` / `ble:AA:BB:CC:DD:EE:FF` with options ecg=0|1, acc=0|1, ppi=0|1. Throws

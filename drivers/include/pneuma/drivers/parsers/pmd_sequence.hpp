@@ -20,6 +20,9 @@
 //   * an answer with status 0 (success) or 6 (already in state) = that measurement started;
 //     any other status = refused (the sequence goes on to the next measurement);
 //   * a START answer may carry FACTOR: the ACC decoder must scale by it (Step::factor);
+//   * a START the sensor never answers (the transport's timeout: on_unanswered()) is given up:
+//     the sequence goes on to the next, so one lost indication does not leave ACC and PPI
+//     unasked; a late answer still counts (started or refused), requesting nothing more;
 //   * an unprompted `01 tt..` (ONLINE_MEASUREMENT_STOPPED) is reported, nothing is re-requested;
 //   * answers to GET/STOP, to a START never sent, or a repeated answer, change nothing; a `0F..`
 //     value on the control point (BlueZ reports the feature read as a value change too) is
@@ -58,6 +61,7 @@ public:
       started,           ///< `type` started (status 0 or 6)
       refused,           ///< `type` refused with `status`
       stopped_by_sensor, ///< the sensor stopped streaming on its own
+      unanswered,        ///< `type`'s START got no answer in time (on_unanswered)
     };
     Event event = Event::none;
     PmdType type = PmdType::ecg;
@@ -81,6 +85,11 @@ public:
   [[nodiscard]] std::optional<PmdCommand> begin(std::span<const std::uint8_t> features = {}) noexcept;
   /// A control-point notification from the sensor.
   [[nodiscard]] Step on_control(std::span<const std::uint8_t> value) noexcept;
+  /// The outstanding START got no answer in time: given up (still stopped on shutdown), and the
+  /// next START to write. Event none when nothing is outstanding.
+  [[nodiscard]] Step on_unanswered() noexcept;
+  /// A START is awaiting its answer (the transport times it).
+  [[nodiscard]] bool awaiting() const noexcept { return pending_.has_value(); }
   /// The STOPs to send on shutdown, for what was requested (PPI, ACC, then ECG).
   [[nodiscard]] Commands stop_commands() const noexcept;
   /// The link is gone: a new connection starts from idle.
