@@ -85,21 +85,14 @@ drivers::files::SignalData const* find_signal(drivers::files::Recording const& r
 BeatSeries beats_from_annotations(drivers::files::Recording const& rec, std::string const& label) {
   std::vector<double> times;
   std::vector<long long> gaps; // on the EDF's 100-us grid, as the beats they mark
-  bool optical = false;        // the sensor label in force (annotations come in onset order)
-  std::size_t optical_beats = 0;
   for (auto const& a : rec.annotations) {
-    if (a.text == drivers::files::kBeatsOpticalLabel) optical = true;
-    if (a.text == drivers::files::kBeatsRrLabel) optical = false;
-    if (a.text == label) {
-      times.push_back(a.onset_s);
-      optical_beats += optical;
-    }
+    if (a.text == label) times.push_back(a.onset_s);
     if (a.text == kRrGapLabel) gaps.push_back(std::llround(a.onset_s * 10000.0));
   }
   std::sort(times.begin(), times.end());
   std::sort(gaps.begin(), gaps.end());
   BeatSeries b;
-  b.optical = 2 * optical_beats > times.size();
+  b.optical = drivers::files::beats_mostly_optical(rec, times);
   for (std::size_t i = 0; i < times.size(); ++i) {
     b.t_s.push_back(times[i]);
     const bool gap = std::binary_search(gaps.begin(), gaps.end(), std::llround(times[i] * 10000.0));

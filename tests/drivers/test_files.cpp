@@ -57,6 +57,24 @@ TEST_CASE("rr: Kubios text in ms or s, with a header, and CSV columns", "[driver
   CHECK_THROWS_WITH(read_rr(dir.write("d.txt", "700\n8x0\n")), Catch::Contains("d.txt:2"));
 }
 
+TEST_CASE("rr: which beats a recording's sensor labels call optical, whatever the annotations' order",
+          "[drivers][files]") {
+  Recording rec;
+  std::vector<double> beats;
+  for (int s = 1; s <= 60; ++s) beats.push_back(s + 0.05);
+  CHECK_FALSE(beats_mostly_optical(rec, beats)); // no label: R-R
+  // Optical from 11 s to 51 s (40 of 60 beats), the labels listed last and out of order.
+  rec.annotations = {{1.0, -1, "R"}, {51.05, -1, kBeatsRrLabel}, {11.05, -1, kBeatsOpticalLabel}};
+  CHECK(beats_mostly_optical(rec, beats));
+  // Optical from 41 s only: 20 of 60.
+  rec.annotations = {{41.05, -1, kBeatsOpticalLabel}};
+  CHECK_FALSE(beats_mostly_optical(rec, beats));
+  // Optical from the start, a stretch of R-R in the middle: 50 of 60.
+  rec.annotations = {{0, -1, kBeatsOpticalLabel}, {20.05, -1, kBeatsRrLabel}, {30.05, -1, kBeatsOpticalLabel}};
+  CHECK(beats_mostly_optical(rec, beats));
+  CHECK_FALSE(beats_mostly_optical(rec, {}));
+}
+
 TEST_CASE("edf: signals and annotations written by EDFlib read back", "[drivers][files]") {
   TempDir dir;
   const auto path = (dir.path / "r.edf").string();

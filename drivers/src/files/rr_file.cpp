@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <iterator>
 #include <cmath>
 #include <stdexcept>
 
@@ -151,6 +152,23 @@ RrSeries read_rr_csv(std::filesystem::path const& path, std::optional<std::strin
 
 } // namespace
 
+bool beats_mostly_optical(Recording const& rec, std::span<const double> beat_times_s) {
+  std::vector<std::pair<double, bool>> labels; // onset, optical from there on
+  for (auto const& a : rec.annotations) {
+    if (a.text == kBeatsOpticalLabel) labels.emplace_back(a.onset_s, true);
+    if (a.text == kBeatsRrLabel) labels.emplace_back(a.onset_s, false);
+  }
+  if (labels.empty() || beat_times_s.empty()) return false;
+  std::stable_sort(labels.begin(), labels.end(), [](auto const& x, auto const& y) { return x.first < y.first; });
+  std::size_t optical = 0;
+  for (const double t : beat_times_s) {
+    const auto after = std::upper_bound(labels.begin(), labels.end(), t,
+                                        [](double v, auto const& l) { return v < l.first; });
+    optical += after != labels.begin() && std::prev(after)->second;
+  }
+  return 2 * optical > beat_times_s.size();
+}
+
 RrSeries read_rr(std::filesystem::path const& path, std::optional<std::string> const& column) {
   switch (detect_file_kind(path)) {
   case FileKind::rr_text: return read_rr_text(path);
@@ -161,18 +179,11 @@ RrSeries read_rr(std::filesystem::path const& path, std::optional<std::string> c
     const Recording rec = read_edf(path);
     RrSeries s;
     s.source = "EDF+ annotations";
-    // Annotations come in onset order; a sensor label applies to the beats after it.
-    bool optical = false;
-    std::size_t optical_beats = 0;
     for (auto const& a : rec.annotations) {
-      if (a.text == kBeatsOpticalLabel) optical = true;
-      if (a.text == kBeatsRrLabel) optical = false;
       const bool match = column ? a.text == *column : (a.text == "beat" || a.text == "R");
-      if (!match) continue;
-      s.beat_time_s.push_back(a.onset_s);
-      optical_beats += optical;
+      if (match) s.beat_time_s.push_back(a.onset_s);
     }
-    s.optical = 2 * optical_beats > s.beat_time_s.size();
+    s.optical = beats_mostly_optical(rec, s.beat_time_s);
     if (s.optical) s.source += " (optical pulse intervals, PPI)";
     for (std::size_t i = 1; i < s.beat_time_s.size(); ++i)
       s.rr_ms.push_back(1000.0 * (s.beat_time_s[i] - s.beat_time_s[i - 1]));

@@ -14,8 +14,11 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "pneuma/drivers/files/signal_file.hpp"
 
 namespace pneuma::drivers::files {
 
@@ -31,6 +34,12 @@ struct RrSeries {
   std::string source;              ///< which column or format it came from
   bool optical = false;            ///< most beats are optical pulse intervals (kBeatsOpticalLabel)
 };
+
+/// Whether most of `beat_times_s` lie where `rec`'s labels say the beats are optical: the latest
+/// kBeatsOpticalLabel or kBeatsRrLabel at or before each beat (by onset, whatever the annotations'
+/// order); before any label, R-R. The recorder stamps a label at the first such beat's arrival,
+/// which may follow the beat's own time by the strap's offset: a beat or two, not a majority.
+bool beats_mostly_optical(Recording const& rec, std::span<const double> beat_times_s);
 
 /// Throws std::runtime_error / std::invalid_argument with a one-line message on bad content; when
 /// no RR column is found the message names the formats expected.
