@@ -194,6 +194,21 @@ TEST_CASE("ble strap: an H10 that never answers its ECG start still gets ACC, an
   CHECK(w[3] == hex("03 00"));
 }
 
+TEST_CASE("ble strap: an ACC start never answered, the last asked, still says what streams", "[drivers][ble]") {
+  SKIP_WITHOUT_DBUSMOCK();
+  MockBluez bluez;
+  bluez.set_start_status(2, 0xFF); // ACC's answer is lost; ECG is answered
+  bluez.add_strap("A0:9E:1A:12:34:56", "Polar H10 1234ABCD", true);
+  BleConfig c = fast(true);
+  c.acc = true;
+  c.ppi = false;
+  c.pmd_answer_s = 0.3;
+  BleRig rig(c);
+  REQUIRE(rig.sink.wait([&] {
+    return rig.statuses().find("Polar ACC start not answered; streaming heart rate and Polar ECG") != std::string::npos;
+  }));
+}
+
 TEST_CASE("ble strap: expected refusals on the way to or past PPI are not told as faults", "[drivers][ble]") {
   SKIP_WITHOUT_DBUSMOCK();
   MockBluez bluez;

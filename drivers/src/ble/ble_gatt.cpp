@@ -190,7 +190,9 @@ void BleStrap::write_pmd_async(PmdCommand const& cmd) noexcept {
     const auto gen = generation_;
     pmd_cp_.proxy->callMethodAsync("WriteValue").onInterface(kCharIface).withTimeout(kCallTimeout)
         .withArguments(bytes, options).uponReplyInvoke([this, gen](sdbus::Error const* error) {
-          if (gen == generation_ && error != nullptr) pmd_unavailable(*error);
+          if (gen != generation_ || error == nullptr) return;
+          pmd_timer_.cancel(); // the write failed: no answer to wait for, and "unavailable" stays said
+          pmd_unavailable(*error);
         });
     time_pmd_answer();
   } catch (sdbus::Error const& e) {
@@ -283,7 +285,7 @@ void BleStrap::on_pmd_control(std::vector<std::uint8_t> const& value) {
 
 /// What a step of the PMD sequence says, and the next START it asks for.
 void BleStrap::pmd_step(PolarPmd::Step const& step) {
-  std::array<char, 96> buf{};
+  std::array<char, 160> buf{}; // "Polar ACC start not answered; streaming heart rate, Polar ECG ..."
   if (const auto text = pmd_.describe(step, buf); !text.empty()) supervisor_.status(State::streaming, text);
   if (step.next) {
     later([this, next = *step.next] {

@@ -90,10 +90,16 @@ std::string_view PolarPmd::describe(Step const& step, std::span<char> buf) const
   case Step::Event::started:
     if (step.next) return {}; // more follows: said when the last one answers
     return summary();
-  case Step::Event::unanswered:
+  case Step::Event::unanswered: {
     // Told: a sensor that answers nothing may be busy (another app streaming) or out of reach.
+    // The last one also says what streams now (as the last answer would have).
+    char streams[128] = "going on without it";
+    if (!step.next)
+      if (const auto said = summary(); !said.empty())
+        std::snprintf(streams, sizeof streams, "%.*s", static_cast<int>(said.size()), said.data());
     return text(std::snprintf(buf.data(), buf.size(), "Polar %s start not answered; %s", name,
-                              step.next ? "trying the next stream" : "going on without it"));
+                              step.next ? "trying the next stream" : streams));
+  }
   case Step::Event::none:
   case Step::Event::malformed: return {};
   }
