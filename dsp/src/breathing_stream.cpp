@@ -7,10 +7,15 @@
 
 namespace pneuma::dsp {
 namespace {
-RespAnalyzerConfig derived(RespPolarity polarity) {
+enum class Sampled : std::uint8_t { continuously, per_beat };
+RespAnalyzerConfig derived(RespPolarity polarity, Sampled sampled) {
   RespAnalyzerConfig c;
   c.polarity = polarity;
   c.spectral_input = SpectralInput::bandpassed; // the shown rate when this source is chosen
+  // A series of one value per beat (heart rate, R amplitude) holds no heartbeat pulse to reject,
+  // and its grid interpolation makes a breath's rise as steep as the beats allow: the
+  // inspiration-length rule is for chest motion (whose ballistocardiogram is such a pulse).
+  if (sampled == Sampled::per_beat) c.detector.min_rise_s = 0.0;
   return c;
 }
 // Heart rate from RR intervals is a rate, not a volume: the beat times' own jitter (R-peak
@@ -19,7 +24,7 @@ RespAnalyzerConfig derived(RespPolarity polarity) {
 // the 60-s peak there (29/min at a 4.5/min pace) instead of on the slow RSA swing, so the RSA
 // rate is the peak of the plain spectrum.
 RespAnalyzerConfig derived_rsa() {
-  RespAnalyzerConfig c = derived(RespPolarity::up);
+  RespAnalyzerConfig c = derived(RespPolarity::up, Sampled::per_beat);
   c.spectral.flow_weighted = false;
   return c;
 }
@@ -36,12 +41,12 @@ constexpr double kHeartLagS = 1.0;
 BreathingStream::BreathingStream(BreathingStreamConfig const& config)
     : cfg_(config), belt_(RespAnalyzerConfig::live_belt(), SampleRate(config.belt_rate)),
       acc_grid_(config.acc_rate, config.acc_max_gap), acc_motion_(SampleRate(config.acc_rate)),
-      acc_delay_s_(acc_motion_.delay_s()), acc_(derived(RespPolarity::up), SampleRate(config.acc_rate)),
-      acc_inv_(derived(RespPolarity::up), SampleRate(config.acc_rate)), acc_start_s_(std::nan("")),
+      acc_delay_s_(acc_motion_.delay_s()), acc_(derived(RespPolarity::up, Sampled::continuously), SampleRate(config.acc_rate)),
+      acc_inv_(derived(RespPolarity::up, Sampled::continuously), SampleRate(config.acc_rate)), acc_start_s_(std::nan("")),
       rsa_gate_(kRrMaxStep), rsa_grid_(config.derived_rate, config.derived_max_gap),
       rsa_(derived_rsa(), SampleRate(config.derived_rate)),
       edr_grid_(config.derived_rate, config.derived_max_gap),
-      edr_(derived(RespPolarity::automatic), SampleRate(config.derived_rate)) {}
+      edr_(derived(RespPolarity::automatic, Sampled::per_beat), SampleRate(config.derived_rate)) {}
 
 unsigned BreathingStream::belt(float value, double t_s) noexcept {
   // Belt time: samples are counted; a jump of the arrival time by more than belt_gap is a gap.

@@ -38,6 +38,8 @@ BreathDetector::BreathDetector(BreathDetectorConfig const& config) : config_(con
   if (!(config.min_period_s > 0) || !(config.max_period_s > config.min_period_s))
     throw std::invalid_argument("breath detector needs 0 < min_period_s < max_period_s");
   if (!(config.sigh_factor > 1)) throw std::invalid_argument("sigh factor must be > 1");
+  if (!(config.min_rise_s >= 0) || !(config.min_rise_s < config.min_period_s))
+    throw std::invalid_argument("breath detector needs 0 <= min_rise_s < min_period_s");
 }
 
 void BreathDetector::restart() noexcept {
@@ -155,6 +157,7 @@ void BreathDetector::track_swing(double s, double t_s, double a, double noise_sd
   trough_ = w.peak_trough;
   have_trough_ = true;
   max_ = peak;
+  top_ = peak;
   state_ = State::seek_peak;
   revising_ = false;
 }
@@ -166,7 +169,7 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     prev_s_ = s;
     prev_t_ = t_s;
     falling_s_ = 0;
-    trough_ = max_ = min_ = at(s, t_s);
+    trough_ = max_ = min_ = top_ = at(s, t_s);
     rising_ = false;
     state_ = State::seek_peak;
     return kRespNone;
@@ -209,12 +212,19 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
 
   if (state_ == State::seek_peak) {
     if (s < trough_.v && !revising_) {
-      trough_ = max_ = at(s, t_s); // the inspiration has not started yet
+      trough_ = max_ = top_ = at(s, t_s); // the inspiration has not started yet
       return kRespNone;
     }
-    if (turned_up && !revising_ && reversal_s <= trough_.v + floor_band) trough_.t_onset = reversal_t;
-    if (s > max_.v) max_ = at(s, t_s);
-    else if (s == max_.v) max_.t_last = t_s;
+    if (turned_up && !revising_ && reversal_s <= trough_.v + floor_band) {
+      trough_.t_onset = reversal_t;
+      top_ = at(reversal_s, reversal_t); // the rise starts again here
+    }
+    if (s > max_.v) {
+      max_ = at(s, t_s);
+      if (top_.v < s - delta) top_ = max_; // not yet near the top: the rise goes on
+    } else if (s == max_.v) {
+      max_.t_last = t_s;
+    }
     if (!revising_ && have_last_peak_ && count_ > 0 && s > last_peak_v_ &&
         is_shoulder(last_peak_v_ - trough_.v, t_s - last_peak_t_, s)) {
       revising_ = true;
@@ -237,7 +247,9 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
     }
     const bool deep = max_.v - trough_.v >= need;
     const bool spaced = revising_ || !have_last_peak_ || max_.t() - last_peak_t_ >= refractory;
-    if (fell && deep && spaced) {
+    // An inspiration, not a heartbeat: the rise from the onset lasts min_rise_s (header).
+    const bool long_rise = revising_ || !(config_.min_rise_s > 0) || top_.t_first - trough_.t_onset >= config_.min_rise_s;
+    if (fell && deep && spaced && long_rise) {
       const unsigned ev = confirm_peak(t_now);
       state_ = State::seek_trough;
       min_ = at(s, t_s);
@@ -254,14 +266,14 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
   if (s > last_peak_v_ && is_shoulder(fall, t_s - last_peak_t_, s)) {
     revising_ = true; // keep the breath's onset (trough_ is still it) and find the true peak
     state_ = State::seek_peak;
-    max_ = at(s, t_s);
+    max_ = top_ = at(s, t_s);
     return kRespNone;
   }
   if (s - min_.v >= delta && fall >= min_fall) {
     trough_ = min_;
     have_trough_ = true;
     state_ = State::seek_peak;
-    max_ = at(s, t_s);
+    max_ = top_ = at(s, t_s);
   }
   return kRespNone;
 }
