@@ -152,7 +152,11 @@ void BreathingStream::acc_lost() noexcept {
 unsigned BreathingStream::beat(double t_s, double rr_ms) noexcept {
   if (!(rr_ms > 250.0) || !(rr_ms < 2500.0) || !rsa_gate_.accept(rr_ms)) return 0;
   std::array<float, 64> grid{};
-  const std::size_t n = rsa_grid_.push(t_s, 60000.0 / rr_ms, grid);
+  std::uint64_t hole = 0;
+  const std::size_t n = rsa_grid_.push(t_s, 60000.0 / rr_ms, grid, hole);
+  // A hole longer than the grid buffer is marked, not fed sample by sample: the analyzer's clock
+  // stays on session time (rsa_offset_s) however long the strap was silent.
+  if (hole > 0) rsa_.mark_gap(static_cast<double>(hole) / cfg_.derived_rate.hz());
   unsigned events = 0;
   for (std::size_t i = 0; i < n; ++i) {
     vote_orientation(rsa_.next_sample_time_s() + rsa_offset_s(), grid[i]);
@@ -208,7 +212,9 @@ unsigned BreathingStream::r_peak(double t_s, float amplitude) noexcept {
   const double a = std::abs(static_cast<double>(amplitude));
   if (!edr_gate_.accept(a)) return 0;
   std::array<float, 64> grid{};
-  const std::size_t n = edr_grid_.push(t_s, a, grid);
+  std::uint64_t hole = 0;
+  const std::size_t n = edr_grid_.push(t_s, a, grid, hole);
+  if (hole > 0) edr_.mark_gap(static_cast<double>(hole) / cfg_.derived_rate.hz()); // as in beat()
   unsigned events = 0;
   for (std::size_t i = 0; i < n; ++i) events |= edr_.process(grid[i]);
   return events;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -159,6 +160,7 @@ void RespAnalyzer::settle(double u) noexcept {
 
 unsigned RespAnalyzer::process(float x) noexcept {
   ++n_in_;
+  if (!(std::fabs(x) <= kMaxInput)) x = std::numeric_limits<float>::quiet_NaN(); // missing (header)
   unsigned spectral_ev = kRespNone;
   if (config_.spectral_input == SpectralInput::raw) {
     if (auto sr = spectral_.process(x)) { // drops non-finite samples itself

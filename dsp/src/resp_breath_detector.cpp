@@ -216,8 +216,11 @@ unsigned BreathDetector::step(double s, double t_s, double noise_sd, double rang
       return kRespNone;
     }
     if (turned_up && !revising_ && reversal_s <= trough_.v + floor_band) {
+      // The rise starts again here. Whatever rose before it and came back to the floor was no
+      // breath (too shallow, or too soon, to be confirmed then): the peak is looked for after
+      // this onset, never before it (a later, smaller A would otherwise confirm that old top).
       trough_.t_onset = reversal_t;
-      top_ = at(reversal_s, reversal_t); // the rise starts again here
+      max_ = top_ = at(reversal_s, reversal_t);
     }
     if (s > max_.v) {
       max_ = at(s, t_s);

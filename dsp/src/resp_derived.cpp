@@ -21,15 +21,17 @@ void BeatSeriesResampler::reset() noexcept {
   next_k_ = 0;
 }
 
-std::size_t BeatSeriesResampler::push(double t_s, double value, std::span<float> out) noexcept {
-  if (!std::isfinite(t_s) || !std::isfinite(value) || (have_last_ && t_s <= last_t_)) {
+std::size_t BeatSeriesResampler::push(double t_s, double value, std::span<float> out, std::uint64_t& hole) noexcept {
+  hole = 0;
+  // Grid index of the last sample at or before t_s (exact in a double below 2^52).
+  const double k_end = have_last_ ? std::floor((t_s - start_s_) * out_hz_) : 0.0;
+  if (!std::isfinite(t_s) || !std::isfinite(value) || (have_last_ && t_s <= last_t_) || !(k_end < 0x1p52)) {
     ++dropped_;
     return 0;
   }
   std::size_t n = 0;
   auto emit = [&](double v) {
-    if (n < out.size()) out[n++] = static_cast<float>(v);
-    else ++dropped_;
+    out[n++] = static_cast<float>(v);
     ++next_k_;
   };
   if (!have_last_) {
@@ -37,15 +39,22 @@ std::size_t BeatSeriesResampler::push(double t_s, double value, std::span<float>
     have_last_ = true;
     last_t_ = t_s;
     last_v_ = value;
-    emit(value);
+    if (!out.empty()) emit(value);
+    else hole = next_k_ = 1;
     return n;
   }
   const double gap = t_s - last_t_;
-  for (;;) {
-    const double tk = start_s_ + static_cast<double>(next_k_) / out_hz_;
-    if (tk > t_s) break;
-    if (gap > max_gap_s_) emit(std::nan(""));
-    else emit(last_v_ + (value - last_v_) * (tk - last_t_) / gap);
+  const auto due = static_cast<std::uint64_t>(k_end) + 1; // grid samples known once this beat is
+  const std::uint64_t pending = due > next_k_ ? due - next_k_ : 0;
+  if (pending > out.size()) { // a long hole: its length, not its samples
+    hole = pending;
+    next_k_ = due;
+  } else {
+    while (next_k_ < due) {
+      const double tk = start_s_ + static_cast<double>(next_k_) / out_hz_;
+      if (gap > max_gap_s_) emit(std::nan(""));
+      else emit(last_v_ + (value - last_v_) * (tk - last_t_) / gap);
+    }
   }
   last_t_ = t_s;
   last_v_ = value;
@@ -219,7 +228,9 @@ std::vector<double> rsa_series(std::span<const double> beat_s, std::span<const d
   for (std::size_t i = 0; i < beat_s.size(); ++i) {
     if (!(rr_ms[i] > 200.0) || !(rr_ms[i] < 3000.0)) continue; // implausible interval: skip the beat
     if (!gate.accept(rr_ms[i])) continue;
-    const std::size_t n = r.push(beat_s[i], 60000.0 / rr_ms[i], buf);
+    std::uint64_t hole = 0;
+    const std::size_t n = r.push(beat_s[i], 60000.0 / rr_ms[i], buf, hole);
+    out.insert(out.end(), hole, std::nan(""));
     out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
   }
   return out;
@@ -234,7 +245,9 @@ std::vector<double> edr_series(std::span<const double> ecg, SampleRate fs,
   for (std::size_t idx : r_indices) {
     const double amp = r_wave_amplitude(ecg, fs, idx);
     if (!gate.accept(amp)) continue;
-    const std::size_t n = r.push(static_cast<double>(idx) / fs.hz(), amp, buf);
+    std::uint64_t hole = 0;
+    const std::size_t n = r.push(static_cast<double>(idx) / fs.hz(), amp, buf, hole);
+    out.insert(out.end(), hole, std::nan(""));
     out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
   }
   return out;

@@ -10,6 +10,12 @@
 
 namespace pneuma::dsp {
 namespace {
+// |X|^2 in double: in float it overflows (to inf, and the quality to inf / inf) from |X| = 1.8e19,
+// which a large-unit signal's 60-s sum reaches long before its samples near float's range.
+double bin_power(std::complex<float> c) noexcept {
+  const double re = c.real(), im = c.imag();
+  return re * re + im * im;
+}
 constexpr double kNaNRate = std::numeric_limits<double>::quiet_NaN();
 }
 
@@ -111,7 +117,7 @@ std::optional<SpectralRate> SpectralRateEstimator::estimate() noexcept {
   const double bin_hz = analysis_hz_ / config_.nfft;
   const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
   const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
-  auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  auto power = [&](int k) { return bin_power(spectrum_[static_cast<std::size_t>(k)]); };
   const bool flow_weighted = config_.flow_weighted;
   auto weight = [flow_weighted](int k) { return flow_weighted ? static_cast<double>(k) * k : 1.0; };
   // Volume power P(k) and flow power P(k) k^2 (the spectrum of the derivative).
@@ -174,7 +180,7 @@ std::optional<SpectralRate> SpectralRateEstimator::peak_near(double bpm, double 
   const double bin_hz = analysis_hz_ / config_.nfft;
   const int lo = std::max(1, static_cast<int>(std::ceil(config_.lo.hz() / bin_hz)));
   const int hi = std::min(fft_.bins() - 2, static_cast<int>(std::floor(config_.hi.hz() / bin_hz)));
-  auto power = [&](int k) { return std::norm(spectrum_[static_cast<std::size_t>(k)]); };
+  auto power = [&](int k) { return bin_power(spectrum_[static_cast<std::size_t>(k)]); };
   const bool flow_weighted = config_.flow_weighted;
   auto weight = [flow_weighted](int k) { return flow_weighted ? static_cast<double>(k) * k : 1.0; };
   const double centre = bpm / 60.0 / bin_hz;

@@ -135,3 +135,39 @@ TEST_CASE("breathing stream: chest motion's orientation from the heart, whicheve
     }
   }
 }
+
+TEST_CASE("breathing stream: after a long silence of the strap, RSA and EDR breaths keep session time", "[dsp][strap]") {
+  // 6/min breathing in the heart rate (RSA) and the R amplitude (EDR), then 40 s without a beat
+  // (the strap out of range), then 90 s more. The surrogates' analyzers must come back on session
+  // time: a hole is longer than the beat grid's buffer (16 s at 4 Hz), and its samples were once
+  // dropped uncounted, which put every later breath 24 s early.
+  BreathingStream stream;
+  double t = 0;
+  auto beats_until = [&](double end) {
+    while (t < end) {
+      const double rr = 1000.0 + 80.0 * std::sin(2 * std::numbers::pi * t / 10.0);
+      t += rr / 1000.0;
+      (void)stream.beat(t, rr);
+      (void)stream.r_peak(t, static_cast<float>(1.0 + 0.1 * std::sin(2 * std::numbers::pi * t / 10.0)));
+    }
+  };
+  beats_until(120);
+  const std::uint64_t rsa_before = stream.rsa_analyzer().metrics().breaths;
+  t += 40;
+  beats_until(250);
+  for (auto const* a : {&stream.rsa_analyzer(), &stream.edr_analyzer()}) {
+    const double offset = a == &stream.rsa_analyzer() ? stream.rsa_offset_s() : stream.edr_offset_s();
+    INFO((a == &stream.rsa_analyzer() ? "RSA" : "EDR"));
+    CHECK(a->next_sample_time_s() + offset == Approx(t).margin(0.5));
+    REQUIRE(a->metrics().breaths > 0);
+    const double peak = a->last_breath().peak_s + offset; // session time of the newest breath
+    CHECK(peak <= t);
+    CHECK(peak >= t - 15); // within a breath and a half of the end, not 24 s before it
+    // The truth: HR peaks (RR troughs) where sin(2 pi t / 10) = -1, t = 7.5 + 10 k; the R
+    // amplitude where it is +1, t = 2.5 + 10 k. Each is sampled at the beats, an RR late at most.
+    const double truth = a == &stream.rsa_analyzer() ? 7.5 : 2.5;
+    const double phase = std::fmod(peak - truth + 100.0, 10.0);
+    CHECK(std::min(phase, 10.0 - phase) < 2.0);
+  }
+  CHECK(stream.rsa_analyzer().metrics().breaths > rsa_before);
+}

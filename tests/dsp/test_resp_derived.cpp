@@ -19,17 +19,47 @@ using namespace pneuma::test;
 TEST_CASE("beat resampler: linear interpolation on an even grid, NaN across missed beats", "[dsp][resp]") {
   BeatSeriesResampler r(Hz(4.0), Seconds(3.0));
   std::array<float, 64> out{};
-  CHECK(r.push(10.0, 60.0, out) == 1); // the first beat starts the grid
+  std::uint64_t hole = 99;
+  CHECK(r.push(10.0, 60.0, out, hole) == 1); // the first beat starts the grid
+  CHECK(hole == 0);
   CHECK(out[0] == 60.0F);
-  CHECK(r.push(11.0, 70.0, out) == 4); // 10.25 .. 11.0
+  CHECK(r.push(11.0, 70.0, out, hole) == 4); // 10.25 .. 11.0
   CHECK(out[0] == Approx(62.5));
   CHECK(out[1] == Approx(65.0));
   CHECK(out[3] == Approx(70.0));
-  CHECK(r.push(10.5, 1.0, out) == 0); // out of order: dropped
+  CHECK(r.push(10.5, 1.0, out, hole) == 0); // out of order: dropped
   CHECK(r.dropped() == 1);
-  CHECK(r.push(15.0, 70.0, out) == 16); // a 4 s hole: no made-up values
+  CHECK(r.push(15.0, 70.0, out, hole) == 16); // a 4 s hole: no made-up values
   CHECK(std::isnan(out[0]));
+  CHECK(hole == 0);
   CHECK(r.start_s() == 10.0);
+}
+
+TEST_CASE("beat resampler: a hole longer than the buffer is told by its length, on the grid's time", "[dsp][resp]") {
+  // A strap silent for 40 s (out of range, lost contact) and, apart, one beat with a corrupt
+  // time: the work per beat stays bounded (no sample-by-sample loop over the hole) and the grid
+  // stays on time, so every later value lands where it belongs.
+  BeatSeriesResampler r(Hz(4.0), Seconds(3.0));
+  std::array<float, 64> out{};
+  std::uint64_t hole = 0;
+  REQUIRE(r.push(10.0, 60.0, out, hole) == 1);
+  CHECK(r.push(50.0, 62.0, out, hole) == 0); // 10.25 .. 50.0: 160 samples
+  CHECK(hole == 160);
+  CHECK(r.push(50.5, 64.0, out, hole) == 2); // the grid goes on: 50.25, 50.5
+  CHECK(hole == 0);
+  CHECK(out[1] == Approx(64.0));
+  CHECK(r.push(3e38, 64.0, out, hole) == 0); // beyond any clock: dropped, not a 1e39-sample hole
+  CHECK(hole == 0);
+  CHECK(r.dropped() == 1);
+  CHECK(r.push(50.75, 65.0, out, hole) == 1);
+  CHECK(out[0] == Approx(65.0));
+  // Offline, the hole is NaN samples: the series keeps one sample per grid step.
+  const std::vector<double> beats = {10.0, 10.8, 11.6, 100.0, 100.8, 101.6}; // a 354-sample hole
+  const std::vector<double> rr(beats.size(), 800.0);
+  const auto series = rsa_series(beats, rr, 4.0);
+  CHECK(series.size() == 1 + static_cast<std::size_t>((101.6 - 10.0) * 4.0));
+  CHECK(std::isnan(series[100]));
+  CHECK(series.back() == Approx(75.0));
 }
 
 TEST_CASE("beat outlier gate and R amplitude", "[dsp][resp]") {

@@ -97,8 +97,14 @@ public:
   /// Designs the filters for `fs` (>= 4 Hz); throws std::invalid_argument naming the problem.
   RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs);
 
-  /// One input sample (NaN / inf = missing). Returns RespEvent bits.
+  /// One input sample (NaN / inf = missing; so is a magnitude above kMaxInput). Returns
+  /// RespEvent bits.
   unsigned process(float x) noexcept;
+  /// No respiration sensor reads near this in its own unit (a 32-bit ADC's full scale is 4.3e9
+  /// counts): a larger value is a garbled number on the link. Below it the analysis is scale-free
+  /// (tested to 1e30); above it the filters' overshoot and the 60-s spectrum's sums, in float,
+  /// would reach float's range (3.4e38) and turn the rate and its quality into inf and NaN.
+  static constexpr float kMaxInput = 1e32f;
   /// Data known to be missing for `seconds` before the next sample (a device gap). From
   /// `restart_gap` on the breath detector restarts; the spectral window is bridged up to
   /// max_spectral_bridge_s() and reset beyond.

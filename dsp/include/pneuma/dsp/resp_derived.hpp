@@ -40,9 +40,13 @@ public:
   /// `out` grid rate (4 Hz is usual); intervals longer than `max_gap` emit NaN (missed beats).
   /// Throws std::invalid_argument outside 0.5..100 Hz or for max_gap <= 0.
   explicit BeatSeriesResampler(Hz out = Hz(4.0), Seconds max_gap = Seconds(3.0));
-  /// One beat value at `t_s`; writes the grid samples that became known into `out` (returns the
-  /// count; at most out.size(), the rest are dropped and counted).
-  std::size_t push(double t_s, double value, std::span<float> out) noexcept;
+  /// One beat value at `t_s`; writes the grid samples that became known into `out` and returns
+  /// their count. A stretch longer than out.size() grid samples (only a hole of missed beats is
+  /// that long) is not written, so the work stays bounded whatever the hole: `hole` is set to its
+  /// length in grid samples (all missing), else 0, and the caller keeps its time by them (RespAnalyzer::mark_gap, or NaN
+  /// offline). Non-finite values, times that do not advance and times so far out that the grid
+  /// index would lose its precision (beyond 2^52 samples: a corrupt clock) are dropped and counted.
+  std::size_t push(double t_s, double value, std::span<float> out, std::uint64_t& hole) noexcept;
   [[nodiscard]] double out_hz() const noexcept { return out_hz_; }
   /// Time of the first grid sample (the first beat), NaN before any.
   [[nodiscard]] double start_s() const noexcept { return start_s_; }
