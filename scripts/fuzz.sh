@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target (tests/fuzz/fuzz_*.cpp: each parser, the clock map, the PMD
+# Builds every libFuzzer target (tests/fuzz/fuzz_*.cpp: each parser, the clock map, the live
+# breathing stream fed a broken link's values, the PMD
 # start sequence, and every file reader: CSV, RR files, EDF through Pneuma's reader and through
 # the repair, the home-plan JSON, the SESSION argument) in the sanitizer tree build-san/ (clang,
 # ASan + UBSan: scripts/sanitized_tree.sh) and runs each for SECONDS seconds (default 20). Exits
