@@ -40,7 +40,7 @@ std::size_t BeatSeriesResampler::push(double t_s, double value, std::span<float>
     last_t_ = t_s;
     last_v_ = value;
     if (!out.empty()) emit(value);
-    else hole = next_k_ = 1;
+    else hole = next_k_ = 1; // no room even for it: a hole of one sample
     return n;
   }
   const double gap = t_s - last_t_;

@@ -171,3 +171,25 @@ TEST_CASE("breathing stream: after a long silence of the strap, RSA and EDR brea
   }
   CHECK(stream.rsa_analyzer().metrics().breaths > rsa_before);
 }
+
+TEST_CASE("breathing stream: a rise that fell back unconfirmed is no breath's peak", "[dsp][strap]") {
+  // The beats a fuzzer found (tests/fuzz/corpus/breathing/onset_after_old_top): 12 beats of a
+  // 32-ms RR swing, then 17 of a 4-ms one. The RSA detector once confirmed a top from before the
+  // swing shrank with the onset of the next rise, 3.5 s after it.
+  BreathingStream stream;
+  double t = 0.04 * 42 - 172036.25; // the fuzzer's clock: any origin is a clock
+  auto beats = [&](double swing, int n) {
+    for (int i = 0; i < n; ++i) {
+      const double rr = 900.0 + swing * std::sin(2 * std::numbers::pi * t / 6.0);
+      t += rr / 1000.0;
+      (void)stream.beat(t, rr);
+      auto const& a = stream.rsa_analyzer();
+      if (a.metrics().breaths == 0) continue;
+      INFO("beat at " << t << " s, breath peak " << a.last_breath().peak_s << " onset " << a.last_breath().onset_s);
+      CHECK_FALSE(a.last_breath().onset_s > a.last_breath().peak_s);
+    }
+  };
+  beats(32.015625, 12);
+  beats(3.984375, 17);
+  CHECK(stream.rsa_analyzer().metrics().breaths > 0); // the check above had breaths to look at
+}

@@ -37,6 +37,12 @@ Scored score(SynthSignal const& sig, double from_s = 0, double to_s = 1e9) {
   for (double p : sig.peaks_s)
     if (p >= from_s && p < to_s) ref.push_back(p);
   s.m = match_events(det, ref, 0.75);
+  // Every condition: a breath starts before its end of inspiration (a stale top once gave the
+  // reverse).
+  for (auto const& b : s.run.breaths) {
+    INFO("breath at " << b.peak_s << " s, onset " << b.onset_s << " s");
+    CHECK_FALSE(b.onset_s > b.peak_s);
+  }
   return s;
 }
 

@@ -39,7 +39,10 @@
 //     an exponential out-breath the end-expiratory pause is a flat, noisy floor whose lowest
 //     sample falls anywhere in it (on average well before the inspiration starts), while the
 //     last reversal on it is where inspiratory flow begins for good (the flow-based definition
-//     of onset in respiratory physiology). Depth stays measured from the trough.
+//     of onset in respiratory physiology). Depth stays measured from the trough. The peak is
+//     looked for after the onset only: a rise that came back to the floor unconfirmed (too
+//     shallow or too soon) is forgotten there, or a later, smaller A would confirm its old top
+//     with the new onset after it.
 //   * A starts from half the signal's recent peak-to-peak range, is capped by that range, and is
 //     relaxed towards it after a long silence, so shallow breathing after deep breathing (or a
 //     sigh) is found again.

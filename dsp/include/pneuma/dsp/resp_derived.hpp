@@ -42,10 +42,11 @@ public:
   explicit BeatSeriesResampler(Hz out = Hz(4.0), Seconds max_gap = Seconds(3.0));
   /// One beat value at `t_s`; writes the grid samples that became known into `out` and returns
   /// their count. A stretch longer than out.size() grid samples (only a hole of missed beats is
-  /// that long) is not written, so the work stays bounded whatever the hole: `hole` is set to its
-  /// length in grid samples (all missing), else 0, and the caller keeps its time by them (RespAnalyzer::mark_gap, or NaN
-  /// offline). Non-finite values, times that do not advance and times so far out that the grid
-  /// index would lose its precision (beyond 2^52 samples: a corrupt clock) are dropped and counted.
+  /// that long) is not written, so the work stays bounded whatever the hole: `hole` is set to
+  /// its length in grid samples (all missing), else 0, and the caller keeps its time by them
+  /// (RespAnalyzer::mark_gap live, NaN samples offline). Non-finite values, times that do not
+  /// advance and times so far out that the grid index would lose its precision (beyond 2^52
+  /// samples: a corrupt clock) are dropped and counted.
   std::size_t push(double t_s, double value, std::span<float> out, std::uint64_t& hole) noexcept;
   [[nodiscard]] double out_hz() const noexcept { return out_hz_; }
   /// Time of the first grid sample (the first beat), NaN before any.
