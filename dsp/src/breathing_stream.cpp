@@ -134,7 +134,8 @@ unsigned BreathingStream::acc(float x_mg, float y_mg, float z_mg, double t_s, do
     inv_events |= acc_inv_.process(-motion);
   }
   // No verdict from the heart yet (or ever: no beats): the end-expiratory dwell decides, as the
-  // analyzer's automatic polarity would (a breath dwells at its bottom: resp_analyzer.hpp).
+  // analyzer's automatic polarity would (a breath dwells at its bottom, its cycles skew upwards:
+  // resp_analyzer.hpp).
   if (!acc_voted_) {
     const double up = acc_.polarity_score(), inv = acc_inv_.polarity_score();
     if (up < -0.35 && inv > 0.35) acc_sign_ = -1;

@@ -92,7 +92,7 @@ RespAnalyzer::RespAnalyzer(RespAnalyzerConfig const& config, SampleRate fs)
   s_range_.block_len = u_range_.block_len = y_range_.block_len =
       std::max(1, static_cast<int>(std::lround(internal_hz_)));
   ema_short_ = 1.0 / (10.0 * internal_hz_);
-  history_.assign(static_cast<std::size_t>(std::lround(kDwellMaxCycleS * internal_hz_)) + 1, 0.0);
+  history_.assign(static_cast<std::size_t>(std::lround(kHistoryS * internal_hz_)) + 1, 0.0);
   reset();
 }
 
@@ -115,7 +115,7 @@ void RespAnalyzer::reset() noexcept {
   flat_run_ = 0;
   noise_var_ = 0;
   k_internal_ = 0;
-  dwell_n_ = dwell_next_ = 0;
+  skew_n_ = skew_next_ = 0;
   against_ = 0;
   polarity_score_ = kRespUnknown;
   sign_ = config_.polarity == RespPolarity::down ? -1.0 : 1.0;
@@ -275,7 +275,7 @@ unsigned RespAnalyzer::internal_step(double u) noexcept {
     metrics_.exhale_s = prev.exhale_s;
     metrics_.ie_ratio = prev.ie_ratio;
   }
-  if (!two_rhythms_) update_polarity(ev); // the dwell of a breath on a slow swing says nothing
+  if (!two_rhythms_) update_polarity(ev); // the shape of a breath on a slow swing says nothing
   else flipped_ = false;
   if (config_.spectral_input == SpectralInput::bandpassed) {
     if (auto sr = spectral_.process(static_cast<float>(d))) {
@@ -421,7 +421,7 @@ void RespAnalyzer::self_check(SpectralRate const& sr) noexcept {
   if (metrics_.rate_disputed) metrics_.spectral_quality *= kDisputedQuality;
 }
 
-double RespAnalyzer::dwell_asymmetry() const noexcept {
+double RespAnalyzer::cycle_skewness() const noexcept {
   // The peak-to-peak cycle that just ended, located in the history of s by its age.
   Breath const& cur = detector_.last();
   Breath const& prev = detector_.recent(1);
@@ -432,39 +432,48 @@ double RespAnalyzer::dwell_asymmetry() const noexcept {
   const std::uint64_t a0 = age(prev.peak_s), a1 = age(cur.peak_s);
   if (a0 <= a1 + 4 || a0 + 1 >= history_.size() || a0 >= k_internal_) return kRespUnknown;
   const std::uint64_t i0 = k_internal_ - 1 - a0, i1 = k_internal_ - 1 - a1;
-  const auto at = [&](std::uint64_t i) { return sign_ * history_[static_cast<std::size_t>(i % history_.size())]; };
-  double lo = at(i0), hi = std::min(at(i0), at(i1));
-  for (std::uint64_t i = i0; i <= i1; ++i) lo = std::min(lo, at(i));
-  const double depth = hi - lo;
-  if (!(depth > 0)) return kRespUnknown;
-  int top = 0, bottom = 0;
+  // Residual about the line joining the cycle's two ends (the same phase of two breaths): a
+  // drift of the baseline across the cycle is no part of its shape.
+  const double v0 = sign_ * history_[static_cast<std::size_t>(i0 % history_.size())];
+  const double slope = (sign_ * history_[static_cast<std::size_t>(i1 % history_.size())] - v0) / static_cast<double>(i1 - i0);
+  const auto residual = [&](std::uint64_t i) {
+    return sign_ * history_[static_cast<std::size_t>(i % history_.size())] - (v0 + slope * static_cast<double>(i - i0));
+  };
+  const double n = static_cast<double>(i1 - i0 + 1);
+  double sum = 0;
+  for (std::uint64_t i = i0; i <= i1; ++i) sum += residual(i);
+  const double mean = sum / n;
+  double m2 = 0, m3 = 0;
   for (std::uint64_t i = i0; i <= i1; ++i) {
-    top += at(i) > hi - 0.25 * depth;
-    bottom += at(i) < lo + 0.25 * depth;
+    const double r = residual(i) - mean;
+    m2 += r * r;
+    m3 += r * r * r;
   }
-  return static_cast<double>(bottom - top) / (bottom + top);
+  m2 /= n;
+  m3 /= n;
+  return m2 > 0 ? m3 / (m2 * std::sqrt(m2)) : kRespUnknown;
 }
 
 void RespAnalyzer::update_polarity(unsigned events) noexcept {
   flipped_ = false;
   if (!(events & kRespNewBreath) || detector_.count() < 2) return;
-  const double x = dwell_asymmetry();
+  const double x = cycle_skewness();
   if (!std::isfinite(x)) return;
-  dwell_[static_cast<std::size_t>(dwell_next_)] = x;
-  dwell_next_ = (dwell_next_ + 1) % kDwellBreaths;
-  dwell_n_ = std::min(dwell_n_ + 1, kDwellBreaths);
-  std::array<double, kDwellBreaths> v = dwell_;
-  std::nth_element(v.begin(), v.begin() + dwell_n_ / 2, v.begin() + dwell_n_);
-  polarity_score_ = v[static_cast<std::size_t>(dwell_n_ / 2)];
+  skew_[static_cast<std::size_t>(skew_next_)] = x;
+  skew_next_ = (skew_next_ + 1) % kPolarityBreaths;
+  skew_n_ = std::min(skew_n_ + 1, kPolarityBreaths);
+  std::array<double, kPolarityBreaths> v = skew_;
+  std::nth_element(v.begin(), v.begin() + skew_n_ / 2, v.begin() + skew_n_);
+  polarity_score_ = v[static_cast<std::size_t>(skew_n_ / 2)];
   if (config_.polarity != RespPolarity::automatic) return;
-  if (dwell_n_ < 8 || metrics_.t_s - polarity_since_s_ < 60.0) return;
+  if (skew_n_ < 8 || metrics_.t_s - polarity_since_s_ < 60.0) return;
   against_ = polarity_score_ < (metrics_.polarity_decided ? -0.45 : -0.35) ? against_ + 1 : 0;
   if (against_ >= 5) { // five breaths in a row against the current polarity
     against_ = 0;
     sign_ = -sign_;
     detector_.restart();
     smoother_.reset();
-    dwell_n_ = dwell_next_ = 0;
+    skew_n_ = skew_next_ = 0;
     polarity_since_s_ = metrics_.t_s;
     metrics_.polarity = sign_ > 0 ? RespPolarity::up : RespPolarity::down;
     metrics_.polarity_decided = true;

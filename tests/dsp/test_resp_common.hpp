@@ -115,4 +115,16 @@ inline double window_rate(std::vector<double> const& peaks, double t0, double t1
   return n > 0 ? 60.0 * n / sum : NAN;
 }
 
+/// Median breath depth of `x` (sampled at `fs`): each annotated peak minus the lowest point since
+/// the previous one.
+inline double median_breath_depth(std::vector<double> const& x, std::vector<double> const& peaks, double fs) {
+  std::vector<double> depths;
+  for (std::size_t k = 1; k < peaks.size(); ++k) {
+    const auto i0 = static_cast<std::ptrdiff_t>(peaks[k - 1] * fs), i1 = static_cast<std::ptrdiff_t>(peaks[k] * fs);
+    depths.push_back(x[static_cast<std::size_t>(i1)] - *std::min_element(x.begin() + i0, x.begin() + i1));
+  }
+  std::nth_element(depths.begin(), depths.begin() + static_cast<std::ptrdiff_t>(depths.size() / 2), depths.end());
+  return depths[depths.size() / 2];
+}
+
 } // namespace pneuma::test

@@ -49,18 +49,6 @@ bool in_reference_gap(double t, std::vector<double> const& ip, std::vector<doubl
   return std::any_of(nasal.begin(), nasal.end(), [t](double n) { return std::abs(n - t) <= 1.5; });
 }
 
-/// Median breath depth of `x` (250 Hz): each annotated peak minus the lowest point since the
-/// previous one.
-double median_breath_depth(std::vector<double> const& x, std::vector<double> const& peaks) {
-  std::vector<double> depths;
-  for (std::size_t k = 1; k < peaks.size(); ++k) {
-    const auto i0 = static_cast<std::ptrdiff_t>(peaks[k - 1] * 250), i1 = static_cast<std::ptrdiff_t>(peaks[k] * 250);
-    depths.push_back(x[static_cast<std::size_t>(i1)] - *std::min_element(x.begin() + i0, x.begin() + i1));
-  }
-  std::nth_element(depths.begin(), depths.begin() + static_cast<std::ptrdiff_t>(depths.size() / 2), depths.end());
-  return depths[depths.size() / 2];
-}
-
 } // namespace
 
 TEST_CASE("resp accuracy: MARSH end-of-inspiration F1 and 60 s rate error", "[dsp][resp][slow]") {
@@ -203,7 +191,7 @@ TEST_CASE("resp accuracy: MARSH spontaneous breathing over a larger slow swing",
     auto ref = breaths(*dir, s);
     x.resize(180 * 250);
     std::erase_if(ref, [](double t) { return t >= 179.5; });
-    const double depth = median_breath_depth(x, ref);
+    const double depth = median_breath_depth(x, ref, 250.0);
     for (std::size_t i = 0; i < x.size(); ++i)
       x[i] += depth * std::sin(2 * std::numbers::pi * 7.0 / 60.0 * static_cast<double>(i) / 250.0);
     const auto run = run_resp(x, 250.0);
@@ -242,7 +230,7 @@ TEST_CASE("resp accuracy: MARSH with a heartbeat pulse at each R peak", "[dsp][r
       auto x = ip_signal(*dir, s);
       auto ref = breaths(*dir, s);
       std::erase_if(ref, [](double t) { return t >= 299.5; });
-      const double depth = median_breath_depth(x, ref);
+      const double depth = median_breath_depth(x, ref, 250.0);
       for (double beat : csv_column(*dir / (std::string(s) + "_rpeaks.csv"), "time_s"))
         for (std::size_t i = 0; i < 100; ++i) { // 0.4 s at 250 Hz
           const auto k = static_cast<std::size_t>(beat * 250) + i;

@@ -9,10 +9,15 @@
 //           subtracted from the reported times)
 //       d = Butterworth band-pass order 2, 0.05-1.0 Hz (3-60/min; spectral rate, polarity, noise)
 //    -> polarity: given, or automatic: the end-expiratory level is where a breath dwells (flat
-//       troughs, sharp peaks). Per peak-to-peak cycle, x = (time in the bottom quarter - time in
-//       the top quarter) / their sum; the median over 15 cycles below -0.35 for 5 breaths in a row
-//       (after >= 8 cycles and 60 s) flips the polarity and restarts the detector. Near-sinusoidal
-//       breathing gives no evidence: then the set (default: up) polarity stays.
+//       troughs, sharp peaks), so a cycle's values pile up near its bottom with a tail up to the
+//       peak: positive skewness. Per peak-to-peak cycle, x = skewness of s about the line
+//       joining the cycle's ends (a drift is no shape); the median over 15 cycles below -0.35
+//       (-0.45 once the polarity was confirmed, x > 0.05) for 5 breaths in a row (after >= 8
+//       cycles and 60 s) flips the polarity and restarts the detector. Near-sinusoidal breathing
+//       gives no evidence: then the set (default: up) polarity stays. Why skewness: noise
+//       independent of the breath adds nothing to the third cumulant, so it shrinks x towards 0
+//       but does not turn it over; a measure built on a cycle's extremes does (the minimum of a
+//       long, noisy floor lies further below it than the top of a brief peak lies above it).
 //    -> BreathDetector (adaptive hysteresis, resp_breath_detector.hpp) on polarity * s
 //    -> per breath: onset, peak, inhale, exhale, I:E, depth, rate; RespRateSmoother; sighs
 //    -> SpectralRateEstimator (KissFFT, flow-spectrum peak, log-parabolic interpolation) on d
@@ -132,13 +137,14 @@ public:
   /// Latest smoothed detection signal (polarity applied) and band-passed signal, for displays.
   [[nodiscard]] double smoothed() const noexcept { return last_s_; }
   [[nodiscard]] double bandpassed() const noexcept { return last_d_; }
-  /// Evidence for the current polarity (median dwell asymmetry; > 0 right way up), NaN before any.
+  /// Evidence for the current polarity (median skewness of the last cycles; > 0 right way up),
+  /// NaN before any.
   [[nodiscard]] double polarity_score() const noexcept { return polarity_score_; }
 
 private:
   unsigned internal_step(double u) noexcept;
   void update_polarity(unsigned events) noexcept;
-  double dwell_asymmetry() const noexcept;
+  double cycle_skewness() const noexcept;
   void update_quality() noexcept;
   void settle(double u) noexcept;
   void on_spectral(SpectralRate const& sr) noexcept;
@@ -190,13 +196,13 @@ private:
   double last_u_ = 0, last_s_ = 0, last_d_ = 0;
   int flat_run_ = 0;
   double noise_var_ = 0;
-  // polarity evidence: dwell asymmetry of the last peak-to-peak cycles
-  static constexpr int kDwellBreaths = 15;
-  static constexpr double kDwellMaxCycleS = 40.0;
-  std::vector<double> history_;   ///< s at the internal rate, kDwellMaxCycleS long
+  // polarity evidence: skewness of the last peak-to-peak cycles
+  static constexpr int kPolarityBreaths = 15;
+  static constexpr double kHistoryS = 40.0;
+  std::vector<double> history_;   ///< s at the internal rate, kHistoryS long
   std::uint64_t k_internal_ = 0;
-  std::array<double, kDwellBreaths> dwell_{};
-  int dwell_n_ = 0, dwell_next_ = 0;
+  std::array<double, kPolarityBreaths> skew_{};
+  int skew_n_ = 0, skew_next_ = 0;
   int against_ = 0;               ///< consecutive breaths whose evidence says flip
   double polarity_score_ = kRespUnknown;
   double sign_ = 1.0;
