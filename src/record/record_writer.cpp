@@ -167,13 +167,14 @@ void RecordWriter::add(drivers::DeviceSample const& sample) {
       [this](auto const& s) {
         using T = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<T, drivers::RespSample>) {
-          if (auto* c = channel(Kind::resp)) on_resp(*c, s);
+          if (auto* c = channel(Kind::resp)) push_sample(*c, s.value, s.t_s, std::isfinite(s.device_t_s));
         } else if constexpr (std::is_same_v<T, drivers::EcgSample>) {
-          if (auto* c = channel(Kind::ecg)) c->pending.push_back(s.microvolts);
+          if (auto* c = channel(Kind::ecg)) push_sample(*c, s.microvolts, s.t_s, std::isfinite(s.device_t_s));
         } else if constexpr (std::is_same_v<T, drivers::AccSample>) {
-          if (auto* c = channel(Kind::acc_x)) c->pending.push_back(s.x_mg);
-          if (auto* c = channel(Kind::acc_y)) c->pending.push_back(s.y_mg);
-          if (auto* c = channel(Kind::acc_z)) c->pending.push_back(s.z_mg);
+          const bool timed = std::isfinite(s.device_t_s);
+          if (auto* c = channel(Kind::acc_x)) push_sample(*c, s.x_mg, s.t_s, timed);
+          if (auto* c = channel(Kind::acc_y)) push_sample(*c, s.y_mg, s.t_s, timed);
+          if (auto* c = channel(Kind::acc_z)) push_sample(*c, s.z_mg, s.t_s, timed);
         } else if constexpr (std::is_same_v<T, drivers::RrInterval>) {
           on_rr(s);
         } else if constexpr (std::is_same_v<T, drivers::DeviceStatus>) {
@@ -396,6 +397,19 @@ void RecordWriter::on_gap(drivers::SignalGap const& g) {
   using Stream = drivers::SignalGap::Stream;
   const double duration = std::max(0.0, g.to_s - g.from_s);
   if (g.stream == Stream::any || g.stream == Stream::rr) beats_lost_ = true;
+  if (g.stream == Stream::ecg || g.stream == Stream::acc) {
+    write_event(g.from_s, duration, "Signal gap (strap)");
+    // Lost frames leave their samples out: filled here, the samples after the hole stay at their
+    // own time (not moved earlier by the hole, out of step with the beats' R annotations).
+    // `lost` counts the samples the device's clock says are missing.
+    for (Kind k : {Kind::ecg, Kind::acc_x, Kind::acc_y, Kind::acc_z})
+      if (auto* c = channel(k); c && (k == Kind::ecg) == (g.stream == Stream::ecg)) {
+        const long missing = (g.lost > 0 ? static_cast<long>(g.lost) : std::lround(duration * c->fs)) - c->padded;
+        c->fill = std::max(c->fill, std::clamp(missing, 0L, 3600L * c->fs));
+        c->resume_s = std::max(c->resume_s, g.to_s);
+      }
+    return;
+  }
   if (g.stream != Stream::any && g.stream != Stream::resp) {
     write_event(g.from_s, duration, "Signal gap (strap)");
     return;
@@ -417,16 +431,33 @@ void RecordWriter::on_gap(drivers::SignalGap const& g) {
   }
 }
 
-void RecordWriter::on_resp(Channel& c, drivers::RespSample const& s) {
-  if (c.fill > 0) { // a straight line across the hole, marked by its "Signal gap" annotation
-    const double from = c.pending.empty() ? c.last : c.pending.back();
+void RecordWriter::push_sample(Channel& c, double value, double t_s, bool timed) {
+  if (timed && c.last_data_s < 0) {
+    // A channel's first sample goes where the device's clock (mapped by BatchClock) puts it:
+    // samples are then counted, so a start out of place would put the whole channel out of step
+    // with the session (and with the beats' R annotations) by as much. The first frame's arrival
+    // fixes that map; counting from there is exact, holes are filled by their gap reports.
+    const long have = static_cast<long>(records_) * c.fs + static_cast<long>(c.pending.size()) + c.fill;
+    const long want = std::lround(t_s * c.fs);
+    if (want > have) {
+      if (have == 0 && want >= c.fs) // a second or more into the file
+        write_event(0, static_cast<double>(want) / c.fs, "No data: " + c.label);
+      c.fill = std::min(want - have, 3600L * c.fs);
+    } else if (want < have) { // from before the session (or its place was padded): not in the file
+      ++result_.late;
+      return;
+    }
+  }
+  if (c.fill > 0) { // a straight line across the hole, marked by its gap annotation
+    // (before a channel's first sample there is nothing to draw from: its first value)
+    const double from = c.pending.empty() ? (c.last_data_s < 0 ? value : c.last) : c.pending.back();
     for (long i = 1; i <= c.fill; ++i)
-      c.pending.push_back(from + (s.value - from) * static_cast<double>(i) / static_cast<double>(c.fill + 1));
+      c.pending.push_back(from + (value - from) * static_cast<double>(i) / static_cast<double>(c.fill + 1));
     c.fill = 0;
   }
   c.padded = 0;
-  c.last_data_s = s.t_s;
-  c.pending.push_back(s.value);
+  c.last_data_s = t_s;
+  c.pending.push_back(value);
 }
 
 void RecordWriter::advance(double watermark_s) {

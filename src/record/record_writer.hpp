@@ -19,10 +19,16 @@
 // ("Artifact RR 420ms": more than 35 % from the median of the last 11 beats: missed or extra
 // beats; slow breathing alone swings RR by 30 %).
 //
-// A hole in the belt is filled once, by a straight line from the last value before it to the
-// first after it (never the last value held, which reads as a breath hold), covered by its gap
-// annotation; while no data comes at all, records are padded after 2 s and "No data" / "Data
-// again" mark where the data stopped and where the reported gap ended.
+// A hole in the belt, ECG or accelerometer is filled once, by a straight line from the last value
+// before it to the first after it (never the last value held, which reads as a breath hold),
+// covered by its gap annotation; while no data comes at all, records are padded after 2 s and
+// "No data" / "Data again" mark where the data stopped and where the reported gap ended.
+// A channel's first sample with a device time (mapped onto the session clock by BatchClock) is
+// placed by it, later ones are counted: a channel that started after the session begins with
+// that value (and "No data" when a second or more late), samples from before the session are
+// dropped and counted (`late`), and lost frames are filled by their gap reports (PMD counts the
+// samples its device time says are missing). So every channel stays on session time, in step
+// with the R annotations.
 //
 // The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
 // data: rates are the source's nominal ones when given, otherwise measured from the samples' device
@@ -86,6 +92,7 @@ struct RecordResult {
   std::uint64_t beats = 0;
   std::uint64_t annotations = 0;
   std::uint64_t clipped = 0;   ///< samples outside the physical range
+  std::uint64_t late = 0;      ///< samples from before the session (or where it was padded): dropped
   bool ok = true;
   bool empty = false;          ///< no signal or beat ever came: no file was made, the journal is gone
   std::string error;           ///< what went wrong (disk full ...), empty when ok
@@ -148,7 +155,7 @@ private:
   void on_rr(drivers::RrInterval const& rr);
   void on_status(drivers::DeviceStatus const& s);
   void on_gap(drivers::SignalGap const& g);
-  void on_resp(Channel& c, drivers::RespSample const& s);
+  void push_sample(Channel& c, double value, double t_s, bool timed);
 
   RecorderConfig config_;
   RecordResult result_;

@@ -566,3 +566,83 @@ TEST_CASE("record writer: an interval across lost beats is no RR, the beats arou
   CHECK(matched == kept.size());
   CHECK(kept.size() >= 80);
 }
+
+// A strap's ECG and accelerometer are counted into the file, so every sample out of place moves
+// all that follow: a PMD frame lost (2 % on a bridge) used to pull the rest of the channel 0.35-
+// 0.56 s earlier, out of step with the R annotations, and a stream that starts after the session
+// (the strap's PMD START comes later than its heart rate) began at 0 s. Here the ECG (130 Hz,
+// device-timed as BatchClock delivers it) has an R wave at every k + 0.2 s, starts at 1.2 s and
+// loses a frame (10.0-10.5 s, reported as PMD reports it: 65 samples); the accelerometer (50 Hz)
+// comes with a backlog from 0.3 s before the session and loses 12.0-12.4 s.
+TEST_CASE("record writer: lost strap frames and a late start keep ECG and ACC on session time", "[app]") {
+  TempDir dir;
+  const auto path = dir.path / "strap.edf";
+  auto ecg_at = [](double t) { // a narrow R wave at every k + 0.2 s, 1000 uV
+    const double d = t - std::floor(t) - 0.2;
+    return static_cast<float>(1000.0 * std::exp(-d * d / (2 * 0.01 * 0.01)));
+  };
+  auto acc_at = [](double t) { return static_cast<float>(1000 + 40 * std::sin(2 * std::numbers::pi * 2.0 * t)); };
+  app::RecordResult result;
+  {
+    app::RecordWriter w(config_for(path));
+    int e = 0, a = -15; // ACC from -0.3 s (a backlog, not in the file)
+    for (int ms = 0; ms < 30000; ms += 10) {
+      const double now = ms / 1000.0;
+      for (; e / 130.0 <= now; ++e) {
+        const double t = e / 130.0;
+        if (t < 1.2) continue; // the ECG stream starts at 1.2 s
+        if (t >= 10.0 && t < 10.5) {
+          if (e == static_cast<int>(std::ceil(10.0 * 130)))
+            w.add(drivers::SignalGap{10.5, 10.0, 10.5, 65, drivers::SignalGap::Stream::ecg});
+          continue;
+        }
+        w.add(drivers::EcgSample{t, t, ecg_at(t)});
+      }
+      for (; a / 50.0 <= now; ++a) {
+        const double t = a / 50.0;
+        if (t >= 12.0 && t < 12.4) {
+          if (a == 600) w.add(drivers::SignalGap{12.4, 12.0, 12.4, 20, drivers::SignalGap::Stream::acc});
+          continue;
+        }
+        w.add(drivers::AccSample{t, t, acc_at(t), 0, 0});
+      }
+      if (ms % 1000 == 300 && ms > 1000) w.add(drivers::RrInterval{now, drivers::kNoDeviceTime, 1024});
+    }
+    w.advance(30);
+    result = w.finish(30);
+    REQUIRE(result.ok);
+  }
+  CHECK(result.late == 15 * 3); // the backlog from before the session, 3 axes
+  const auto rec = drivers::files::read_edf(path);
+  auto signal = [&](std::string const& label) -> std::vector<double> const& {
+    for (auto const& s : rec.signals)
+      if (s.label == label) return s.values;
+    FAIL("no " << label);
+    return rec.signals.front().values;
+  };
+  auto const& ecg = signal("ECG");
+  auto const& acc = signal("ACC X");
+  REQUIRE(ecg.size() == 30 * 130);
+  REQUIRE(acc.size() == 30 * 50);
+  // Every R wave after the start is where it happened, before and after the lost frame.
+  for (int k = 2; k < 30; ++k) {
+    if (k == 10) continue; // in the lost frame
+    const auto i = static_cast<std::size_t>(std::lround((k + 0.2) * 130));
+    const auto peak = std::max_element(ecg.begin() + static_cast<std::ptrdiff_t>(i) - 20, ecg.begin() + static_cast<std::ptrdiff_t>(i) + 20);
+    INFO("R wave " << k);
+    CHECK(peak - ecg.begin() == static_cast<std::ptrdiff_t>(i));
+  }
+  // Before its first sample the ECG holds that value (no line from 0); the hole is a straight line.
+  CHECK(ecg[0] == Approx(ecg[156]).margin(1)); // 1.2 s x 130 Hz
+  const double lo = ecg[1299], hi = ecg[1300 + 65];
+  CHECK(ecg[1300 + 32] == Approx(lo + (hi - lo) * 33.0 / 66.0).margin(1));
+  for (std::size_t i = 0; i < acc.size(); i += 7) {
+    if (i >= 600 && i < 620) continue;
+    INFO("ACC sample " << i);
+    CHECK(acc[i] == Approx(acc_at(static_cast<double>(i) / 50.0)).margin(1)); // 16-bit steps; a sample off is 10 mg
+  }
+  bool ecg_late = false;
+  for (auto const& an : rec.annotations)
+    ecg_late |= an.text == "No data: ECG" && an.onset_s == Approx(0) && an.duration_s == Approx(1.2).margin(0.01);
+  CHECK(ecg_late);
+}
