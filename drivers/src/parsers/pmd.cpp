@@ -299,7 +299,8 @@ std::size_t PmdFrameDecoder::decode(std::span<const std::uint8_t> f, double t_s,
     const double span_ns = static_cast<double>(ts - *stream->last_ts);
     const double missing = span_ns / nominal_ns - static_cast<double>(n);
     if (missing > 0.5 * static_cast<double>(n) + 1.0) { // whole frames lost in between
-      const auto lost = static_cast<std::uint32_t>(std::min(missing, 4.0e9));
+      // Whole samples are missing: the span is (n + lost) periods to within the clock's jitter.
+      const auto lost = static_cast<std::uint32_t>(std::llround(std::min(missing, 4.0e9)));
       stats_.lost += lost;
       sink.on_sample(SignalGap{t_s, stream->last_arrival_s, t_s, lost,
                                  is_ecg ? SignalGap::Stream::ecg : SignalGap::Stream::acc});
