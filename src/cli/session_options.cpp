@@ -11,6 +11,7 @@
 #include "session/plan.hpp"
 #include "session/recordings.hpp"
 #include "live/source_factory.hpp"
+#include "pneuma/drivers/link/link_factory.hpp"
 #include "cli/command.hpp"
 
 namespace pneuma::cli {
@@ -175,7 +176,13 @@ std::unique_ptr<app::RecordedSession> open_session(SessionPlan const& plan, app:
       belt_hz = app::nominal_resp_hz(src);
       break;
     }
-  return std::make_unique<app::RecordedSession>(plan.setup, plan.store.get(), pipeline, belt_hz);
+  // A Polar strap's ECG and ACC start seconds after its heart rate (a START given up after 5 s):
+  // the recording's layout waits for them up to 8 s.
+  double strap_wait_s = 0;
+  for (auto const& src : config.sources)
+    if (src.kind == "ble" || (drivers::is_link_source(src) && src.option("protocol").value_or("bridge") == "bridge"))
+      strap_wait_s = 8;
+  return std::make_unique<app::RecordedSession>(plan.setup, plan.store.get(), pipeline, belt_hz, strap_wait_s);
 }
 
 void install_resonance_provider(po::variables_map const& vm) {

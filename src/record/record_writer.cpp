@@ -159,7 +159,14 @@ void RecordWriter::add(drivers::DeviceSample const& sample) {
     early_.push_back(sample);
     // Sources start streaming at any session time (set-up takes a while at high --speed).
     first_t_ = std::min(first_t_.value_or(drivers::time_of(sample)), drivers::time_of(sample));
-    if (watermark_s_ - *first_t_ >= config_.layout_after_s)
+    if (std::holds_alternative<drivers::EcgSample>(sample)) ecg_seen_.add(drivers::time_of(sample));
+    if (std::holds_alternative<drivers::AccSample>(sample)) acc_seen_.add(drivers::time_of(sample));
+    const double waited = watermark_s_ - *first_t_;
+    // A strap's ECG and accelerometer come after its heart rate (one PMD START after another, a
+    // START unanswered is given up after 5 s): the layout waits for both, each long enough to
+    // measure its rate, up to strap_wait_s. A channel not in the layout is never recorded.
+    const bool strap_ready = ecg_seen_.span() >= 0.5 && acc_seen_.span() >= 0.5;
+    if (waited >= config_.layout_after_s && (strap_ready || waited >= config_.strap_wait_s))
       open_file();
     return;
   }

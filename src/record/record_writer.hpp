@@ -31,7 +31,7 @@
 // with the R annotations.
 //
 // The channel layout (which signals, which rates) is fixed after the first `layout_after_s` of
-// data: rates are the source's nominal ones when given, otherwise measured from the samples' device
+// data (for a strap's source, once its ECG and accelerometer came too, or after `strap_wait_s`): rates are the source's nominal ones when given, otherwise measured from the samples' device
 // (or arrival) times and snapped to a common rate. Physical ranges come from the data seen by then
 // with a wide margin; values beyond them are clipped and counted.
 //
@@ -47,6 +47,7 @@
 // Thread contract: one thread (the recorder's); not real-time (it does file I/O).
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <deque>
@@ -80,6 +81,9 @@ struct RecorderConfig {
   RecordingHeader header;
   double belt_hz = 0;         ///< nominal belt rate; 0 = measure
   double layout_after_s = 2.0;
+  /// A source that can stream a strap's ECG and accelerometer (BLE, a bridge): the layout waits
+  /// for both up to this long after the first data (0: it does not wait for them).
+  double strap_wait_s = 0;
   bool sync_to_disk = true;   ///< fdatasync at most once per wall-clock second
   /// A pacer program known in advance (assessment steps): (session time, timeline from then on).
   /// When given, the pacer is taken from it, exactly, instead of from set_pacer() polling.
@@ -170,6 +174,11 @@ private:
   // layout discovery
   std::vector<drivers::DeviceSample> early_;
   std::optional<double> first_t_;
+  struct Span { // when a stream was first and last seen before the layout
+    double first = NAN, last = NAN;
+    void add(double t) { first = std::isnan(first) ? t : first; last = t; }
+    [[nodiscard]] double span() const { return std::isnan(first) ? 0.0 : last - first; }
+  } ecg_seen_, acc_seen_;
   bool any_data_ = false; ///< a signal sample or a beat came (not only device states)
   struct Event {
     double onset_s, duration_s;

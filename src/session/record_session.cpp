@@ -62,7 +62,7 @@ void check_record_target(std::filesystem::path const& path, bool force,
 }
 
 RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline,
-                                 double belt_hz)
+                                 double belt_hz, double strap_wait_s)
     : setup_(std::move(setup)), store_(store), pipeline_(pipeline) {
   if (setup_.record && setup_.record_path)
     check_record_target(*setup_.record_path, setup_.force, setup_.inputs);
@@ -77,6 +77,7 @@ RecordedSession::RecordedSession(SessionSetup setup, Store* store, Pipeline& pip
     RecorderConfig rc;
     rc.path = *path_;
     rc.belt_hz = belt_hz;
+    rc.strap_wait_s = strap_wait_s;
     rc.header.patient_code = setup_.profile;
     rc.header.patient_name = setup_.profile;
     rc.header.equipment = "pneuma 0.1.0";

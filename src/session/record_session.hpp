@@ -51,7 +51,8 @@ class RecordedSession {
 public:
   /// `store` may be null (no indexing). Creates the recording's journal first (throws
   /// std::runtime_error when it cannot be written), then the store row.
-  RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline, double belt_hz);
+  /// `strap_wait_s`: RecorderConfig::strap_wait_s (a source that can stream a strap's ECG and ACC).
+  RecordedSession(SessionSetup setup, Store* store, Pipeline& pipeline, double belt_hz, double strap_wait_s = 0);
   ~RecordedSession();
   RecordedSession(RecordedSession const&) = delete;
   RecordedSession& operator=(RecordedSession const&) = delete;

@@ -646,3 +646,41 @@ TEST_CASE("record writer: lost strap frames and a late start keep ECG and ACC on
     ecg_late |= an.text == "No data: ECG" && an.onset_s == Approx(0) && an.duration_s == Approx(1.2).margin(0.01);
   CHECK(ecg_late);
 }
+
+// A Polar strap streams its heart rate at once, its ECG and accelerometer once their PMD STARTs
+// are answered: seconds later when a START goes unanswered (given up after 5 s). The layout is
+// fixed once; a channel not in it is never recorded (strap_wait_s 0, as before: neither is). A
+// strap's source waits for both streams.
+TEST_CASE("record writer: a strap's late ECG and accelerometer are in the recording", "[app]") {
+  TempDir dir;
+  for (const double wait : {0.0, 8.0}) {
+    const auto path = dir.path / ("late" + std::to_string(static_cast<int>(wait)) + ".edf");
+    {
+      auto config = config_for(path);
+      config.strap_wait_s = wait;
+      app::RecordWriter w(config);
+      for (int ms = 300; ms < 20000; ms += 10) {
+        const double t = ms / 1000.0;
+        if (ms % 1000 == 300) w.add(drivers::RrInterval{t, drivers::kNoDeviceTime, 1024});
+        if (t >= 3.0 && ms % 10 == 0) // ECG from 3 s (130 Hz is not a multiple of the loop: 100 Hz here)
+          w.add(drivers::EcgSample{t, t, static_cast<float>(100 * std::sin(2 * std::numbers::pi * t))});
+        if (t >= 5.6 && ms % 20 == 0) w.add(drivers::AccSample{t, t, 1000, 0, 0}); // ACC from 5.6 s, 50 Hz
+      }
+      w.advance(20);
+      REQUIRE(w.finish(20).ok);
+    }
+    const auto rec = drivers::files::read_edf(path);
+    auto has = [&](std::string const& label) {
+      return std::any_of(rec.signals.begin(), rec.signals.end(), [&](auto const& s) { return s.label == label; });
+    };
+    INFO("waiting up to " << wait << " s");
+    CHECK(has("ECG") == (wait > 0));
+    CHECK(has("ACC Z") == (wait > 0));
+    if (wait == 0) continue;
+    bool ecg_from_3 = false;
+    for (auto const& a : rec.annotations)
+      ecg_from_3 |= a.text == "No data: ECG" && a.onset_s == Approx(0) && a.duration_s == Approx(3).margin(0.02);
+    CHECK(ecg_from_3);
+    CHECK(app::beats_from_annotations(rec).t_s.size() >= 18);
+  }
+}
