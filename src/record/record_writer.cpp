@@ -408,10 +408,12 @@ void RecordWriter::on_gap(drivers::SignalGap const& g) {
     write_event(g.from_s, duration, "Signal gap (strap)");
     // Lost frames leave their samples out: filled here, the samples after the hole stay at their
     // own time (not moved earlier by the hole, out of step with the beats' R annotations).
-    // `lost` counts the samples the device's clock says are missing.
+    // `lost` counts the samples the device's clock says are missing; no more than the session's
+    // clock saw pass (the frames' arrivals, plus a second): a corrupt stamp is no hour-long hole.
     for (Kind k : {Kind::ecg, Kind::acc_x, Kind::acc_y, Kind::acc_z})
       if (auto* c = channel(k); c && (k == Kind::ecg) == (g.stream == Stream::ecg)) {
-        const long missing = (g.lost > 0 ? static_cast<long>(g.lost) : std::lround(duration * c->fs)) - c->padded;
+        const long passed = std::lround((duration + 1.0) * c->fs);
+        const long missing = (g.lost > 0 ? std::min(static_cast<long>(g.lost), passed) : std::lround(duration * c->fs)) - c->padded;
         c->fill = std::max(c->fill, std::clamp(missing, 0L, 3600L * c->fs));
         c->resume_s = std::max(c->resume_s, g.to_s);
       }

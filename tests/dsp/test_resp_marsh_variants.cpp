@@ -125,7 +125,7 @@ struct Outcome {
   double first_flip_s = NAN;
 };
 
-Outcome run(Record const& r) {
+Outcome run(Record const& r, const char* subject) {
   Outcome o;
   RespAnalyzer a({}, SampleRate(kFs));
   for (std::size_t i = 0; i < r.x.size(); ++i)
@@ -140,8 +140,8 @@ Outcome run(Record const& r) {
   std::erase_if(det, before_turn);
   o.match = match_events(det, ref, 0.75);
   if (std::getenv("PNEUMA_LIST_MISSES")) {
-    for (double t : ref) if (std::none_of(det.begin(), det.end(), [t](double d) { return std::abs(d - t) <= 0.75; })) std::printf("  FN %.2f\n", t);
-    for (double d : det) if (std::none_of(ref.begin(), ref.end(), [d](double t) { return std::abs(d - t) <= 0.75; })) std::printf("  FP %.2f\n", d);
+    for (double t : ref) if (std::none_of(det.begin(), det.end(), [t](double d) { return std::abs(d - t) <= 0.75; })) std::printf("  %s FN %.2f\n", subject, t);
+    for (double d : det) if (std::none_of(ref.begin(), ref.end(), [d](double t) { return std::abs(d - t) <= 0.75; })) std::printf("  %s FP %.2f\n", subject, d);
   }
   return o;
 }
@@ -179,7 +179,7 @@ TEST_CASE("resp accuracy: MARSH with noise, drift, another tempo or depth keeps 
     for (unsigned i = 0; i < 10; ++i) {
       Record r = load(*dir, kSubjects[i]);
       apply(k.c, r, 1000 + i);
-      const Outcome o = run(r);
+      const Outcome o = run(r, kSubjects[i]);
       INFO(k.c.label << ", subject " << kSubjects[i] << ": turned over at " << o.first_flip_s << " s");
       CHECK(o.flips == 0);
       f1_sum += o.match.f1();
@@ -210,7 +210,7 @@ TEST_CASE("resp accuracy: MARSH upside down is turned back where the breath's sh
   for (unsigned i = 0; i < 10; ++i) {
     Record r = load(*dir, kSubjects[i]);
     apply({Change::invert, 0, "upside down"}, r, 1000 + i);
-    const Outcome o = run(r);
+    const Outcome o = run(r, kSubjects[i]);
     std::printf("             %s  %13.1f  %.3f\n", kSubjects[i], o.first_flip_s, o.match.f1());
     INFO("subject " << kSubjects[i]);
     CHECK(o.flips <= 1); // turned once, and never back

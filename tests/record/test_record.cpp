@@ -572,7 +572,8 @@ TEST_CASE("record writer: an interval across lost beats is no RR, the beats arou
 // 0.56 s earlier, out of step with the R annotations, and a stream that starts after the session
 // (the strap's PMD START comes later than its heart rate) began at 0 s. Here the ECG (130 Hz,
 // device-timed as BatchClock delivers it) has an R wave at every k + 0.2 s, starts at 1.2 s and
-// loses a frame (10.0-10.5 s, reported as PMD reports it: 65 samples); the accelerometer (50 Hz)
+// loses a frame (10.0-10.5 s, reported as PMD reports it: 65 samples; at 25 s one more, with an
+// absurd count from a corrupt stamp); the accelerometer (50 Hz)
 // comes with a backlog from 0.3 s before the session and loses 12.0-12.4 s.
 TEST_CASE("record writer: lost strap frames and a late start keep ECG and ACC on session time", "[app]") {
   TempDir dir;
@@ -594,6 +595,11 @@ TEST_CASE("record writer: lost strap frames and a late start keep ECG and ACC on
         if (t >= 10.0 && t < 10.5) {
           if (e == static_cast<int>(std::ceil(10.0 * 130)))
             w.add(drivers::SignalGap{10.5, 10.0, 10.5, 65, drivers::SignalGap::Stream::ecg});
+          continue;
+        }
+        if (t >= 25.0 && t < 25.5) { // a corrupt stamp claims 4e9 samples lost in half a second
+          if (e == static_cast<int>(std::ceil(25.0 * 130)))
+            w.add(drivers::SignalGap{25.5, 25.0, 25.5, 4000000000U, drivers::SignalGap::Stream::ecg});
           continue;
         }
         w.add(drivers::EcgSample{t, t, ecg_at(t)});
@@ -622,16 +628,18 @@ TEST_CASE("record writer: lost strap frames and a late start keep ECG and ACC on
   };
   auto const& ecg = signal("ECG");
   auto const& acc = signal("ACC X");
-  REQUIRE(ecg.size() == 30 * 130);
+  REQUIRE(ecg.size() == 30 * 130); // the corrupt count filled no more than the 1.5 s that passed
   REQUIRE(acc.size() == 30 * 50);
   // Every R wave after the start is where it happened, before and after the lost frame.
-  for (int k = 2; k < 30; ++k) {
+  for (int k = 2; k < 25; ++k) {
     if (k == 10) continue; // in the lost frame
     const auto i = static_cast<std::size_t>(std::lround((k + 0.2) * 130));
     const auto peak = std::max_element(ecg.begin() + static_cast<std::ptrdiff_t>(i) - 20, ecg.begin() + static_cast<std::ptrdiff_t>(i) + 20);
     INFO("R wave " << k);
     CHECK(peak - ecg.begin() == static_cast<std::ptrdiff_t>(i));
   }
+  // After the corrupt count the R waves are back within the time that passed (not an hour of line).
+  CHECK(*std::max_element(ecg.begin() + 27 * 130, ecg.end()) > 900);
   // Before its first sample the ECG holds that value (no line from 0); the hole is a straight line.
   CHECK(ecg[0] == Approx(ecg[156]).margin(1)); // 1.2 s x 130 Hz
   const double lo = ecg[1299], hi = ecg[1300 + 65];
